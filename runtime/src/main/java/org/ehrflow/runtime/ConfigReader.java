@@ -1,0 +1,149 @@
+package org.ehrflow.runtime;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Reads typed settings from environment-style variables ({@code EHRFLOW_<MODULE>_<KEY>}), collecting every
+ * problem instead of failing on the first, and never falling back to a default after a bad value.
+ * Call {@link #validate()} once all settings are read.
+ */
+public final class ConfigReader {
+
+    private final Map<String, String> env;
+    private final String prefix;
+    private final List<String> problems = new ArrayList<>();
+
+    /** @param prefix e.g. "EHRFLOW_LISTENER_" */
+    public ConfigReader(Map<String, String> env, String prefix) {
+        this.env = Map.copyOf(env);
+        this.prefix = prefix;
+    }
+
+    public static ConfigReader fromEnvironment(String prefix) {
+        return new ConfigReader(System.getenv(), prefix);
+    }
+
+    /** The full variable name of a setting, for messages. */
+    public String key(String name) {
+        return prefix + name;
+    }
+
+    public String string(String name, String defaultValue) {
+        String v = env.get(key(name));
+        return v == null || v.isBlank() ? defaultValue : v.strip();
+    }
+
+    public String requiredString(String name) {
+        String v = string(name, null);
+        if (v == null) {
+            problems.add(key(name) + " is required");
+        }
+        return v;
+    }
+
+    public Secret secret(String name, String defaultValue) {
+        String v = env.get(key(name));
+        return new Secret(v == null ? defaultValue : v);
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        String v = string(name, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                problems.add(key(name) + " must be between " + min + " and " + max + " (was " + i + ")");
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            problems.add(key(name) + " must be an integer");
+            return defaultValue;
+        }
+    }
+
+    public boolean bool(String name, boolean defaultValue) {
+        String v = string(name, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        problems.add(key(name) + " must be true or false");
+        return defaultValue;
+    }
+
+    /** ISO-8601 ({@code PT2S}) or a plain number of milliseconds. */
+    public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+        String v = string(name, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        Duration d;
+        try {
+            d = v.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(v)) : Duration.parse(v);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            problems.add(key(name) + " must be a duration (PT2S or milliseconds)");
+            return defaultValue;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            problems.add(key(name) + " must be between " + min + " and " + max);
+        }
+        return d;
+    }
+
+    public <E extends Enum<E>> E enumValue(String name, Class<E> type, E defaultValue) {
+        String v = string(name, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return Enum.valueOf(type, v.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            problems.add(key(name) + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+            return defaultValue;
+        }
+    }
+
+    /** Adds a problem unless {@code ok}: for rules that span settings. */
+    public void check(boolean ok, String problem) {
+        if (!ok) {
+            problems.add(problem);
+        }
+    }
+
+    public <T> T check(T value, Predicate<T> ok, String problem) {
+        check(ok.test(value), problem);
+        return value;
+    }
+
+    /**
+     * Pass-through properties: every variable {@code <prefix><sub>X_Y} becomes {@code x.y}, e.g.
+     * {@code EHRFLOW_KAFKA_SECURITY_PROTOCOL=SSL} becomes {@code security.protocol=SSL}.
+     */
+    public Map<String, String> passThrough(String sub) {
+        String p = key(sub);
+        Map<String, String> out = new TreeMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(p) && !v.isBlank()) {
+                out.put(k.substring(p.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return out;
+    }
+
+    /** Throws one {@link ConfigException} listing every problem found so far. */
+    public void validate() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+}

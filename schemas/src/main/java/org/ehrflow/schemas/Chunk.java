@@ -1,0 +1,39 @@
+package org.ehrflow.schemas;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One embeddable piece of text. The text is PHI: {@link #toString()} never prints it.
+ *
+ * @param chunkId     deterministic: a function of the source resource id and the chunk's position
+ * @param index       position of the chunk within its set, from 0
+ * @param section     clinical section the text came from ("Assessment", "Plan", ...), or the rendering kind
+ * @param text        the text to embed, including its short context header
+ * @param tokenCount  tokens counted with the embedding model's own tokenizer (never above its limit)
+ * @param contentHash SHA-256 (hex) of the text: equal hash and model means no re-embedding
+ * @param phiPresent  whether the text contains PHI that a de-identifying reader must not see
+ * @param phiKinds    kinds found (NAME, IDENTIFIER, DATE, PHONE, EMAIL, ADDRESS, AGE_OVER_89), sorted
+ */
+public record Chunk(
+        String chunkId,
+        int index,
+        String section,
+        String text,
+        int tokenCount,
+        String contentHash,
+        boolean phiPresent,
+        List<String> phiKinds) {
+
+    public Chunk {
+        Objects.requireNonNull(chunkId, "chunkId");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(contentHash, "contentHash");
+        phiKinds = phiKinds == null ? List.of() : List.copyOf(phiKinds);
+    }
+
+    @Override
+    public String toString() {
+        return "Chunk[" + chunkId + ", " + tokenCount + " tokens, phi=" + phiPresent + "]";
+    }
+}

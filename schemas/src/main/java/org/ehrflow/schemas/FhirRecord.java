@@ -1,0 +1,49 @@
+package org.ehrflow.schemas;
+
+import java.util.Objects;
+
+/**
+ * Value of the normalised topic: exactly one FHIR R4 resource (or its deletion), keyed by patient key.
+ * The resource JSON is PHI: {@link #toString()} never prints it.
+ *
+ * @param patientKey   the patient key (also the record key)
+ * @param op           UPSERT with a resource, or DELETE (resourceJson null)
+ * @param resourceType FHIR resource type, e.g. "Observation"
+ * @param resourceId   deterministic id: a function of the source identity, never random
+ * @param versionId    source version where one exists (FHIR meta.versionId, CDC LSN, MSH-10), else null
+ * @param encounterId  the FHIR id of the encounter this resource belongs to, if any
+ * @param resourceJson the resource as FHIR JSON, null for DELETE
+ * @param provenance   where it came from
+ */
+public record FhirRecord(
+        String patientKey,
+        RecordOp op,
+        String resourceType,
+        String resourceId,
+        String versionId,
+        String encounterId,
+        String resourceJson,
+        Provenance provenance) {
+
+    public FhirRecord {
+        Objects.requireNonNull(patientKey, "patientKey");
+        Objects.requireNonNull(op, "op");
+        Objects.requireNonNull(resourceType, "resourceType");
+        Objects.requireNonNull(resourceId, "resourceId");
+        Objects.requireNonNull(provenance, "provenance");
+        if (op == RecordOp.UPSERT && resourceJson == null) {
+            throw new IllegalArgumentException("UPSERT needs resourceJson");
+        }
+    }
+
+    /** "Type/id", the FHIR reference form used for citations and store keys. */
+    public String reference() {
+        return resourceType + "/" + resourceId;
+    }
+
+    @Override
+    public String toString() {
+        return "FhirRecord[" + op + " " + reference() + " v" + versionId + ", " + provenance.sourceType() + " "
+                + provenance.sourceMessageId() + "]";
+    }
+}

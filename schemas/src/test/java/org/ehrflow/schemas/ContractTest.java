@@ -1,0 +1,93 @@
+package org.ehrflow.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class ContractTest {
+
+    private static final Instant T = Instant.parse("2026-01-02T03:04:05Z");
+    private static final Provenance PROV = Provenance.atIngress(SourceType.HL7V2, "LAB^HOSP", "MSG0001", T, T)
+            .withRawPosition(Topics.RAW_HL7V2.name(), 2, 42);
+
+    @Test
+    void patientKeyIsStableOpaqueAndTrimmed() {
+        String k = PatientKey.of("urn:oid:2.16.840.1.113883.19.5", "12345");
+        assertThat(k).matches("pk_[0-9a-f]{32}").doesNotContain("12345");
+        assertThat(PatientKey.of(" urn:oid:2.16.840.1.113883.19.5 ", "12345 ")).isEqualTo(k);
+        assertThat(PatientKey.of("urn:oid:2.16.840.1.113883.19.5", "12346")).isNotEqualTo(k);
+        // Fixed vector shared with the SQL twin ehrflow.patient_key() in the sink's migrations.
+        assertThat(PatientKey.of("http://hospital.example.org/mrn", "MRN-1")).isEqualTo("pk_1b3e03e32600520710046abeaeb957ec");
+        assertThat(PatientKey.unscoped("MFN^HOSP")).startsWith(PatientKey.UNSCOPED_PREFIX);
+        assertThat(PatientKey.isPatient(k)).isTrue();
+        assertThatThrownBy(() -> PatientKey.of("sys", " ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyValueTypeRoundTripsAndValidatesAgainstItsSchema() {
+        RawMessage raw = new RawMessage(RawMessage.ContentType.HL7V2_ER7, PROV, "MSH|^~\\&|...");
+        FhirRecord fhir = new FhirRecord(PatientKey.of("s", "v"), RecordOp.UPSERT, "Observation", "obs-1", "1",
+                "enc-1", "{\"resourceType\":\"Observation\"}", PROV);
+        Chunk chunk = new Chunk("DocumentReference/d1#0", 0, "Plan", "Plan: follow up.", 5,
+                "a".repeat(64), false, List.of());
+        ChunkSet set = new ChunkSet(fhir.patientKey(), RecordOp.UPSERT, "DocumentReference/d1", "DocumentReference",
+                "1", "enc-1", "Progress note", List.of(chunk), PROV);
+        ChunkSet delete = new ChunkSet(fhir.patientKey(), RecordOp.DELETE, "DocumentReference/d1",
+                "DocumentReference", "2", null, null, List.of(), PROV);
+        DeadLetter dl = new DeadLetter("hl7-listener", "HL7_PARSE_ERROR", "HL7Exception", null, -1, -1, "MSG0001", T,
+                "garbage".getBytes(StandardCharsets.UTF_8));
+
+        assertRoundTripValid(Topics.RAW_HL7V2, raw);
+        assertRoundTripValid(Topics.RAW_FHIR, raw);
+        assertRoundTripValid(Topics.RAW_CDC, raw);
+        assertRoundTripValid(Topics.FHIR_RESOURCES, fhir);
+        assertRoundTripValid(Topics.CHUNKS, set);
+        assertRoundTripValid(Topics.CHUNKS, delete);
+        assertRoundTripValid(Topics.dlq("hl7-listener"), dl);
+    }
+
+    @Test
+    void schemaRejectsAnUpsertWithoutAResourceAndAnOversizeChunk() {
+        byte[] bad = ("{\"patientKey\":\"pk_" + "0".repeat(32) + "\",\"op\":\"UPSERT\",\"resourceType\":\"Patient\","
+                + "\"resourceId\":\"p1\",\"provenance\":{\"sourceType\":\"FHIR\",\"sourceSystem\":\"x\","
+                + "\"sourceMessageId\":\"p1\",\"rawPartition\":-1,\"rawOffset\":-1,\"ingestTime\":\"2026-01-01T00:00:00Z\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(SchemaValidator.problems(Topics.FHIR_RESOURCES, bad)).isNotEmpty();
+        assertThat(SchemaValidator.problems(Topics.FHIR_RESOURCES, "nope".getBytes(StandardCharsets.UTF_8)))
+                .containsExactly("not JSON");
+    }
+
+    @Test
+    void deserializationErrorsNeverEchoThePayload() {
+        byte[] phi = "{\"contentType\":\"HL7V2_ER7\",\"payload\":\"DOE^JOHN\"".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Topics.RAW_HL7V2.valueSerde().deserializer().deserialize("t", phi))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageNotContaining("DOE");
+    }
+
+    @Test
+    void toStringsHideClinicalText() {
+        RawMessage raw = new RawMessage(RawMessage.ContentType.HL7V2_ER7, PROV, "PID|||123||DOE^JOHN");
+        assertThat(raw.toString()).doesNotContain("DOE");
+        Chunk chunk = new Chunk("c", 0, null, "John Doe has diabetes", 5, "a".repeat(64), true, List.of("NAME"));
+        assertThat(chunk.toString()).doesNotContain("Doe");
+    }
+
+    @Test
+    void allTopicsFollowTheNamingConvention() {
+        assertThat(Topics.all()).extracting(TopicSpec::name)
+                .allMatch(n -> n.matches("ehr\\.[a-z0-9]+\\.[a-z0-9\\-]+(\\.[a-z0-9\\-]+)?\\.v\\d+"))
+                .doesNotHaveDuplicates();
+    }
+
+    private static <V> void assertRoundTripValid(TopicSpec<String, V> topic, V value) {
+        byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+        assertThat(SchemaValidator.problems(topic, bytes)).as(topic.name()).isEmpty();
+        assertThat(topic.valueSerde().deserializer().deserialize(topic.name(), bytes)).isEqualTo(value);
+    }
+}
