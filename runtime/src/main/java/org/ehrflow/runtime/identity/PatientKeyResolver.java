@@ -1,0 +1,106 @@
+package org.ehrflow.runtime.identity;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ehrflow.schemas.PatientKey;
+
+/**
+ * Chooses a patient's key identifier among those a source presents and derives the patient key from it, the same
+ * way for HL7 PID-3, FHIR Patient.identifier and CDC rows. HL7 assigning authorities are mapped to FHIR
+ * identifier systems through a configured table, so the same MRN arriving through any source gives one key.
+ *
+ * <p>Choice: the first candidate whose (mapped) system is in {@code keySystems}, in the order of
+ * {@code keySystems}; else the first candidate typed {@code MR}; else none (the caller rejects or falls back).
+ */
+public final class PatientKeyResolver {
+
+    /** Default system for MRNs of the local enterprise (and of the demo EHR). */
+    public static final String DEFAULT_MRN_SYSTEM = "http://hospital.example.org/mrn";
+    /** System given to an HL7 assigning authority that the table does not map. */
+    public static final String UNMAPPED_AUTHORITY_PREFIX = "urn:ehrflow:hl7-authority:";
+
+    private final Map<String, String> authorityToSystem;
+    private final List<String> keySystems;
+
+    /**
+     * @param authorityToSystem HL7 assigning authority -> FHIR identifier system (e.g. "HOSP" -> the MRN system)
+     * @param keySystems        identifier systems that identify a patient for keying, in priority order
+     */
+    public PatientKeyResolver(Map<String, String> authorityToSystem, List<String> keySystems) {
+        this.authorityToSystem = Map.copyOf(authorityToSystem);
+        this.keySystems = List.copyOf(keySystems);
+    }
+
+    /** The resolver the demo and tests use: the demo EHR's authorities map to {@link #DEFAULT_MRN_SYSTEM}. */
+    public static PatientKeyResolver defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("HOSP", DEFAULT_MRN_SYSTEM);
+        m.put("EHR", DEFAULT_MRN_SYSTEM);
+        return new PatientKeyResolver(m, List.of(DEFAULT_MRN_SYSTEM));
+    }
+
+    /**
+     * Parses the configuration form {@code AUTH=system,AUTH2=system2} (authorities) and {@code sys1,sys2} (key
+     * systems). Invalid entries throw {@link IllegalArgumentException} naming the entry, not a value.
+     */
+    public static PatientKeyResolver parse(String authorityMap, String keySystems) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (authorityMap != null && !authorityMap.isBlank()) {
+            for (String entry : authorityMap.split(",")) {
+                int eq = entry.indexOf('=');
+                if (eq <= 0 || eq == entry.length() - 1) {
+                    throw new IllegalArgumentException("authority map entries must be AUTHORITY=system");
+                }
+                m.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+            }
+        }
+        List<String> systems = keySystems == null || keySystems.isBlank() ? List.of(DEFAULT_MRN_SYSTEM)
+                : List.of(keySystems.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return new PatientKeyResolver(m, systems);
+    }
+
+    /** FHIR identifier system for an HL7 assigning authority (mapped, else a stable URN naming it). */
+    public String systemForAuthority(String authority) {
+        if (authority == null || authority.isBlank()) {
+            return null;
+        }
+        String mapped = authorityToSystem.get(authority.strip());
+        return mapped != null ? mapped : UNMAPPED_AUTHORITY_PREFIX + authority.strip();
+    }
+
+    /** The system a candidate belongs to: its own, or its mapped authority. */
+    public String systemOf(IdentifierCandidate c) {
+        if (c.system() != null && !c.system().isBlank()) {
+            return c.system().strip();
+        }
+        return systemForAuthority(c.authority());
+    }
+
+    /** The key identifier among {@code candidates}, per the documented choice. */
+    public Optional<IdentifierCandidate> choose(List<IdentifierCandidate> candidates) {
+        for (String wanted : keySystems) {
+            for (IdentifierCandidate c : candidates) {
+                if (usable(c) && wanted.equals(systemOf(c))) {
+                    return Optional.of(c);
+                }
+            }
+        }
+        for (IdentifierCandidate c : candidates) {
+            if (usable(c) && "MR".equalsIgnoreCase(c.type()) && systemOf(c) != null) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The patient key for {@code candidates}, if one of them qualifies. */
+    public Optional<String> patientKey(List<IdentifierCandidate> candidates) {
+        return choose(candidates).map(c -> PatientKey.of(systemOf(c), c.value()));
+    }
+
+    private static boolean usable(IdentifierCandidate c) {
+        return c.value() != null && !c.value().isBlank();
+    }
+}
