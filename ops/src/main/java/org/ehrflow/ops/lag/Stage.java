@@ -1,0 +1,29 @@
+package org.ehrflow.ops.lag;
+
+import java.util.List;
+import org.ehrflow.schemas.Topics;
+
+/**
+ * A consuming stage of the pipeline: its group id, the topics it consumes, and where its committed offsets live
+ * (Kafka for the Streams apps, PostgreSQL for the sink, which commits offsets with its rows).
+ */
+public record Stage(String name, String groupId, List<String> inputTopics, OffsetStore offsetStore) {
+
+    /** Where a stage's committed positions are kept. */
+    public enum OffsetStore {
+        KAFKA,
+        POSTGRES
+    }
+
+    /** The pipeline's stages in flow order. */
+    public static List<Stage> pipeline() {
+        return List.of(
+                new Stage(Topics.APP_FHIR_NORMALIZER, Topics.APP_FHIR_NORMALIZER,
+                        List.of(Topics.RAW_HL7V2.name(), Topics.RAW_FHIR.name(), Topics.RAW_CDC.name()),
+                        OffsetStore.KAFKA),
+                new Stage(Topics.APP_CHUNKER, Topics.APP_CHUNKER, List.of(Topics.FHIR_RESOURCES.name()),
+                        OffsetStore.KAFKA),
+                new Stage(Topics.APP_EMBEDDER_SINK, Topics.APP_EMBEDDER_SINK, List.of(Topics.CHUNKS.name()),
+                        OffsetStore.POSTGRES));
+    }
+}
