@@ -16,7 +16,7 @@ public final class Topics {
     public static final TopicSpec<String, RawMessage> RAW_HL7V2 = raw("ehr.raw.hl7v2.v1");
     /** Raw FHIR R4 JSON (resources or Bundles) from FHIR publishers. */
     public static final TopicSpec<String, RawMessage> RAW_FHIR = raw("ehr.raw.fhir.v1");
-    /** Raw Debezium change events from the EHR database, keyed by "table:patient id" of the row. */
+    /** Raw Debezium change events from the EHR database, keyed by "ehr-patient:<EHR patients.id>" of the row. */
     public static final TopicSpec<String, RawMessage> RAW_CDC = raw("ehr.raw.cdc.v1");
     /** One FHIR R4 resource (or deletion) per record, keyed by patient key. */
     public static final TopicSpec<String, FhirRecord> FHIR_RESOURCES = new TopicSpec<>(

@@ -1,0 +1,167 @@
+package org.ehrflow.cdc;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.cdc.capture.CdcMetrics;
+import org.ehrflow.cdc.capture.ChangeBatchHandler;
+import org.ehrflow.cdc.capture.EngineProperties;
+import org.ehrflow.cdc.capture.PgPreflight;
+import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.schemas.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CDC capture app: a Debezium embedded engine (PostgreSQL, pgoutput) over the EHR database, publishing each
+ * row change to {@code ehr.raw.cdc.v1}. Wiring only; {@link #close()} stops the engine, which commits the
+ * acknowledged offsets, and keeps the replication slot.
+ */
+public final class CdcCaptureApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcCaptureApp.class);
+    private static final String ASYNC_ENGINE = "io.debezium.embedded.async.ConvertingAsyncEngineBuilderFactory";
+
+    private final Producer<String, byte[]> producer;
+    private final ChangeBatchHandler handler;
+    private final DebeziumEngine<ChangeEvent<String, String>> engine;
+    private final ExecutorService executor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean taskRunning;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    private CdcCaptureApp(CdcConfig config, MeterRegistry registry) {
+        this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
+        this.handler = new ChangeBatchHandler(producer, new CdcMetrics(registry), Clock.systemUTC(),
+                Duration.ofMillis(200));
+        this.engine = DebeziumEngine.create(Json.class, Json.class, Json.class, ASYNC_ENGINE)
+                .using(EngineProperties.of(config))
+                .notifying(handler)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        taskRunning = true;
+                        LOG.info("capture task started (slot {}, publication {})", config.slotName(),
+                                config.publication());
+                    }
+
+                    @Override
+                    public void taskStopped() {
+                        taskRunning = false;
+                    }
+                })
+                .using((success, message, error) -> {
+                    taskRunning = false;
+                    if (!success || error != null) {
+                        failure = error != null ? error : new IllegalStateException("engine stopped unsuccessfully");
+                        // Class name only: engine messages can quote SQL errors, which can quote row values.
+                        LOG.error("capture engine stopped with {}",
+                                error == null ? "no exception" : error.getClass().getSimpleName());
+                    }
+                    stopped.countDown();
+                })
+                .build();
+        this.executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "ehrflow-cdc-engine"));
+        Gauge.builder("ehrflow.cdc.running", this, a -> a.isRunning() ? 1 : 0)
+                .description("1 while the capture task streams changes").register(registry);
+    }
+
+    /** Checks the database, then starts the engine on its own thread; returns at once. */
+    public static CdcCaptureApp start(CdcConfig config, MeterRegistry registry) {
+        PgPreflight.check(config);
+        CdcCaptureApp app = new CdcCaptureApp(config, registry);
+        try {
+            app.executor.execute(app.engine);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    /** True while the connector task runs (snapshot or streaming). */
+    public boolean isRunning() {
+        return taskRunning && stopped.getCount() > 0;
+    }
+
+    /** Why the engine stopped on its own, if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Blocks until the engine has stopped (by {@link #close()} or a failure); false on timeout. */
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        handler.stopping();
+        try {
+            // Stops the task and commits offsets of every batch that was marked processed. The slot stays.
+            engine.close();
+            executor.shutdown();
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("capture engine did not stop within 30 s");
+                executor.shutdownNow();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the capture engine failed: {}", e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    static Properties producerProps(CdcConfig config) {
+        Properties p = config.kafka().clientProps();
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ehrflow-cdc-capture");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        // Batches are flushed explicitly per engine batch; a tiny linger only groups a burst.
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return p;
+    }
+
+    /** Reads {@code EHRFLOW_CDC_*} and {@code EHRFLOW_KAFKA_*}, serves /metrics, runs until stopped or failed. */
+    public static void main(String[] args) throws InterruptedException {
+        CdcConfig config = CdcConfig.fromEnv(System.getenv());
+        LOG.info("starting cdc-capture with {}", config);
+        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_CDC_CAPTURE, config.opsHost(), config.opsPort());
+        CdcCaptureApp app = start(config, ops.registry());
+        ops.readiness(app::isRunning);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            ops.close();
+        }, "ehrflow-cdc-shutdown"));
+        app.stopped.await();
+        if (app.failure().isPresent()) {
+            // A non-zero exit lets the supervisor restart us; the slot and offsets resume where we stopped.
+            System.exit(1);
+        }
+    }
+}

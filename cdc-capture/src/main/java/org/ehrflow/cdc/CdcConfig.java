@@ -1,0 +1,121 @@
+package org.ehrflow.cdc;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.ehrflow.runtime.ConfigReader;
+import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.Secret;
+
+/**
+ * Settings of the CDC capture app, read from {@code EHRFLOW_CDC_*} (Kafka from {@code EHRFLOW_KAFKA_*}).
+ *
+ * @param kafka                    broker and client properties for the raw topic, the DLQ and the offsets topic
+ * @param dbHost                   EHR database host
+ * @param dbPort                   EHR database port
+ * @param database                 EHR database name
+ * @param dbUser                   replication role (LOGIN REPLICATION, never a superuser)
+ * @param dbPassword               its password
+ * @param sslMode                  libpq-style sslmode for both the JDBC and the replication connection
+ * @param slotName                 logical replication slot (created by Debezium on first start, never dropped)
+ * @param publication              pgoutput publication (created by the schema migration)
+ * @param heartbeatInterval        Debezium heartbeat interval (keeps the slot advancing on a quiet database)
+ * @param pollInterval             how long the engine waits for new events before handing over a batch
+ * @param offsetsTopic             compacted topic holding Debezium's source offsets (LSN, snapshot state)
+ * @param offsetsReplicationFactor its replication factor; -1 = the broker's default.replication.factor
+ * @param offsetFlushInterval      how often acknowledged positions are written to the offsets topic and the slot
+ * @param maxBatchSize             Debezium max.batch.size: events per handed-over batch
+ * @param topicPrefix              Debezium topic.prefix (names the logical server in offsets; keep it stable)
+ * @param opsHost                  bind address of /metrics, /health, /ready
+ * @param opsPort                  its port (0 = any free port)
+ */
+public record CdcConfig(
+        KafkaSettings kafka,
+        String dbHost,
+        int dbPort,
+        String database,
+        String dbUser,
+        Secret dbPassword,
+        SslMode sslMode,
+        String slotName,
+        String publication,
+        Duration heartbeatInterval,
+        Duration pollInterval,
+        String offsetsTopic,
+        short offsetsReplicationFactor,
+        Duration offsetFlushInterval,
+        int maxBatchSize,
+        String topicPrefix,
+        String opsHost,
+        int opsPort) {
+
+    public static final String ENV_PREFIX = "EHRFLOW_CDC_";
+    public static final String DEFAULT_USER = "ehrflow_cdc";
+    public static final String DEFAULT_SLOT = "ehrflow_slot";
+    public static final String DEFAULT_PUBLICATION = "ehrflow_pub";
+    public static final String DEFAULT_OFFSETS_TOPIC = "ehr.cdc-capture.offsets.v1";
+    public static final String DEFAULT_TOPIC_PREFIX = "ehrdb";
+
+    /** libpq sslmode values, as Debezium's {@code database.sslmode} takes them. */
+    public enum SslMode {
+        DISABLE, ALLOW, PREFER, REQUIRE, VERIFY_CA, VERIFY_FULL;
+
+        /** The spelling Debezium and libpq expect, e.g. {@code verify-full}. */
+        public String value() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** Defaults for in-process use (demo, tests): database {@code ehr} on host:port as {@code ehrflow_cdc}. */
+    public static CdcConfig defaults(KafkaSettings kafka, String dbHost, int dbPort, Secret dbPassword) {
+        return new CdcConfig(kafka, dbHost, dbPort, "ehr", DEFAULT_USER, dbPassword, SslMode.PREFER, DEFAULT_SLOT,
+                DEFAULT_PUBLICATION, Duration.ofSeconds(10), Duration.ofMillis(100), DEFAULT_OFFSETS_TOPIC,
+                (short) -1, Duration.ofSeconds(1), 2048, DEFAULT_TOPIC_PREFIX, "127.0.0.1", 0);
+    }
+
+    /** Reads every setting from {@code env}, failing once with every problem named by its variable. */
+    public static CdcConfig fromEnv(Map<String, String> env) {
+        ConfigReader r = new ConfigReader(env, ENV_PREFIX);
+        KafkaSettings kafka = KafkaSettings.read(env);
+        String host = r.string("DB_HOST", "localhost");
+        int port = r.integer("DB_PORT", 5432, 1, 65535);
+        String database = r.string("DB_NAME", "ehr");
+        String user = r.string("DB_USER", DEFAULT_USER);
+        Secret password = r.secret("DB_PASSWORD", "");
+        SslMode ssl = r.enumValue("DB_SSLMODE", SslMode.class, SslMode.PREFER);
+        String slot = r.check(r.string("SLOT", DEFAULT_SLOT), s -> s.matches("[a-z0-9_]{1,63}"),
+                r.key("SLOT") + " must be 1-63 of [a-z0-9_] (PostgreSQL slot name rules)");
+        String publication = r.string("PUBLICATION", DEFAULT_PUBLICATION);
+        Duration heartbeat = r.duration("HEARTBEAT_INTERVAL", Duration.ofSeconds(10), Duration.ofMillis(100),
+                Duration.ofHours(1));
+        Duration poll = r.duration("POLL_INTERVAL", Duration.ofMillis(100), Duration.ofMillis(1),
+                Duration.ofSeconds(10));
+        String offsetsTopic = r.string("OFFSETS_TOPIC", DEFAULT_OFFSETS_TOPIC);
+        int rf = r.integer("OFFSETS_REPLICATION_FACTOR", -1, -1, 32);
+        r.check(rf != 0, r.key("OFFSETS_REPLICATION_FACTOR") + " must be -1 (broker default) or at least 1");
+        Duration flush = r.duration("OFFSET_FLUSH_INTERVAL", Duration.ofSeconds(1), Duration.ZERO,
+                Duration.ofMinutes(10));
+        int batch = r.integer("MAX_BATCH_SIZE", 2048, 1, 65536);
+        String prefix = r.string("TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX);
+        String opsHost = r.string("OPS_HOST", "0.0.0.0");
+        int opsPort = r.integer("OPS_PORT", 9404, 0, 65535);
+        r.check(!"postgres".equals(user), r.key("DB_USER")
+                + " must be the capture role (LOGIN REPLICATION), not the superuser 'postgres'");
+        r.validate();
+        return new CdcConfig(kafka, host, port, database, user, password, ssl, slot, publication, heartbeat, poll,
+                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort);
+    }
+
+    /** The same settings with a different ops port (tests and the demo run several apps in one JVM). */
+    public CdcConfig withOpsPort(int port) {
+        return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
+                heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
+                maxBatchSize, topicPrefix, opsHost, port);
+    }
+
+    /** JDBC URL of the EHR database (pre-flight checks). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + database + "?sslmode=" + sslMode.value()
+                + "&ApplicationName=ehrflow-cdc-capture";
+    }
+}

@@ -1,0 +1,72 @@
+package org.ehrflow.cdc.capture;
+
+import java.util.Properties;
+import org.ehrflow.cdc.CdcConfig;
+
+/**
+ * The Debezium engine and PostgreSQL connector settings derived from {@link CdcConfig}. Every choice that matters
+ * for correctness is spelled out here rather than left to a Debezium default that could change.
+ */
+public final class EngineProperties {
+
+    /** The tables whose changes reach the raw topic (the heartbeat table is published but not captured). */
+    public static final String TABLES = "ehr.patients,ehr.encounters,ehr.notes";
+    /** Debezium's heartbeat action: a write in the captured database so the slot can advance on quiet tables. */
+    public static final String HEARTBEAT_QUERY = "UPDATE ehr.cdc_heartbeat SET ts = now() WHERE id = 1";
+    /** Engine name; also the offsets' namespace in the offsets topic, so keep it stable. */
+    public static final String ENGINE_NAME = "ehrflow-cdc-capture";
+
+    private EngineProperties() {
+    }
+
+    public static Properties of(CdcConfig c) {
+        Properties p = new Properties();
+        // Kafka client properties (TLS/SASL) first: the offset store's producer, consumer and admin read them.
+        p.putAll(c.kafka().clientProps());
+        p.setProperty("name", ENGINE_NAME);
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("topic.prefix", c.topicPrefix());
+
+        p.setProperty("database.hostname", c.dbHost());
+        p.setProperty("database.port", Integer.toString(c.dbPort()));
+        p.setProperty("database.dbname", c.database());
+        p.setProperty("database.user", c.dbUser());
+        p.setProperty("database.password", c.dbPassword().value());
+        p.setProperty("database.sslmode", c.sslMode().value());
+
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("publication.name", c.publication());
+        // The migration owns the publication; the capture role cannot (and must not) create one.
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("slot.name", c.slotName());
+        // The slot is the only record of changes made while capture is down: never drop it on stop.
+        p.setProperty("slot.drop.on.stop", "false");
+        p.setProperty("table.include.list", TABLES);
+        p.setProperty("snapshot.mode", "initial");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("heartbeat.interval.ms", Long.toString(c.heartbeatInterval().toMillis()));
+        p.setProperty("heartbeat.action.query", HEARTBEAT_QUERY);
+        p.setProperty("poll.interval.ms", Long.toString(c.pollInterval().toMillis()));
+        p.setProperty("max.batch.size", Integer.toString(c.maxBatchSize()));
+        p.setProperty("max.queue.size", Integer.toString(Math.max(8192, c.maxBatchSize() * 4)));
+        p.setProperty("provide.transaction.metadata", "false");
+
+        // Connect's KafkaOffsetBackingStore, owning its admin client (see KafkaOffsetStore).
+        p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
+        p.setProperty("bootstrap.servers", c.kafka().bootstrapServers());
+        p.setProperty("offset.storage.topic", c.offsetsTopic());
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", Short.toString(c.offsetsReplicationFactor()));
+        p.setProperty("offset.flush.interval.ms", Long.toString(c.offsetFlushInterval().toMillis()));
+        p.setProperty("offset.flush.timeout.ms", "10000");
+
+        // Envelope JSON without the Connect schema: the contract's DEBEZIUM_JSON payload.
+        p.setProperty("converter.schemas.enable", "false");
+        p.setProperty("key.converter.schemas.enable", "false");
+        p.setProperty("value.converter.schemas.enable", "false");
+        // One ordered stream: handleBatch sees events in commit order.
+        p.setProperty("record.processing.order", "ORDERED");
+        p.setProperty("record.processing.threads", "1");
+        return p;
+    }
+}

@@ -1,0 +1,82 @@
+package org.ehrflow.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.ehrflow.cdc.capture.EngineProperties;
+import org.ehrflow.runtime.ConfigException;
+import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.Secret;
+import org.junit.jupiter.api.Test;
+
+class CdcConfigTest {
+
+    @Test
+    void readsEveryKeyFromTheEnvironment() {
+        CdcConfig c = CdcConfig.fromEnv(Map.of(
+                "EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "EHRFLOW_CDC_DB_HOST", "ehr-db",
+                "EHRFLOW_CDC_DB_PORT", "5433",
+                "EHRFLOW_CDC_DB_PASSWORD", "s3cret",
+                "EHRFLOW_CDC_DB_SSLMODE", "verify-full",
+                "EHRFLOW_CDC_HEARTBEAT_INTERVAL", "PT5S",
+                "EHRFLOW_CDC_POLL_INTERVAL", "50",
+                "EHRFLOW_CDC_OFFSETS_REPLICATION_FACTOR", "3"));
+
+        assertThat(c.dbHost()).isEqualTo("ehr-db");
+        assertThat(c.dbPort()).isEqualTo(5433);
+        assertThat(c.sslMode().value()).isEqualTo("verify-full");
+        assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.offsetsReplicationFactor()).isEqualTo((short) 3);
+        assertThat(c.dbUser()).isEqualTo("ehrflow_cdc");
+        assertThat(c.slotName()).isEqualTo("ehrflow_slot");
+        assertThat(c.offsetsTopic()).isEqualTo("ehr.cdc-capture.offsets.v1");
+        assertThat(c.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void collectsEveryProblem() {
+        assertThatThrownBy(() -> CdcConfig.fromEnv(Map.of(
+                "EHRFLOW_CDC_DB_PORT", "x",
+                "EHRFLOW_CDC_DB_SSLMODE", "sometimes",
+                "EHRFLOW_CDC_SLOT", "Bad-Slot",
+                "EHRFLOW_CDC_OFFSETS_REPLICATION_FACTOR", "0",
+                "EHRFLOW_CDC_DB_USER", "postgres")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_DB_PORT"))
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_DB_SSLMODE"))
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_SLOT"))
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_OFFSETS_REPLICATION_FACTOR"))
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_DB_USER")));
+    }
+
+    @Test
+    void engineSettingsPinTheContract() {
+        CdcConfig c = CdcConfig.defaults(KafkaSettings.of("b:9092"), "127.0.0.1", 5432, new Secret("pw"));
+        Properties p = EngineProperties.of(c);
+
+        assertThat(p).containsEntry("plugin.name", "pgoutput")
+                .containsEntry("publication.name", "ehrflow_pub")
+                .containsEntry("publication.autocreate.mode", "disabled")
+                .containsEntry("slot.name", "ehrflow_slot")
+                .containsEntry("slot.drop.on.stop", "false")
+                .containsEntry("table.include.list", "ehr.patients,ehr.encounters,ehr.notes")
+                .containsEntry("snapshot.mode", "initial")
+                .containsEntry("tombstones.on.delete", "false")
+                .containsEntry("heartbeat.interval.ms", "10000")
+                .containsEntry("poll.interval.ms", "100")
+                .containsEntry("topic.prefix", "ehrdb")
+                .containsEntry("database.user", "ehrflow_cdc")
+                .containsEntry("database.sslmode", "prefer")
+                .containsEntry("offset.storage", "org.ehrflow.cdc.capture.KafkaOffsetStore")
+                .containsEntry("offset.storage.topic", "ehr.cdc-capture.offsets.v1")
+                .containsEntry("offset.storage.partitions", "1")
+                .containsEntry("bootstrap.servers", "b:9092")
+                .containsEntry("converter.schemas.enable", "false");
+        assertThat(p.getProperty("heartbeat.action.query")).contains("ehr.cdc_heartbeat");
+    }
+}
