@@ -1,0 +1,218 @@
+package org.ehrflow.localstack;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft broker (combined broker and controller) running inside this JVM, listening on free
+ * loopback ports, with topic auto-creation off and transactions enabled.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final int NODE_ID = 1;
+    private static final String TEMP_PREFIX = "ehrflow-kafka-";
+    private static final int START_ATTEMPTS = 3;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path logDir;
+    /** The directory deleted on close, or null for a persistent log dir. */
+    private final Path temporaryRoot;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir, Path temporaryRoot) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.logDir = logDir;
+        this.temporaryRoot = temporaryRoot;
+        this.shutdownHook = new Thread(this::stop, "embedded-kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a broker on a temporary log directory that {@link #close()} deletes. */
+    public static EmbeddedKafka start() {
+        TempOwnership.abandoned(TEMP_PREFIX).forEach(Dirs::deleteQuietly);
+        Path root = TempOwnership.createOwned(TEMP_PREFIX);
+        try {
+            Path logDir = Files.createDirectories(root.resolve("logs"));
+            return startOn(logDir, root);
+        } catch (IOException e) {
+            Dirs.deleteQuietly(root);
+            throw new UncheckedIOException("cannot create a temporary Kafka log dir", e);
+        } catch (RuntimeException e) {
+            Dirs.deleteQuietly(root);
+            throw e;
+        }
+    }
+
+    /** Starts a broker on a persistent log directory, formatting it on first use and keeping it on close. */
+    public static EmbeddedKafka start(Path logDir) {
+        Objects.requireNonNull(logDir, "logDir");
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create Kafka log dir " + logDir, e);
+        }
+        return startOn(logDir.toAbsolutePath(), null);
+    }
+
+    private static EmbeddedKafka startOn(Path dir, Path temporaryRoot) {
+        KafkaExitGuard.install();
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int brokerPort = FreePorts.pick();
+            int controllerPort = FreePorts.pick();
+            if (brokerPort == controllerPort) {
+                continue;
+            }
+            long started = System.nanoTime();
+            KafkaConfig config = KafkaConfig.fromProps(EmbeddedKafkaProperties.of(dir, NODE_ID, brokerPort, controllerPort));
+            format(dir);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
+            try {
+                server.startup();
+                awaitReady(bootstrap);
+                LOG.info("embedded Kafka ready on {} in {} ms", bootstrap, (System.nanoTime() - started) / 1_000_000);
+                return new EmbeddedKafka(server, bootstrap, dir, temporaryRoot);
+            } catch (RuntimeException e) {
+                shutdownQuietly(server);
+                if (!lostPortRace(e)) {
+                    throw e;
+                }
+                // a port was taken between pick() and bind: retry on fresh ports
+                LOG.warn("embedded Kafka start attempt {} lost a port race, retrying", attempt);
+                last = e;
+            }
+        }
+        throw new IllegalStateException("embedded Kafka did not start after " + START_ATTEMPTS + " attempts", last);
+    }
+
+    private static boolean lostPortRace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException
+                    || t.getMessage() != null && t.getMessage().contains("failed to bind")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void format(Path dir) {
+        if (Files.exists(dir.resolve("meta.properties"))) {
+            // already formatted (a persistent dir): it keeps its cluster id and data
+            return;
+        }
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setControllerListenerName(EmbeddedKafkaProperties.CONTROLLER_LISTENER)
+                    // metadata.log.dir is unset, so the metadata log lives in the (only) log dir
+                    .setMetadataLogDirectory(dir.toString())
+                    .setDirectories(List.of(dir.toString()))
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka log dir " + dir, e);
+        }
+    }
+
+    private static void awaitReady(String bootstrap) {
+        Map<String, Object> props = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    // an unfenced broker shows up in the cluster description; only then can topics be created
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get().isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("embedded Kafka on " + bootstrap + " not ready after " + READY_TIMEOUT);
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for embedded Kafka", e);
+        }
+    }
+
+    private static void shutdownQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("embedded Kafka shutdown failed: {}", e.getClass().getName());
+        }
+    }
+
+    /** The PLAINTEXT listener, {@code 127.0.0.1:<port>}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The broker's log (and metadata) directory. */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Stops the broker and, for a temporary broker, deletes its log directory. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs (or ran) stop() itself
+        }
+    }
+
+    private synchronized void stop() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        shutdownQuietly(server);
+        Dirs.deleteQuietly(temporaryRoot);
+        LOG.info("embedded Kafka on {} stopped", bootstrapServers);
+    }
+}

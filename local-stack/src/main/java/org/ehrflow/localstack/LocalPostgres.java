@@ -1,0 +1,254 @@
+package org.ehrflow.localstack;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import org.ehrflow.runtime.Secret;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL cluster run from the installed server binaries in a project-owned data directory, on a free
+ * loopback port, with logical replication enabled and pgvector available.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
+    static final String SUPERUSER = "postgres";
+    static final String HOST = FreePorts.LOOPBACK;
+    private static final String LOG_FILE = "postgres.log";
+    private static final String TEMP_PREFIX = "ehrflow-pg-";
+    private static final String SOCKET_PREFIX = "ehrflow-pgsock-";
+    private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
+    private static final int START_ATTEMPTS = 3;
+
+    private final PgTool tool;
+    private final Path dataDir;
+    private final Path socketDir;
+    /** The temporary root deleted on close, or null for a persistent cluster. */
+    private final Path temporaryRoot;
+    private final int port;
+    private final Secret password;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private LocalPostgres(PgTool tool, Path dataDir, Path socketDir, Path temporaryRoot, int port, Secret password) {
+        this.tool = tool;
+        this.dataDir = dataDir;
+        this.socketDir = socketDir;
+        this.temporaryRoot = temporaryRoot;
+        this.port = port;
+        this.password = password;
+        this.shutdownHook = new Thread(this::stop, "local-postgres-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a throw-away cluster (fsync off) whose files {@link #close()} deletes. */
+    public static LocalPostgres startTemporary() {
+        PgTool tool = PgTool.locate(System.getenv());
+        PgDataDir.reapAbandoned(tool, TEMP_PREFIX, SOCKET_PREFIX);
+        Path root = TempOwnership.createOwned(TEMP_PREFIX);
+        try {
+            Path dataDir = root.resolve("data");
+            Path socketDir = root.resolve("sock");
+            tool.prepareDir(root);
+            tool.prepareDir(socketDir);
+            Secret password = PgDataDir.initialise(tool, dataDir, socketDir, true);
+            return startServer(tool, dataDir, socketDir, root, password);
+        } catch (RuntimeException e) {
+            Dirs.deleteQuietly(root);
+            throw e;
+        }
+    }
+
+    /** Starts a durable cluster in {@code dataDir}, initialising it on first use and reusing it afterwards. */
+    public static LocalPostgres start(Path dataDir) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        PgTool tool = PgTool.locate(System.getenv());
+        Path dir = dataDir.toAbsolutePath().normalize();
+        PgDataDir.reapAbandoned(tool, TEMP_PREFIX, SOCKET_PREFIX);
+        // a short private socket dir: unix socket paths are limited to ~107 bytes
+        Path socketDir = TempOwnership.createOwned(SOCKET_PREFIX);
+        try {
+            tool.prepareDir(socketDir);
+            Secret password;
+            if (PgDataDir.isInitialised(dir)) {
+                password = PgDataDir.readPassword(dir);
+                PgDataDir.stopLeftover(tool, dir);
+            } else {
+                tool.prepareDir(dir);
+                password = PgDataDir.initialise(tool, dir, socketDir, false);
+            }
+            TempOwnership.claim(dir);
+            return startServer(tool, dir, socketDir, null, password);
+        } catch (RuntimeException e) {
+            Dirs.deleteQuietly(socketDir);
+            throw e;
+        }
+    }
+
+    private static LocalPostgres startServer(PgTool tool, Path dataDir, Path socketDir, Path temporaryRoot,
+                                             Secret password) {
+        Path log = dataDir.resolve(LOG_FILE);
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = FreePorts.pick();
+            long started = System.nanoTime();
+            try {
+                // port and socket dir change per start, so they are options rather than stored settings
+                tool.run(TOOL_TIMEOUT, "pg_ctl", List.of("start", "-D", dataDir.toString(), "-l", log.toString(),
+                        "-w", "-t", "30", "-o", "-p " + port + " -k " + socketDir));
+                LocalPostgres pg = new LocalPostgres(tool, dataDir, socketDir, temporaryRoot, port, password);
+                try {
+                    pg.awaitConnection();
+                    pg.requireVector();
+                } catch (RuntimeException e) {
+                    pg.close();
+                    throw e;
+                }
+                LOG.info("PostgreSQL ready on {}:{} in {} ms", HOST, port, (System.nanoTime() - started) / 1_000_000);
+                return pg;
+            } catch (PgTool.PgToolException e) {
+                String serverLog = PgTool.tail(log, 2_000);
+                last = new IllegalStateException("PostgreSQL did not start from " + dataDir + "; server log tail:\n"
+                        + serverLog, e);
+                if (!serverLog.contains("could not bind") && !serverLog.contains("Address already in use")) {
+                    break;
+                }
+                LOG.warn("PostgreSQL start attempt {} lost a port race, retrying", attempt);
+            }
+        }
+        throw last;
+    }
+
+    private void awaitConnection() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try (Connection c = connect("postgres")) {
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL on port " + port + " refuses connections, SQLSTATE "
+                            + e.getSQLState(), e);
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for PostgreSQL", e);
+            }
+        }
+    }
+
+    /** Fails with a clear message when the pgvector extension is not installed for these server binaries. */
+    public void requireVector() {
+        try (Connection c = connect("postgres");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")) {
+            if (!rs.next()) {
+                throw new IllegalStateException("the pgvector extension ('vector') is not installed for the PostgreSQL"
+                        + " binaries in " + tool.bin() + ": run scripts/setup.sh as root (builds and installs pgvector)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot query pg_available_extensions, SQLSTATE " + e.getSQLState(), e);
+        }
+    }
+
+    /** Always {@code 127.0.0.1}: the cluster listens on loopback only. */
+    public String host() {
+        return HOST;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>}, without credentials. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
+    }
+
+    public String superuser() {
+        return SUPERUSER;
+    }
+
+    public Secret superuserPassword() {
+        return password;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Opens a superuser connection to {@code database}. */
+    public Connection connect(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", SUPERUSER);
+        props.setProperty("password", password.value());
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(jdbcUrl(database), props);
+    }
+
+    /** Creates {@code name} (lower-case identifier) unless it exists; idempotent for a reused data dir. */
+    public void createDatabase(String name) {
+        if (name == null || !DATABASE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("database name must match " + DATABASE_NAME.pattern() + ": " + name);
+        }
+        try (Connection c = connect("postgres");
+             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (Statement create = c.createStatement()) {
+                // the name is validated above: identifiers cannot be bound as parameters
+                create.execute("CREATE DATABASE \"" + name + "\"");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ", SQLSTATE " + e.getSQLState(), e);
+        }
+    }
+
+    /** Stops the server ({@code pg_ctl stop -m fast}) and deletes a temporary cluster's files. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs (or ran) stop() itself
+        }
+    }
+
+    private synchronized void stop() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            tool.run(TOOL_TIMEOUT, "pg_ctl", List.of("stop", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", "30"));
+            LOG.info("PostgreSQL on port {} stopped", port);
+        } catch (RuntimeException e) {
+            LOG.warn("PostgreSQL on port {} did not stop cleanly: {}", port, e.getClass().getName());
+        }
+        if (temporaryRoot != null) {
+            Dirs.deleteQuietly(temporaryRoot);
+        } else {
+            Dirs.deleteQuietly(socketDir);
+        }
+    }
+}
