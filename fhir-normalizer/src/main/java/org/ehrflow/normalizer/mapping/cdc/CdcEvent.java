@@ -1,0 +1,57 @@
+package org.ehrflow.normalizer.mapping.cdc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import org.ehrflow.normalizer.mapping.FhirJson;
+import org.ehrflow.schemas.FhirRecord;
+import org.ehrflow.schemas.Provenance;
+import org.ehrflow.schemas.RawMessage;
+import org.ehrflow.schemas.RecordOp;
+import org.ehrflow.schemas.SourceType;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * One Debezium change event of the demo EHR schema, with the record factory its mappers share: versionId =
+ * source.lsn, eventTime = source.ts_ms, source message id = "&lt;schema&gt;.&lt;table&gt;:&lt;lsn&gt;:&lt;row id&gt;".
+ *
+ * @param op     c, u, r or d
+ * @param row    the row after the change (before, for a delete)
+ * @param schema source.schema
+ * @param table  source.table
+ * @param lsn    source.lsn as text
+ * @param tsMs   source.ts_ms
+ * @param raw    the raw message (for its ingest time and source system)
+ */
+public record CdcEvent(String op, JsonNode row, String schema, String table, String lsn, long tsMs, RawMessage raw) {
+
+    public boolean isDelete() {
+        return op.equals("d");
+    }
+
+    /** A text column, or null if absent or JSON null. */
+    public String text(String column) {
+        JsonNode n = row.get(column);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    /** A bigint column, or null. */
+    public Long number(String column) {
+        JsonNode n = row.get(column);
+        return n == null || n.isNull() || !n.canConvertToLong() ? null : n.asLong();
+    }
+
+    public FhirRecord upsert(String patientKey, Resource r, String encounterId) {
+        return new FhirRecord(patientKey, RecordOp.UPSERT, r.fhirType(), r.getIdElement().getIdPart(), lsn,
+                encounterId, FhirJson.encode(r), provenance());
+    }
+
+    public FhirRecord delete(String patientKey, String type, String id, String encounterId) {
+        return new FhirRecord(patientKey, RecordOp.DELETE, type, id, lsn, encounterId, null, provenance());
+    }
+
+    private Provenance provenance() {
+        String system = raw.provenance().sourceSystem();
+        return Provenance.atIngress(SourceType.CDC, system, schema + "." + table + ":" + lsn + ":" + number("id"),
+                Instant.ofEpochMilli(tsMs), raw.provenance().ingestTime());
+    }
+}
