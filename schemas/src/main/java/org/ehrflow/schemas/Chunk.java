@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param tokenCount  tokens counted with the embedding model's own tokenizer (never above its limit)
  * @param contentHash SHA-256 (hex) of the text: equal hash and model means no re-embedding
  * @param phiPresent  whether the text contains PHI that a de-identifying reader must not see
- * @param phiKinds    kinds found (NAME, IDENTIFIER, DATE, PHONE, EMAIL, ADDRESS, AGE_OVER_89), sorted
+ * @param phiKinds    kinds found (NAME, IDENTIFIER, DATE, PHONE, EMAIL, ADDRESS, AGE_OVER_89, URL), sorted
  */
 public record Chunk(
         String chunkId,

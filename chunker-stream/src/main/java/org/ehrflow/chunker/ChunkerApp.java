@@ -1,0 +1,95 @@
+package org.ehrflow.chunker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.ehrflow.chunker.chunking.ResourceChunker;
+import org.ehrflow.chunker.chunking.TextChunker;
+import org.ehrflow.chunker.chunking.phi.PhiDetector;
+import org.ehrflow.chunker.topology.ChunkerMetrics;
+import org.ehrflow.chunker.topology.ChunkerTopology;
+import org.ehrflow.embedding.ModelTokenizer;
+import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.schemas.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chunker-stream process: wires tokenizer, chunker and topology into a running Kafka Streams app. */
+public final class ChunkerApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkerApp.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final ModelTokenizer tokenizer;
+
+    private ChunkerApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ModelTokenizer tokenizer) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+        this.tokenizer = tokenizer;
+    }
+
+    /** Starts the app; topics must exist (see TopicAdmin). Close it to stop. */
+    public static ChunkerApp start(ChunkerConfig config, MeterRegistry registry) {
+        LOG.info("starting {} with {}", Topics.APP_CHUNKER, config);
+        ModelTokenizer tokenizer = ModelTokenizer.load(config.modelVariant());
+        try {
+            ResourceChunker chunker = new ResourceChunker(new TextChunker(tokenizer, config.chunking()),
+                    PhiDetector.patternsOnly());
+            KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunker, new ChunkerMetrics(registry)),
+                    config.streamsProperties());
+            // Poison input never throws out of the chunk step; what gets here is a broker or state fault. Stop
+            // rather than drop: lag grows and alerts fire. Class name only: messages may quote record content.
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("stream thread failed ({}); shutting down", e.getClass().getSimpleName());
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+            metrics.bindTo(registry);
+            streams.start();
+            return new ChunkerApp(streams, metrics, tokenizer);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Running (or rebalancing): what /ready reports. */
+    public boolean isRunning() {
+        return streams.state().isRunningOrRebalancing();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        tokenizer.close();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        ChunkerConfig config = ChunkerConfig.fromEnv(System.getenv());
+        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_CHUNKER, config.opsHost(), config.opsPort());
+        ChunkerApp app = start(config, ops.registry());
+        ops.readiness(app::isRunning);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            ops.close();
+            stopped.countDown();
+        }, "chunker-shutdown"));
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            KafkaStreams.State s = app.state();
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                LOG.error("{} stopped in state {}", Topics.APP_CHUNKER, s);
+                System.exit(1);
+            }
+        }
+    }
+}
