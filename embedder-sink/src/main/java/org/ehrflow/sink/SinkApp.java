@@ -1,0 +1,141 @@
+package org.ehrflow.sink;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.embedding.Embedder;
+import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.schemas.DeadLetter;
+import org.ehrflow.schemas.Topics;
+import org.ehrflow.sink.consume.BatchProcessor;
+import org.ehrflow.sink.consume.SinkLoop;
+import org.ehrflow.sink.consume.SinkMetrics;
+import org.ehrflow.sink.error.DlqPublisher;
+import org.ehrflow.sink.error.Retrier;
+import org.ehrflow.sink.error.SinkFatalException;
+import org.ehrflow.sink.store.Migrations;
+import org.ehrflow.sink.store.OffsetStore;
+import org.ehrflow.sink.store.PgSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The embedder-sink process: migrations, model, consumer, DLQ producer and the poll thread, wired. */
+public final class SinkApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
+
+    private final SinkLoop loop;
+    private final Thread thread;
+    private final PgSession pg;
+    private final DlqPublisher dlq;
+    private final Embedder embedder;
+    private final boolean ownsEmbedder;
+
+    private SinkApp(SinkLoop loop, Thread thread, PgSession pg, DlqPublisher dlq, Embedder embedder, boolean owns) {
+        this.loop = loop;
+        this.thread = thread;
+        this.pg = pg;
+        this.dlq = dlq;
+        this.embedder = embedder;
+        this.ownsEmbedder = owns;
+    }
+
+    /**
+     * Runs the migrations, loads the configured ONNX model and starts consuming. Throws
+     * {@link org.ehrflow.sink.error.SinkFatalException} naming the setting when PostgreSQL cannot be used.
+     */
+    public static SinkApp start(SinkConfig config, MeterRegistry registry) {
+        Migrations.run(config.jdbcUrl(), config.user(), config.password());
+        OnnxEmbedder embedder = OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch());
+        try {
+            return start(config, registry, embedder, true);
+        } catch (RuntimeException e) {
+            embedder.close();
+            throw e;
+        }
+    }
+
+    /** As {@link #start(SinkConfig, MeterRegistry)} with a caller-owned embedder (not closed by {@link #close()}). */
+    public static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder) {
+        Migrations.run(config.jdbcUrl(), config.user(), config.password());
+        return start(config, registry, embedder, false);
+    }
+
+    private static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder, boolean owns) {
+        LOG.info("starting {} with {}, model {}", Topics.APP_EMBEDDER_SINK, config, embedder.modelName());
+        PgSession pg = new PgSession(config.jdbcUrl(), config.user(), config.password());
+        DlqPublisher dlq = new DlqPublisher(new KafkaProducer<>(config.dlqProducerProperties(), new StringSerializer(),
+                Topics.dlq(Topics.APP_EMBEDDER_SINK).valueSerde().serializer()));
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.consumerProperties());
+        SinkMetrics metrics = new SinkMetrics(registry);
+        OffsetStore offsets = new OffsetStore(Topics.APP_EMBEDDER_SINK);
+        SinkLoop[] self = new SinkLoop[1];
+        Retrier retrier = new Retrier(pg, config.retryInitial(), config.retryMax(),
+                () -> self[0] == null || self[0].isRunning(), () -> metrics.retried());
+        BatchProcessor processor = new BatchProcessor(pg, offsets, embedder, dlq, retrier, metrics);
+        SinkLoop loop = new SinkLoop(consumer, processor, pg, offsets, retrier, config.batchSize(), config.linger(),
+                config.pollTimeout(), config.commitToKafka());
+        self[0] = loop;
+        Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");
+        t.start();
+        return new SinkApp(loop, t, pg, dlq, embedder, owns);
+    }
+
+    /** Polling and writing (what /ready reports). */
+    public boolean isRunning() {
+        return loop.isRunning() && thread.isAlive();
+    }
+
+    /** Why the sink stopped on its own (fatal configuration, unexpected fault), or null. */
+    public Throwable failure() {
+        return loop.failure();
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            thread.join(Duration.ofSeconds(60).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dlq.close();
+        pg.close();
+        if (ownsEmbedder) {
+            embedder.close();
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        SinkConfig config = SinkConfig.fromEnv(System.getenv());
+        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_EMBEDDER_SINK, config.opsHost(), config.opsPort());
+        SinkApp app;
+        try {
+            app = start(config, ops.registry());
+        } catch (SinkFatalException e) {
+            LOG.error("{} cannot start: {}", Topics.APP_EMBEDDER_SINK, e.getMessage());
+            ops.close();
+            System.exit(2);
+            return;
+        }
+        ops.readiness(app::isRunning);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            ops.close();
+            stopped.countDown();
+        }, Topics.APP_EMBEDDER_SINK + "-shutdown"));
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (!app.isRunning()) {
+                LOG.error("{} stopped ({})", Topics.APP_EMBEDDER_SINK,
+                        app.failure() == null ? "no cause" : app.failure().getClass().getSimpleName());
+                System.exit(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package org.ehrflow.sink.search;
+
+import com.pgvector.PGvector;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.ehrflow.schemas.SourceType;
+
+/**
+ * The read path for retrieval services and the demo: {@code ehrflow.search_chunks}, the top-k chunks of one
+ * patient by cosine distance. With a reader role, set {@code ehrflow.patient_key} in the transaction first
+ * (see {@link #scopeTo}); row-level security hides every other patient.
+ */
+public final class ChunkSearch {
+
+    private static final String SQL = """
+            SELECT chunk_id, source_id, resource_type, section, note_type, text, distance, source_type,
+                   source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time
+            FROM ehrflow.search_chunks(?, ?::vector, ?)""";
+
+    private ChunkSearch() {
+    }
+
+    /** The {@code k} chunks of {@code patientKey} nearest to {@code query} (a normalised model vector). */
+    public static List<SearchHit> search(Connection c, String patientKey, float[] query, int k) throws SQLException {
+        Objects.requireNonNull(patientKey, "patientKey");
+        List<SearchHit> hits = new ArrayList<>(k);
+        try (PreparedStatement ps = c.prepareStatement(SQL)) {
+            ps.setString(1, patientKey);
+            // Sent as text and cast, so the caller's connection needs no registered vector type.
+            ps.setString(2, new PGvector(query).toString());
+            ps.setInt(3, k);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime event = rs.getObject(14, OffsetDateTime.class);
+                    hits.add(new SearchHit(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getDouble(7), SourceType.valueOf(rs.getString(8)),
+                            rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12), rs.getLong(13),
+                            event == null ? null : event.toInstant()));
+                }
+            }
+        }
+        return hits;
+    }
+
+    /**
+     * Names the patient for row-level security until the end of the current transaction ({@code SET LOCAL}
+     * semantics); the connection must not be in auto-commit mode.
+     */
+    public static void scopeTo(Connection c, String patientKey) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
+            ps.setString(1, Objects.requireNonNull(patientKey, "patientKey"));
+            ps.executeQuery().close();
+        }
+    }
+}

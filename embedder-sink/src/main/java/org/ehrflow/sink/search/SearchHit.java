@@ -1,0 +1,33 @@
+package org.ehrflow.sink.search;
+
+import java.time.Instant;
+import org.ehrflow.schemas.SourceType;
+
+/**
+ * One result of a patient-scoped search, with the provenance a retrieval service cites. The text is PHI:
+ * {@link #toString()} leaves it out.
+ *
+ * @param distance cosine distance to the query (0 = same direction, 2 = opposite)
+ */
+public record SearchHit(
+        String chunkId,
+        String sourceId,
+        String resourceType,
+        String section,
+        String noteType,
+        String text,
+        double distance,
+        SourceType sourceType,
+        String sourceSystem,
+        String sourceMessageId,
+        String rawTopic,
+        int rawPartition,
+        long rawOffset,
+        Instant eventTime) {
+
+    @Override
+    public String toString() {
+        return "SearchHit[" + chunkId + ", distance=" + String.format(java.util.Locale.ROOT, "%.4f", distance) + ", "
+                + sourceType + " " + sourceMessageId + " at " + rawTopic + "-" + rawPartition + "@" + rawOffset + "]";
+    }
+}

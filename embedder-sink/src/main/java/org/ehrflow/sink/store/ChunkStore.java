@@ -1,0 +1,184 @@
+package org.ehrflow.sink.store;
+
+import com.pgvector.PGvector;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ehrflow.schemas.Chunk;
+import org.ehrflow.schemas.ChunkSet;
+import org.ehrflow.schemas.Provenance;
+
+/**
+ * Reads and writes {@code ehrflow.chunk}: the stored vectors of sources (to skip re-embedding unchanged text),
+ * and the replacement of a source's rows by a chunk set (delete the rows not re-emitted, upsert the rest).
+ */
+public final class ChunkStore {
+
+    private static final String LOOKUP = """
+            SELECT c.patient_key, c.source_id, c.content_hash, c.embedding
+            FROM ehrflow.chunk c
+            JOIN unnest(?::text[], ?::text[]) AS s(patient_key, source_id)
+              ON c.patient_key = s.patient_key AND c.source_id = s.source_id
+            WHERE c.model_name = ?""";
+
+    private static final String DELETE_STALE = """
+            DELETE FROM ehrflow.chunk
+            WHERE patient_key = ? AND source_id = ? AND chunk_id <> ALL (?::text[])""";
+
+    private static final String UPSERT = """
+            INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, resource_version,
+                encounter_id, note_type, section, chunk_index, text, token_count, content_hash, phi_present, phi_kinds,
+                source_type, source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
+                ingest_time, model_name, embedding, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
+            ON CONFLICT (patient_key, chunk_id) DO UPDATE SET
+                source_id = EXCLUDED.source_id, resource_type = EXCLUDED.resource_type,
+                resource_version = EXCLUDED.resource_version, encounter_id = EXCLUDED.encounter_id,
+                note_type = EXCLUDED.note_type, section = EXCLUDED.section, chunk_index = EXCLUDED.chunk_index,
+                text = EXCLUDED.text, token_count = EXCLUDED.token_count, content_hash = EXCLUDED.content_hash,
+                phi_present = EXCLUDED.phi_present, phi_kinds = EXCLUDED.phi_kinds, source_type = EXCLUDED.source_type,
+                source_system = EXCLUDED.source_system, source_message_id = EXCLUDED.source_message_id,
+                raw_topic = EXCLUDED.raw_topic, raw_partition = EXCLUDED.raw_partition,
+                raw_offset = EXCLUDED.raw_offset, event_time = EXCLUDED.event_time,
+                ingest_time = EXCLUDED.ingest_time, model_name = EXCLUDED.model_name,
+                embedding = EXCLUDED.embedding, indexed_at = EXCLUDED.indexed_at""";
+
+    private static final String WATERMARK = """
+            INSERT INTO ehrflow.patient_watermark AS w
+                (patient_key, last_event_time, last_ingest_time, last_indexed_at, chunk_sets)
+            VALUES (?, ?, ?, clock_timestamp(), ?)
+            ON CONFLICT (patient_key) DO UPDATE SET
+                last_event_time = GREATEST(w.last_event_time, EXCLUDED.last_event_time),
+                last_ingest_time = GREATEST(w.last_ingest_time, EXCLUDED.last_ingest_time),
+                last_indexed_at = EXCLUDED.last_indexed_at,
+                chunk_sets = w.chunk_sets + EXCLUDED.chunk_sets""";
+
+    /** Stored vectors by content hash, per source, for rows embedded by {@code model}. */
+    public Map<SourceRef, Map<String, float[]>> storedVectors(Connection c, Collection<SourceRef> sources,
+            String model) throws SQLException {
+        Map<SourceRef, Map<String, float[]>> out = new HashMap<>();
+        if (sources.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(LOOKUP)) {
+            ps.setArray(1, c.createArrayOf("text", sources.stream().map(SourceRef::patientKey).toArray()));
+            ps.setArray(2, c.createArrayOf("text", sources.stream().map(SourceRef::sourceId).toArray()));
+            ps.setString(3, model);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    PGvector v = (PGvector) rs.getObject(4);
+                    out.computeIfAbsent(new SourceRef(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
+                            .put(rs.getString(3), v.toArray());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Makes each source's rows equal to its set, in the caller's transaction. */
+    public Counts replace(Connection c, List<SetWrite> writes, String model) throws SQLException {
+        long deleted = 0;
+        long written = 0;
+        try (PreparedStatement del = c.prepareStatement(DELETE_STALE);
+                PreparedStatement up = c.prepareStatement(UPSERT)) {
+            for (SetWrite w : writes) {
+                ChunkSet s = w.set();
+                del.setString(1, s.patientKey());
+                del.setString(2, s.sourceId());
+                del.setArray(3, c.createArrayOf("text", s.chunks().stream().map(Chunk::chunkId).toArray()));
+                del.addBatch();
+                for (int i = 0; i < s.chunks().size(); i++) {
+                    bindRow(c, up, s, s.chunks().get(i), w.vectors().get(i), model);
+                    up.addBatch();
+                    written++;
+                }
+            }
+            for (int n : del.executeBatch()) {
+                deleted += Math.max(n, 0);
+            }
+            if (written > 0) {
+                up.executeBatch();
+            }
+        }
+        return new Counts(written, deleted);
+    }
+
+    /** Advances the watermark of every patient in {@code sets} (all sets of the batch, superseded ones too). */
+    public void advanceWatermarks(Connection c, List<ChunkSet> sets) throws SQLException {
+        Map<String, Watermark> byPatient = new HashMap<>();
+        for (ChunkSet s : sets) {
+            byPatient.merge(s.patientKey(), Watermark.of(s.provenance()), Watermark::max);
+        }
+        try (PreparedStatement ps = c.prepareStatement(WATERMARK)) {
+            for (Map.Entry<String, Watermark> e : byPatient.entrySet()) {
+                ps.setString(1, e.getKey());
+                setTime(ps, 2, e.getValue().eventTime());
+                setTime(ps, 3, e.getValue().ingestTime());
+                ps.setLong(4, e.getValue().sets());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void bindRow(Connection c, PreparedStatement ps, ChunkSet s, Chunk ch, float[] vector, String model)
+            throws SQLException {
+        Provenance p = s.provenance();
+        int i = 1;
+        ps.setString(i++, s.patientKey());
+        ps.setString(i++, ch.chunkId());
+        ps.setString(i++, s.sourceId());
+        ps.setString(i++, s.resourceType());
+        ps.setString(i++, s.resourceVersion());
+        ps.setString(i++, s.encounterId());
+        ps.setString(i++, s.noteType());
+        ps.setString(i++, ch.section());
+        ps.setInt(i++, ch.index());
+        ps.setString(i++, ch.text());
+        ps.setInt(i++, ch.tokenCount());
+        ps.setString(i++, ch.contentHash());
+        ps.setBoolean(i++, ch.phiPresent());
+        ps.setArray(i++, c.createArrayOf("text", ch.phiKinds().toArray()));
+        ps.setString(i++, p.sourceType().name());
+        ps.setString(i++, p.sourceSystem());
+        ps.setString(i++, p.sourceMessageId());
+        ps.setString(i++, p.rawTopic());
+        ps.setInt(i++, p.rawPartition());
+        ps.setLong(i++, p.rawOffset());
+        setTime(ps, i++, p.eventTime());
+        setTime(ps, i++, p.ingestTime());
+        ps.setString(i++, model);
+        ps.setObject(i, new PGvector(vector));
+    }
+
+    private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+        ps.setObject(i, t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    /** Rows upserted and rows deleted by one {@link #replace}. */
+    public record Counts(long written, long deleted) {
+    }
+
+    private record Watermark(Instant eventTime, Instant ingestTime, long sets) {
+        static Watermark of(Provenance p) {
+            return new Watermark(p.eventTime(), p.ingestTime(), 1);
+        }
+
+        Watermark max(Watermark o) {
+            return new Watermark(later(eventTime, o.eventTime), later(ingestTime, o.ingestTime), sets + o.sets);
+        }
+
+        private static Instant later(Instant a, Instant b) {
+            return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+        }
+    }
+}

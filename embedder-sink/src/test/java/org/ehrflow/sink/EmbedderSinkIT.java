@@ -1,0 +1,391 @@
+package org.ehrflow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.ehrflow.sink.Fixtures.PATIENT_A;
+import static org.ehrflow.sink.Fixtures.PATIENT_B;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.localstack.KafkaFixture;
+import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.TopicAdmin;
+import org.ehrflow.schemas.ChunkSet;
+import org.ehrflow.schemas.DeadLetter;
+import org.ehrflow.schemas.DlqHeaders;
+import org.ehrflow.schemas.PatientKey;
+import org.ehrflow.schemas.Topics;
+import org.ehrflow.sink.error.ReasonCodes;
+import org.ehrflow.sink.search.ChunkSearch;
+import org.ehrflow.sink.search.SearchHit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The sink against a real KRaft broker, a real PostgreSQL with pgvector and the real INT8 model. The tests share
+ * one running pipeline and run in order: each builds on the rows the previous one left.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class EmbedderSinkIT {
+
+    private static final String DB = "rag";
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    private static LocalPostgres pg;
+    private static KafkaFixture kafka;
+    private static KafkaSettings settings;
+    private static OnnxEmbedder embedder;
+    private static KafkaProducer<String, byte[]> producer;
+    private static SinkConfig config;
+    private static SimpleMeterRegistry registry;
+    private static SinkApp app;
+    private static Connection db;
+
+    @BeforeAll
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    static void start() throws Exception {
+        pg = LocalPostgres.startTemporary();
+        pg.requireVector();
+        pg.createDatabase(DB);
+        kafka = KafkaFixture.start();
+        settings = KafkaSettings.of(kafka.bootstrapServers());
+        TopicAdmin.ensureTopics(settings, 2, (short) 1);
+        embedder = OnnxEmbedder.load(ModelVariant.INT8);
+        config = SinkConfig.defaults(settings, pg.jdbcUrl(DB), pg.superuser(), pg.superuserPassword())
+                .withBatching(64, Duration.ofMillis(50));
+        registry = new SimpleMeterRegistry();
+        app = SinkApp.start(config, registry, embedder);
+        Properties p = settings.clientProps();
+        p.put("acks", "all");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        db = pg.connect(DB);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {db, producer, app, embedder, kafka, pg}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void sqlPatientKeyIsTheJavaPatientKey() throws SQLException {
+        String[][] cases = {
+                {"urn:oid:2.16.840.1.113883.3.1", "12345"},
+                {"  HOSP ", "\t0042 \n"},                    // trimmed like String.strip()
+                {"urn:example:mrn", "Zoë-Ünïcode-ß"},       // UTF-8 bytes hashed
+                {"a|b", "c"},                                // the separator inside a part
+                {"\u2003sys\u3000", "v\u000B"}};            // Unicode whitespace that strip() removes
+        try (PreparedStatement ps = db.prepareStatement("SELECT ehrflow.patient_key(?, ?)")) {
+            for (String[] c : cases) {
+                ps.setString(1, c[0]);
+                ps.setString(2, c[1]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as(c[0]).isEqualTo(PatientKey.of(c[0], c[1]));
+                }
+            }
+            ps.setString(1, "sys");
+            ps.setString(2, "  ");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getString(1)).as("blank value").isNull();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void rowsLandInThePatientsHashPartitionWithProvenanceAndOffsets() throws Exception {
+        send(PATIENT_A, Fixtures.upsert(PATIENT_A, "DocumentReference/a-1", "Cough and fever for three days.",
+                "Chest film shows right lower lobe consolidation.", "Plan: amoxicillin, review in 48 hours."));
+        send(PATIENT_B, Fixtures.upsert(PATIENT_B, "DocumentReference/b-1", "Ankle sprain after a fall.",
+                "Plan: rest, ice, compression."));
+        awaitCount("rows of both patients", "SELECT count(*) FROM ehrflow.chunk", 5);
+
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT c.tableoid::regclass::text,
+                       (SELECT 'ehrflow.chunk_p' || lpad(r::text, 2, '0') FROM generate_series(0, 15) r
+                        WHERE satisfies_hash_partition('ehrflow.chunk'::regclass, 16, r, c.patient_key)),
+                       c.source_type, c.source_system, c.source_message_id, c.raw_topic, c.raw_partition,
+                       c.raw_offset, c.event_time, c.model_name, vector_dims(c.embedding), c.indexed_at >= c.ingest_time
+                FROM ehrflow.chunk c""")) {
+            while (rs.next()) {
+                assertThat(rs.getString(1)).as("partition").isEqualTo(rs.getString(2)).startsWith("ehrflow.chunk_p");
+                assertThat(rs.getString(3)).isEqualTo("HL7V2");
+                assertThat(rs.getString(4)).isEqualTo("LAB^HOSP");
+                assertThat(rs.getString(5)).startsWith("MSG-");
+                assertThat(rs.getString(6)).isEqualTo(Topics.RAW_HL7V2.name());
+                assertThat(rs.getInt(7)).isEqualTo(2);
+                assertThat(rs.getLong(8)).isEqualTo(41L);
+                assertThat(rs.getObject(9, java.time.OffsetDateTime.class).toInstant())
+                        .isEqualTo(java.time.Instant.parse("2026-01-02T03:04:05Z"));
+                assertThat(rs.getString(10)).isEqualTo("all-minilm-l6-v2-q");
+                assertThat(rs.getInt(11)).isEqualTo(384);
+                assertThat(rs.getBoolean(12)).isTrue();
+            }
+        }
+        awaitCount("offsets of both records", "SELECT sum(next_offset) FROM ehrflow.sink_offset", 2);
+        assertThat(count("SELECT count(*) FROM ehrflow.patient_watermark WHERE chunk_sets = 1")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    void anUpdateDeletesStaleRowsAndKeepsVectorsOfUnchangedText() throws Exception {
+        String unchanged = vectorText("DocumentReference/a-1#0");
+        double computed = metrics().embeddingsComputed();
+        double skipped = metrics().embeddingsSkipped();
+        // Two chunks instead of three: the first unchanged, the second new text; #2 must go.
+        send(PATIENT_A, Fixtures.upsert(PATIENT_A, "DocumentReference/a-1", "Cough and fever for three days.",
+                "Fever resolved; cough improving."));
+        // The update is one transaction: once the new text is visible, the stale row is gone too.
+        awaitCount("a-1 updated", "SELECT count(*) FROM ehrflow.chunk WHERE chunk_id = 'DocumentReference/a-1#1'"
+                + " AND text = 'Fever resolved; cough improving.'", 1);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'DocumentReference/a-1'")).isEqualTo(2);
+        // Meters move just after the commit.
+        await("metrics of the update").atMost(WAIT).until(() -> metrics().embeddingsComputed() - computed >= 1.0);
+        assertThat(metrics().embeddingsComputed() - computed).as("texts embedded").isEqualTo(1.0);
+        assertThat(metrics().embeddingsSkipped() - skipped).as("vectors kept").isEqualTo(1.0);
+        assertThat(vectorText("DocumentReference/a-1#0")).isEqualTo(unchanged);
+    }
+
+    @Test
+    @Order(4)
+    void aDeleteRemovesEveryRowOfTheSource() throws Exception {
+        send(PATIENT_A, Fixtures.upsert(PATIENT_A, "Observation/a-2", "Temperature 38.4 C at triage."));
+        awaitCount("a-2 written", "SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'Observation/a-2'", 1);
+        send(PATIENT_A, Fixtures.delete(PATIENT_A, "Observation/a-2"));
+        awaitCount("a-2 deleted", "SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'Observation/a-2'", 0);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_A + "'")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(5)
+    void rowsPostgresRefusesAreDeadLetteredOneByOneWhileTheRestOfTheBatchLands() throws Exception {
+        // PostgreSQL text cannot hold NUL (SQLSTATE 22021): the contract allows it, the database does not.
+        send(PATIENT_A, Fixtures.upsert(PATIENT_A, "DocumentReference/a-3", "Discharged home."));
+        send(PATIENT_A, Fixtures.upsert(PATIENT_A, "DocumentReference/a-4", "Bad\u0000byte."));
+        send(PATIENT_A, Fixtures.upsert(PATIENT_A, "DocumentReference/a-5", "Seen in clinic."));
+        awaitCount("a-3 and a-5 written", "SELECT count(*) FROM ehrflow.chunk WHERE source_id IN "
+                + "('DocumentReference/a-3', 'DocumentReference/a-5')", 2);
+        await("a-4 dead-lettered").atMost(WAIT).until(() -> registry.find("ehrflow.sink.dlq")
+                .tag("reason", ReasonCodes.PG_REJECTED).counter() != null);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'DocumentReference/a-4'")).isZero();
+        send(PATIENT_A, Fixtures.delete(PATIENT_A, "DocumentReference/a-3"));
+        send(PATIENT_A, Fixtures.delete(PATIENT_A, "DocumentReference/a-5"));
+        awaitCount("a-3 and a-5 retracted", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '"
+                + PATIENT_A + "'", 2);
+    }
+
+    @Test
+    @Order(6)
+    void aCorruptRecordIsDeadLetteredWhileGoodRecordsLand() throws Exception {
+        byte[] corrupt = "{\"patientKey\": \"truncated".getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), PATIENT_B, corrupt)).get();
+        send(PATIENT_B, Fixtures.upsert(PATIENT_B, "DocumentReference/b-2", "X-ray: no fracture."));
+        awaitCount("b-2 written", "SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'DocumentReference/b-2'", 1);
+
+        List<ConsumerRecord<String, byte[]>> dlq = readAll(Topics.dlq(Topics.APP_EMBEDDER_SINK).name(), 2);
+        List<DeadLetter> letters = dlq.stream().map(r -> Topics.dlq(Topics.APP_EMBEDDER_SINK).valueSerde()
+                .deserializer().deserialize("", r.value())).toList();
+        assertThat(letters).extracting(DeadLetter::reasonCode)
+                .containsExactlyInAnyOrder(ReasonCodes.PG_REJECTED, ReasonCodes.VALUE_NOT_DESERIALIZABLE);
+        int corruptAt = letters.get(0).reasonCode().equals(ReasonCodes.PG_REJECTED) ? 1 : 0;
+        DeadLetter refused = letters.get(1 - corruptAt);
+        assertThat(refused.errorClass()).isEqualTo("BatchUpdateException");
+        assertThat(refused.sourceMessageId()).startsWith("MSG-");
+        DeadLetter letter = letters.get(corruptAt);
+        assertThat(letter.reasonCode()).isEqualTo(ReasonCodes.VALUE_NOT_DESERIALIZABLE);
+        assertThat(letter.original()).isEqualTo(corrupt);
+        assertThat(letter.sourceTopic()).isEqualTo(Topics.CHUNKS.name());
+        assertThat(dlq.get(corruptAt).key()).isEqualTo(PATIENT_B);
+        assertThat(new String(dlq.get(corruptAt).headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo(ReasonCodes.VALUE_NOT_DESERIALIZABLE);
+        assertThat(registry.get("ehrflow.sink.dlq").tag("reason", ReasonCodes.VALUE_NOT_DESERIALIZABLE).counter()
+                .count()).isEqualTo(1.0);
+    }
+
+    @Test
+    @Order(7)
+    void aRestartResumesFromPostgresOffsetsNotKafkas() throws Exception {
+        app.close();
+        long rows = count("SELECT count(*) FROM ehrflow.chunk");
+        long stored = count("SELECT sum(next_offset) FROM ehrflow.sink_offset");
+        assertThat(stored).isEqualTo(12); // every record so far, the dead-lettered ones included
+        rewindKafkaCommittedOffsetsToZero();
+
+        registry = new SimpleMeterRegistry();
+        app = SinkApp.start(config, registry, embedder);
+        send(PATIENT_B, Fixtures.upsert(PATIENT_B, "DocumentReference/b-3", "Follow-up: walking without pain."));
+        awaitCount("b-3 written", "SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'DocumentReference/b-3'", 1);
+
+        // Had the sink trusted Kafka's (rewound) offsets it would have replayed all twelve records.
+        await("metrics of b-3").atMost(WAIT)
+                .until(() -> registry.get("ehrflow.sink.chunk.sets").counter().count() >= 1.0);
+        assertThat(registry.get("ehrflow.sink.chunk.sets").counter().count()).isEqualTo(1.0);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk")).isEqualTo(rows + 1);
+        assertThat(count("SELECT sum(next_offset) FROM ehrflow.sink_offset")).isEqualTo(13);
+    }
+
+    @Test
+    @Order(8)
+    void searchNeedsAPatientAndReturnsOnlyThatPatientsRows() throws Exception {
+        assertThatThrownBy(() -> ChunkSearch.search(db, null, new float[384], 3))
+                .isInstanceOf(NullPointerException.class);
+        try (Statement st = db.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM ehrflow.search_chunks(NULL, "
+                    + "array_fill(0.1, ARRAY[384])::vector, 3)"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("p_patient_key is required");
+        }
+        float[] q = embedder.embed(List.of("Is the fever gone?")).get(0);
+        List<SearchHit> hits = ChunkSearch.search(db, PATIENT_A, q, 10);
+        assertThat(hits).hasSize(2).allSatisfy(h -> assertThat(h.sourceId()).isEqualTo("DocumentReference/a-1"));
+        assertThat(hits.get(0).text()).isEqualTo("Fever resolved; cough improving.");
+        assertThat(hits.get(0).distance()).isLessThan(hits.get(1).distance());
+        assertThat(hits.get(0).rawTopic()).isEqualTo(Topics.RAW_HL7V2.name());
+        assertThat(hits.get(0).toString()).doesNotContain("Fever");
+        assertThat(ChunkSearch.search(db, PATIENT_B, q, 10)).hasSize(4)
+                .allSatisfy(h -> assertThat(h.sourceId()).startsWith("DocumentReference/b-"));
+    }
+
+    @Test
+    @Order(9)
+    void theReaderRoleSeesOnlyThePatientNamedInItsTransaction() throws Exception {
+        try (Statement st = db.createStatement()) {
+            st.execute("CREATE ROLE rag_reader LOGIN PASSWORD 'reader-test-only' IN ROLE ehrflow_reader");
+        }
+        Properties p = new Properties();
+        p.setProperty("user", "rag_reader");
+        p.setProperty("password", "reader-test-only");
+        try (Connection reader = java.sql.DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
+            reader.setAutoCommit(false);
+            assertThat(count(reader, "SELECT count(*) FROM ehrflow.chunk")).as("no patient named").isZero();
+
+            ChunkSearch.scopeTo(reader, PATIENT_A);
+            assertThat(count(reader, "SELECT count(*) FROM ehrflow.chunk")).isEqualTo(2);
+            assertThat(count(reader, "SELECT count(DISTINCT patient_key) FROM ehrflow.chunk")).isEqualTo(1);
+            float[] q = embedder.embed(List.of("ankle")).get(0);
+            assertThat(ChunkSearch.search(reader, PATIENT_B, q, 10)).as("another patient's search").isEmpty();
+            assertThat(ChunkSearch.search(reader, PATIENT_A, q, 10)).hasSize(2);
+            assertThat(count(reader, "SELECT count(*) FROM ehrflow.patient_watermark")).isEqualTo(1);
+            reader.commit();
+
+            assertThat(count(reader, "SELECT count(*) FROM ehrflow.chunk")).as("scope ends with the transaction")
+                    .isZero();
+            reader.rollback();
+            assertThatThrownBy(() -> count(reader, "SELECT count(*) FROM ehrflow.chunk_p00"))
+                    .as("partitions are not readable directly").isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aWrongPasswordStopsStartUpNamingTheSetting() {
+        SinkConfig wrong = SinkConfig.defaults(settings, pg.jdbcUrl(DB), pg.superuser(),
+                new org.ehrflow.runtime.Secret("not-the-password"));
+        assertThatThrownBy(() -> SinkApp.start(wrong, new SimpleMeterRegistry(), embedder))
+                .isInstanceOf(org.ehrflow.sink.error.SinkFatalException.class)
+                .hasMessageContaining("28P01").hasMessageContaining("EHRFLOW_SINK_PASSWORD");
+    }
+
+    private static org.ehrflow.sink.consume.SinkMetrics metrics() {
+        return new org.ehrflow.sink.consume.SinkMetrics(registry);
+    }
+
+    private static void send(String key, ChunkSet set) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), key, Fixtures.bytes(set))).get();
+    }
+
+    private static String vectorText(String chunkId) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT embedding::text FROM ehrflow.chunk WHERE chunk_id = ?")) {
+            ps.setString(1, chunkId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(chunkId).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static void awaitCount(String what, String sql, long expected) {
+        await(what).atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> count(sql) == expected);
+    }
+
+    private static long count(String sql) throws SQLException {
+        return count(db, sql);
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void rewindKafkaCommittedOffsetsToZero() throws Exception {
+        try (Admin admin = Admin.create(settings.clientProps())) {
+            Map<TopicPartition, OffsetAndMetadata> zero = new HashMap<>();
+            for (int p = 0; p < 2; p++) {
+                zero.put(new TopicPartition(Topics.CHUNKS.name(), p), new OffsetAndMetadata(0));
+            }
+            // The group is empty after close(), so its offsets can be altered.
+            await("group empty").atMost(WAIT).ignoreExceptions().until(() -> {
+                admin.alterConsumerGroupOffsets(Topics.APP_EMBEDDER_SINK, zero).all().get();
+                return true;
+            });
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+        Properties p = settings.clientProps();
+        p.put("group.id", "embedder-sink-it-reader");
+        p.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            await(topic).atMost(WAIT).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= expected;
+            });
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,56 @@
+package org.ehrflow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.runtime.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class SinkConfigTest {
+
+    @Test
+    void readsEveryKeyFromTheEnvironment() {
+        SinkConfig c = SinkConfig.fromEnv(Map.of(
+                "EHRFLOW_SINK_JDBC_URL", "jdbc:postgresql://db:5432/rag",
+                "EHRFLOW_SINK_USER", "sink",
+                "EHRFLOW_SINK_PASSWORD", "s3cret",
+                "EHRFLOW_SINK_BATCH_SIZE", "64",
+                "EHRFLOW_SINK_LINGER", "PT0.05S",
+                "EHRFLOW_SINK_MODEL_VARIANT", "fp32",
+                "EHRFLOW_SINK_POLL_TIMEOUT", "250",
+                "EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", "broker:9092"));
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/rag");
+        assertThat(c.user()).isEqualTo("sink");
+        assertThat(c.password().value()).isEqualTo("s3cret");
+        assertThat(c.batchSize()).isEqualTo(64);
+        assertThat(c.linger()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.pollTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.modelVariant()).isEqualTo(ModelVariant.FP32);
+        assertThat(c.embedBatch()).isEqualTo(32); // FP32 batches exactly; INT8 defaults to 1
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("broker:9092");
+        assertThat(c.consumerProperties()).containsEntry("isolation.level", "read_committed")
+                .containsEntry("enable.auto.commit", "false").containsEntry("group.id", "embedder-sink");
+    }
+
+    @Test
+    void collectsEveryProblemAndNamesTheKeys() {
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of(
+                "EHRFLOW_SINK_JDBC_URL", "jdbc:mysql://x/y",
+                "EHRFLOW_SINK_BATCH_SIZE", "0",
+                "EHRFLOW_SINK_MODEL_VARIANT", "large")))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3))
+                .hasMessageContaining("EHRFLOW_SINK_JDBC_URL").hasMessageContaining("EHRFLOW_SINK_BATCH_SIZE")
+                .hasMessageContaining("EHRFLOW_SINK_MODEL_VARIANT");
+    }
+
+    @Test
+    void toStringMasksPasswords() {
+        SinkConfig c = SinkConfig.fromEnv(Map.of("EHRFLOW_SINK_PASSWORD", "s3cret",
+                "EHRFLOW_SINK_JDBC_URL", "jdbc:postgresql://db/rag?user=a&password=hunter2"));
+        assertThat(c.toString()).doesNotContain("s3cret").doesNotContain("hunter2");
+    }
+}

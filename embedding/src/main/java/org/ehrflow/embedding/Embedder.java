@@ -1,0 +1,26 @@
+package org.ehrflow.embedding;
+
+import java.util.List;
+
+/**
+ * Turns chunk text into vectors for the sink; implementations batch internally so a caller hands over a whole
+ * batch at once. Vectors are L2-normalised, so cosine distance equals {@code 1 - dot product}.
+ */
+public interface Embedder extends AutoCloseable {
+
+    /**
+     * One vector of {@link #dimensions()} floats per text, in the order of {@code texts}. Text beyond the model's
+     * window is truncated (chunks are sized so that it never is).
+     */
+    List<float[]> embed(List<String> texts);
+
+    /** Name stored with every row, so rows embedded by another model can be found and re-embedded. */
+    String modelName();
+
+    /** Length of every vector {@link #embed} returns. */
+    int dimensions();
+
+    /** Releases native resources; no call may be in flight. */
+    @Override
+    void close();
+}
