@@ -15,6 +15,13 @@ import java.util.Map;
  */
 public final class ModelTokenizer implements AutoCloseable {
 
+    static {
+        // DJL "calls home" to the EC2 metadata address when it loads, unless told not to; this pipeline must make
+        // no network calls beyond its broker and database, and must never try to download native libraries.
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+    }
+
     private final HuggingFaceTokenizer counting;
     private final ModelVariant variant;
 

@@ -66,7 +66,13 @@ public final class LagMonitor implements AutoCloseable {
                 // No committed position yet means the stage will start from the beginning of the partition.
                 long pos = committed.getOrDefault(tp, starts.getOrDefault(tp, 0L));
                 long lag = Math.max(0, end - pos);
-                double seconds = lag == 0 ? 0.0 : ageOfRecordAt(tp, pos);
+                double seconds = 0.0;
+                if (lag > 0) {
+                    Peek peek = peek(tp, pos, end);
+                    // Only transaction markers (or aborted records) past the position: nothing left to process.
+                    lag = peek.caughtUp() ? 0 : lag;
+                    seconds = peek.ageSeconds();
+                }
                 out.add(new PartitionLag(stage.name(), tp.topic(), tp.partition(), end, pos, lag, seconds));
             }
         }
@@ -123,15 +129,28 @@ public final class LagMonitor implements AutoCloseable {
         return out;
     }
 
-    /** Seconds since the timestamp of the first record at or after {@code offset}; 0 if none is readable. */
-    private double ageOfRecordAt(TopicPartition tp, long offset) {
+    /** What lies at and after a stage's position: the age of the first committed record, or nothing. */
+    private record Peek(boolean caughtUp, double ageSeconds) {
+    }
+
+    /**
+     * Reads from {@code offset} until the first committed record (its timestamp gives the lag in seconds) or the
+     * end; exactly-once producers leave commit markers that occupy offsets but are no work for a consumer.
+     */
+    private Peek peek(TopicPartition tp, long offset, long end) {
         peeker.assign(List.of(tp));
         peeker.seek(tp, offset);
-        ConsumerRecords<byte[], byte[]> recs = peeker.poll(Duration.ofSeconds(2));
-        for (ConsumerRecord<byte[], byte[]> r : recs.records(tp)) {
-            return Math.max(0.0, (clock.millis() - r.timestamp()) / 1000.0);
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            ConsumerRecords<byte[], byte[]> recs = peeker.poll(Duration.ofMillis(100));
+            for (ConsumerRecord<byte[], byte[]> r : recs.records(tp)) {
+                return new Peek(false, Math.max(0.0, (clock.millis() - r.timestamp()) / 1000.0));
+            }
+            if (peeker.position(tp) >= end) {
+                return new Peek(true, 0.0);
+            }
         }
-        return 0.0;
+        return new Peek(false, 0.0);
     }
 
     @Override

@@ -1,0 +1,134 @@
+package org.ehrflow.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.demo.sources.FhirPublisher;
+import org.ehrflow.demo.sources.Hl7Sender;
+import org.ehrflow.demo.sources.SyntheticEhr;
+import org.ehrflow.demo.sources.SyntheticHl7;
+import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.localstack.EmbeddedKafka;
+import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.identity.PatientKeyResolver;
+import org.ehrflow.schemas.PatientKey;
+
+/**
+ * README command 1: starts the embedded stack (in-JVM KRaft broker, project-owned PostgreSQL with pgvector) and
+ * every stage, feeds it HL7 over MLLP, FHIR bundles and EHR database changes, waits until everything is indexed,
+ * and reports counts, freshness and a patient-scoped search with provenance.
+ */
+public final class DemoApp {
+
+    private DemoApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        DemoOptions opts;
+        try {
+            opts = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrintStream out = System.out;
+        Path work = Files.createTempDirectory("ehrflow-demo-");
+        out.println("== Starting the embedded stack (KRaft broker, PostgreSQL + pgvector) ==");
+        try (LocalPostgres pg = LocalPostgres.startTemporary();
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                OpsEndpoint ops = OpsEndpoint.start("ehrflow-demo", "127.0.0.1", 0);
+                Pipeline pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work,
+                        opts.partitions(), ops.registry())) {
+            out.printf("  broker %s, PostgreSQL 127.0.0.1:%d, MLLP 127.0.0.1:%d, metrics http://127.0.0.1:%d/metrics%n",
+                    kafka.bootstrapServers(), pg.port(), pipeline.mllpPort(), ops.port());
+            feed(pipeline, opts, out);
+            out.println("\n== Waiting until everything is indexed ==");
+            new DrainWatcher(pipeline, out).awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(10));
+            report(pipeline, out);
+            if (opts.keep()) {
+                out.println("\n--keep: stack running; press Ctrl-C to stop.");
+                Thread.currentThread().join();
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void feed(Pipeline pipeline, DemoOptions opts, PrintStream out) throws Exception {
+        out.println("\n== Feeding sources ==");
+        Hl7Sender hl7 = new Hl7Sender("127.0.0.1", pipeline.mllpPort());
+        List<Path> hl7Files = Hl7Sender.filesIn(opts.corpus().resolve("hl7v2"));
+        Map<String, Integer> acks = hl7.sendFiles(hl7Files);
+        acks.merge(hl7.send(SyntheticHl7.admit("DEMO-ADT-1")), 1, Integer::sum);
+        acks.merge(hl7.send(SyntheticHl7.troponin("DEMO-ORU-1")), 1, Integer::sum);
+        acks.merge(hl7.send(SyntheticHl7.dischargeSummary("DEMO-MDM-1")), 1, Integer::sum);
+        acks.merge(hl7.send(SyntheticHl7.garbage()), 1, Integer::sum);
+        out.printf("  HL7 v2 over MLLP: %d messages, ACKs %s%n", hl7Files.size() + 4, acks);
+
+        int fhirDocs = 0;
+        try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-demo")) {
+            for (Path f : jsonFiles(opts.corpus().resolve("fhir"))) {
+                fhir.publish(Files.readString(f));
+                fhirDocs++;
+            }
+        }
+        out.printf("  FHIR R4: %d documents (bundles and single resources) published%n", fhirDocs);
+
+        var pg = pipeline.postgres();
+        try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword())) {
+            SyntheticEhr.Activity a = SyntheticEhr.run(ehr);
+            out.printf("  EHR database (CDC): %d row changes (inserts, a note amended, a note deleted)%n",
+                    a.changes());
+        }
+    }
+
+    private static void report(Pipeline pipeline, PrintStream out) throws Exception {
+        DemoReport report = new DemoReport(pipeline.kafka(), out);
+        report.stages();
+        var pg = pipeline.postgres();
+        try (Connection rag = pg.connect(Pipeline.RAG_DB);
+                OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8)) {
+            report.rowsAndFreshness(rag);
+            String shared = PatientKey.of(PatientKeyResolver.DEFAULT_MRN_SYSTEM, SyntheticEhr.SHARED_MRN);
+            report.search(rag, embedder, shared, "What is the plan for the chest pain?", 3);
+            String synthea = busiestPatient(rag);
+            if (synthea != null) {
+                report.search(rag, embedder, synthea, "Which medications and immunizations were given?", 3);
+            }
+        }
+    }
+
+    private static String busiestPatient(Connection rag) throws Exception {
+        try (var st = rag.createStatement(); var rs = st.executeQuery(
+                "SELECT patient_key FROM ehrflow.chunk WHERE source_type = 'FHIR' "
+                        + "GROUP BY patient_key ORDER BY count(*) DESC, patient_key LIMIT 1")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static List<Path> jsonFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

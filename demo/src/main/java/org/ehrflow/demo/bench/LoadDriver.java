@@ -1,0 +1,125 @@
+package org.ehrflow.demo.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ehrflow.demo.DrainWatcher;
+import org.ehrflow.demo.Pipeline;
+import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.localstack.EmbeddedKafka;
+import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.OpsEndpoint;
+
+/**
+ * End-to-end load driver (loopback only, bounded in count and time). Phase 1 (burst): N synthetic MDM^T02 notes
+ * over MLLP as fast as ACKs come back; reports end-to-end chunks/s (first accept to last row committed) and, on
+ * the very same chunk texts in the same run, the embedding-only rate of the same model and batch size: the
+ * ratio is the pipeline's overhead over pure inference. Phase 2 (paced): one note every {@code paceMs}, reporting
+ * freshness (accepted to committed) p50/p99 when the pipeline is not saturated.
+ *
+ * <p>Usage: {@code LoadDriver [burstNotes=300] [pacedNotes=40] [paceMs=250]}
+ */
+public final class LoadDriver {
+
+    private LoadDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int burst = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        int paced = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        int paceMs = args.length > 2 ? Integer.parseInt(args[2]) : 250;
+        PrintStream out = System.out;
+        Path work = Files.createTempDirectory("ehrflow-load-");
+        try (LocalPostgres pg = LocalPostgres.startTemporary();
+                EmbeddedKafka kafka = EmbeddedKafka.start();
+                OpsEndpoint ops = OpsEndpoint.start("ehrflow-load", "127.0.0.1", 0);
+                Pipeline pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work, 4,
+                        ops.registry());
+                Connection rag = pg.connect(Pipeline.RAG_DB)) {
+            SyntheticNotes notes = new SyntheticNotes(42);
+            DrainWatcher drain = new DrainWatcher(pipeline, new PrintStream(PrintStream.nullOutputStream()));
+
+            try (MllpClient client = MllpClient.connect("127.0.0.1", pipeline.mllpPort(), Duration.ofSeconds(30))) {
+                for (int i = 0; i < burst; i++) {
+                    requireAa(client.send(notes.mdm(i, i % 50)));
+                }
+            }
+            drain.awaitDrained(Duration.ofSeconds(2), Duration.ofMinutes(10));
+            Phase burstPhase = phase(rag, "LOAD-%");
+            double embedOnly = embeddingOnlyRate(rag);
+
+            try (MllpClient client = MllpClient.connect("127.0.0.1", pipeline.mllpPort(), Duration.ofSeconds(30))) {
+                for (int i = 0; i < paced; i++) {
+                    requireAa(client.send(notes.mdm(100_000 + i, 1000 + i % 10)));
+                    Thread.sleep(paceMs);
+                }
+            }
+            drain.awaitDrained(Duration.ofSeconds(2), Duration.ofMinutes(5));
+            Phase pacedPhase = phase(rag, "LOAD-100_");
+
+            out.printf(Locale.ROOT, "burst: %d notes -> %d chunks in %.2f s = %.1f chunks/s end to end%n", burst,
+                    burstPhase.rows, burstPhase.seconds, burstPhase.rows / burstPhase.seconds);
+            out.printf(Locale.ROOT, "embedding only (same %d chunk texts, same model, batch 64): %.1f chunks/s%n",
+                    burstPhase.rows, embedOnly);
+            out.printf(Locale.ROOT, "ratio end-to-end / embedding-only: %.2f%n",
+                    (burstPhase.rows / burstPhase.seconds) / embedOnly);
+            out.printf(Locale.ROOT, "burst freshness (accepted -> committed, includes queueing): p50 %.0f ms, p99 %.0f ms%n",
+                    burstPhase.p50 * 1000, burstPhase.p99 * 1000);
+            out.printf(Locale.ROOT, "paced: %d notes, one per %d ms -> freshness p50 %.0f ms, p99 %.0f ms (%d chunks)%n",
+                    paced, paceMs, pacedPhase.p50 * 1000, pacedPhase.p99 * 1000, pacedPhase.rows);
+        }
+    }
+
+    private record Phase(long rows, double seconds, double p50, double p99) {
+    }
+
+    private static Phase phase(Connection rag, String mrnPattern) throws Exception {
+        String sql = """
+                SELECT count(*), extract(epoch FROM max(indexed_at) - min(ingest_time)),
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM indexed_at - ingest_time)),
+                  percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM indexed_at - ingest_time))
+                FROM ehrflow.chunk
+                WHERE patient_key IN (SELECT ehrflow.patient_key('http://hospital.example.org/mrn', 'LOAD-' || g)
+                                      FROM generate_series(0, 2000) g
+                                      WHERE ('LOAD-' || g) LIKE '%s')""".formatted(mrnPattern);
+        try (Statement st = rag.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return new Phase(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
+        }
+    }
+
+    /** Embeds the stored chunk texts again, outside the pipeline, with the sink's model and batch size. */
+    private static double embeddingOnlyRate(Connection rag) throws Exception {
+        List<String> texts = new ArrayList<>();
+        try (Statement st = rag.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT text FROM ehrflow.chunk WHERE source_type = 'HL7V2' ORDER BY chunk_id")) {
+            while (rs.next()) {
+                texts.add(rs.getString(1));
+            }
+        }
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8)) {
+            embedder.embed(texts.subList(0, Math.min(64, texts.size()))); // warm-up
+            long t0 = System.nanoTime();
+            for (int i = 0; i < texts.size(); i += 64) {
+                embedder.embed(texts.subList(i, Math.min(texts.size(), i + 64)));
+            }
+            return texts.size() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static void requireAa(String ack) {
+        if (!"AA".equals(MllpClient.ackCode(ack))) {
+            throw new IllegalStateException("expected AA, got " + MllpClient.ackCode(ack));
+        }
+    }
+}

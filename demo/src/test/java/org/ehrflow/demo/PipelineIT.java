@@ -1,0 +1,294 @@
+package org.ehrflow.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.demo.sources.FhirPublisher;
+import org.ehrflow.demo.sources.Hl7Sender;
+import org.ehrflow.demo.sources.SyntheticEhr;
+import org.ehrflow.demo.sources.SyntheticHl7;
+import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.localstack.KafkaFixture;
+import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.identity.PatientKeyResolver;
+import org.ehrflow.schemas.DeadLetter;
+import org.ehrflow.schemas.DlqHeaders;
+import org.ehrflow.schemas.PatientKey;
+import org.ehrflow.schemas.Topics;
+import org.ehrflow.sink.search.ChunkSearch;
+import org.ehrflow.sink.search.SearchHit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
+
+/**
+ * End to end on real components: a KRaft broker, PostgreSQL with pgvector, a real MLLP socket, Debezium on a real
+ * replication slot and the real embedding model. HL7 v2 over MLLP, a FHIR bundle and CDC insert/update/delete all
+ * end up as searchable rows with provenance in the right patient partition; the malformed message is rejected and
+ * dead-lettered while good ones flow; the update replaces rows and the delete removes them; no sentinel PHI in logs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+class PipelineIT {
+
+    private static final Path CORPUS = Path.of("..", "..", "shared", "corpus");
+    private static final String SHARED_KEY = PatientKey.of(PatientKeyResolver.DEFAULT_MRN_SYSTEM,
+            SyntheticEhr.SHARED_MRN);
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private LocalPostgres pg;
+    private KafkaFixture kafka;
+    private Pipeline pipeline;
+    private Path work;
+    private SyntheticEhr.Activity ehrActivity;
+    private final List<String> acks = new ArrayList<>();
+
+    @BeforeAll
+    void runEverySourceThroughThePipeline() throws Exception {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        work = Files.createTempDirectory("ehrflow-pipeline-it-");
+        pg = LocalPostgres.startTemporary();
+        kafka = KafkaFixture.start();
+        pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work, 4, new SimpleMeterRegistry());
+
+        Hl7Sender hl7 = new Hl7Sender("127.0.0.1", pipeline.mllpPort());
+        acks.add(hl7.send(SyntheticHl7.admit("IT-ADT-1")));
+        acks.add(hl7.send(SyntheticHl7.garbage()));
+        acks.add(hl7.send(SyntheticHl7.troponin("IT-ORU-1")));
+        acks.add(hl7.send(SyntheticHl7.dischargeSummary("IT-MDM-1")));
+        try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-it")) {
+            fhir.publish(Files.readString(smallestSyntheaBundle()));
+        }
+        try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword())) {
+            ehrActivity = SyntheticEhr.run(ehr);
+        }
+        new DrainWatcher(pipeline, System.out).awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(5));
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        if (work != null) {
+            try (var s = Files.walk(work)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void malformedMessageIsRejectedAndDeadLetteredWhileGoodOnesFlow() {
+        assertThat(acks).containsExactly("AA", "AR", "AA", "AA");
+        List<ConsumerRecord<String, byte[]>> dlq = readAll(Topics.dlq(Topics.APP_HL7_LISTENER).name());
+        assertThat(dlq).hasSize(1);
+        ConsumerRecord<String, byte[]> r = dlq.get(0);
+        assertThat(header(r, DlqHeaders.REASON)).isNotBlank();
+        DeadLetter dl = Topics.dlq(Topics.APP_HL7_LISTENER).valueSerde().deserializer().deserialize("", r.value());
+        assertThat(new String(dl.original(), StandardCharsets.UTF_8)).isEqualTo(SyntheticHl7.garbage());
+    }
+
+    @Test
+    void everySourceLandsAsRowsWithProvenance() throws SQLException {
+        try (Connection c = rag()) {
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_type = 'HL7V2'")).isPositive();
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_type = 'FHIR'")).isPositive();
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_type = 'CDC'")).isPositive();
+            // HL7 rows cite the message that carried them and the raw record's Kafka position.
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_message_id = 'IT-MDM-1' "
+                    + "AND raw_topic = 'ehr.raw.hl7v2.v1' AND raw_offset >= 0 AND note_type IS NOT NULL "
+                    + "AND ingest_time IS NOT NULL AND model_name IS NOT NULL")).isPositive();
+            // The same patient via HL7 (PID-3 MRN^^^HOSP) and CDC (patients.mrn) is one patient key.
+            assertThat(strings(c, "SELECT DISTINCT source_type FROM ehrflow.chunk WHERE patient_key = ?", SHARED_KEY))
+                    .contains("HL7V2", "CDC");
+        }
+    }
+
+    @Test
+    void rowsLiveInTheirPatientsHashPartition() throws SQLException {
+        try (Connection c = rag()) {
+            // One patient, one partition.
+            assertThat(count(c, "SELECT count(*) FROM (SELECT patient_key FROM ehrflow.chunk GROUP BY patient_key "
+                    + "HAVING count(DISTINCT tableoid) > 1) x")).isZero();
+            // And that partition is the one PostgreSQL's hash of the patient key names.
+            assertThat(count(c, """
+                    SELECT count(*) FROM ehrflow.chunk ch
+                    JOIN pg_inherits i ON i.inhrelid = ch.tableoid
+                    JOIN pg_class p ON p.oid = i.inhrelid
+                    WHERE NOT satisfies_hash_partition('ehrflow.chunk'::regclass,
+                        (SELECT count(*)::int FROM pg_inherits WHERE inhparent = 'ehrflow.chunk'::regclass),
+                        substring(pg_get_expr(p.relpartbound, p.oid) FROM 'remainder ([0-9]+)')::int,
+                        ch.patient_key)""")).isZero();
+            assertThat(count(c, "SELECT count(DISTINCT tableoid) FROM ehrflow.chunk")).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void anUpdateReplacesRowsAndADeleteRemovesThem() throws SQLException {
+        try (Connection c = rag()) {
+            String amended = "DocumentReference/cdc-note-" + ehrActivity.amendedNoteId();
+            assertThat(strings(c, "SELECT text FROM ehrflow.chunk WHERE source_id = ?", amended))
+                    .anyMatch(t -> t.contains("Addendum"));
+            // Only the latest version's rows remain.
+            assertThat(count(c, "SELECT count(DISTINCT resource_version) FROM ehrflow.chunk WHERE source_id = '"
+                    + amended + "'")).isEqualTo(1);
+            String deleted = "DocumentReference/cdc-note-" + ehrActivity.deletedNoteId();
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_id = '" + deleted + "'")).isZero();
+        }
+    }
+
+    @Test
+    void patientScopedSearchFindsThePatientsOwnNotes() throws Exception {
+        try (Connection c = rag(); OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8)) {
+            float[] q = embedder.embed(List.of("Which antiplatelet therapy was prescribed at discharge?")).get(0);
+            List<SearchHit> hits = ChunkSearch.search(c, SHARED_KEY, q, 3);
+            assertThat(hits).isNotEmpty();
+            assertThat(hits.get(0).text()).contains("ticagrelor");
+            assertThat(hits.get(0).sourceMessageId()).isEqualTo("IT-MDM-1");
+            assertThatThrownBy(() -> ChunkSearch.search(c, null, q, 3)).isInstanceOf(Exception.class);
+        }
+    }
+
+    @Test
+    void storedVectorsAreTheModelsEmbeddingOfTheStoredText() throws Exception {
+        try (Connection c = rag(); OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT text, embedding::text FROM ehrflow.chunk WHERE patient_key = ? ORDER BY chunk_id")) {
+            ps.setString(1, SHARED_KEY);
+            List<String> texts = new ArrayList<>();
+            List<float[]> stored = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    texts.add(rs.getString(1));
+                    String[] parts = rs.getString(2).replaceAll("[\\[\\]]", "").split(",");
+                    float[] v = new float[parts.length];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = Float.parseFloat(parts[i]);
+                    }
+                    stored.add(v);
+                }
+            }
+            assertThat(texts).isNotEmpty();
+            List<float[]> fresh = embedder.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                double dot = 0;
+                for (int d = 0; d < fresh.get(i).length; d++) {
+                    dot += fresh.get(i)[d] * stored.get(i)[d];
+                }
+                assertThat(dot).as("cosine of stored vs recomputed vector, row %d", i).isGreaterThan(0.999);
+            }
+        }
+    }
+
+    @Test
+    void sentinelPatientNeverAppearsInLogsOrDeadLetterHeaders() {
+        List<String> sentinels = List.of("Testpatient", SyntheticEhr.SHARED_MRN, "Sampleperson", "DEMO-1002");
+        assertThat(logs.list).isNotEmpty();
+        for (ILoggingEvent e : logs.list) {
+            String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                    : " " + e.getThrowableProxy().getMessage());
+            assertThat(sentinels).noneMatch(line::contains);
+        }
+        for (String app : List.of(Topics.APP_HL7_LISTENER, Topics.APP_FHIR_NORMALIZER, Topics.APP_CDC_CAPTURE,
+                Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK)) {
+            for (ConsumerRecord<String, byte[]> r : readAll(Topics.dlq(app).name())) {
+                for (Header h : r.headers()) {
+                    String v = new String(h.value(), StandardCharsets.UTF_8);
+                    assertThat(sentinels).noneMatch(v::contains);
+                }
+            }
+        }
+    }
+
+    private Connection rag() throws SQLException {
+        return pg.connect(Pipeline.RAG_DB);
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (var st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> strings(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        Properties p = pipeline.kafka().clientProps();
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "false");
+        p.put("group.id", "pipeline-it-" + topic + "-" + System.nanoTime());
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(500)).forEach(out::add);
+                if (!c.assignment().isEmpty() && c.assignment().stream()
+                        .allMatch(tp -> c.position(tp) >= c.endOffsets(List.of(tp)).get(tp))) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Path smallestSyntheaBundle() throws Exception {
+        try (var s = Files.list(CORPUS.resolve("fhir").resolve("bundles"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("synthea_r4_patient_bundle_"))
+                    .min(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+    }
+}
