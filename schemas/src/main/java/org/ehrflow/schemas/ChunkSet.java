@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Value of the chunk topic: the complete set of chunks one source produces now. The sink makes the stored rows
  * of {@code sourceId} equal to this set in one transaction: rows not re-emitted are deleted, so an update
- * replaces and a DELETE (empty set) retracts. A "source" is a resource ("DocumentReference/123") or an
+ * replaces and a DELETE (empty set) retracts. A MERGE moves all rows of the record key's patient under
+ * {@code targetPatientKey}. A "source" is a resource ("DocumentReference/123") or an
  * aggregate the chunker maintains ("Encounter/456" for an encounter's structured facts).
  *
  * @param patientKey      the patient key (also the record key)
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param noteType        note/document type (LOINC display or HL7 document type), or the rendering kind
  * @param chunks          the chunks, empty for DELETE
  * @param provenance      provenance of the fact that caused this set
+ * @param targetPatientKey for MERGE only: every row of the record key's patient moves under this key (chunks empty)
  */
 public record ChunkSet(
         String patientKey,
@@ -28,7 +30,14 @@ public record ChunkSet(
         String encounterId,
         String noteType,
         List<Chunk> chunks,
-        Provenance provenance) {
+        Provenance provenance,
+        String targetPatientKey) {
+
+    /** A set that is not a merge. */
+    public ChunkSet(String patientKey, RecordOp op, String sourceId, String resourceType, String resourceVersion,
+            String encounterId, String noteType, List<Chunk> chunks, Provenance provenance) {
+        this(patientKey, op, sourceId, resourceType, resourceVersion, encounterId, noteType, chunks, provenance, null);
+    }
 
     public ChunkSet {
         Objects.requireNonNull(patientKey, "patientKey");
@@ -37,8 +46,11 @@ public record ChunkSet(
         Objects.requireNonNull(resourceType, "resourceType");
         Objects.requireNonNull(provenance, "provenance");
         chunks = chunks == null ? List.of() : List.copyOf(chunks);
-        if (op == RecordOp.DELETE && !chunks.isEmpty()) {
-            throw new IllegalArgumentException("DELETE carries no chunks");
+        if (op != RecordOp.UPSERT && !chunks.isEmpty()) {
+            throw new IllegalArgumentException(op + " carries no chunks");
+        }
+        if ((op == RecordOp.MERGE) != (targetPatientKey != null)) {
+            throw new IllegalArgumentException("targetPatientKey is required for MERGE and only for MERGE");
         }
     }
 

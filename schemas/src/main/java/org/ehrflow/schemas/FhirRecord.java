@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param encounterId  the FHIR id of the encounter this resource belongs to, if any
  * @param resourceJson the resource as FHIR JSON, null for DELETE
  * @param provenance   where it came from
+ * @param targetPatientKey for MERGE only: the surviving patient's key (the record key is the retired one)
  */
 public record FhirRecord(
         String patientKey,
@@ -23,7 +24,14 @@ public record FhirRecord(
         String versionId,
         String encounterId,
         String resourceJson,
-        Provenance provenance) {
+        Provenance provenance,
+        String targetPatientKey) {
+
+    /** A record that is not a merge. */
+    public FhirRecord(String patientKey, RecordOp op, String resourceType, String resourceId, String versionId,
+            String encounterId, String resourceJson, Provenance provenance) {
+        this(patientKey, op, resourceType, resourceId, versionId, encounterId, resourceJson, provenance, null);
+    }
 
     public FhirRecord {
         Objects.requireNonNull(patientKey, "patientKey");
@@ -33,6 +41,9 @@ public record FhirRecord(
         Objects.requireNonNull(provenance, "provenance");
         if (op == RecordOp.UPSERT && resourceJson == null) {
             throw new IllegalArgumentException("UPSERT needs resourceJson");
+        }
+        if ((op == RecordOp.MERGE) != (targetPatientKey != null)) {
+            throw new IllegalArgumentException("targetPatientKey is required for MERGE and only for MERGE");
         }
     }
 

@@ -49,6 +49,11 @@ class ContractTest {
         assertRoundTripValid(Topics.CHUNKS, set);
         assertRoundTripValid(Topics.CHUNKS, delete);
         assertRoundTripValid(Topics.dlq("hl7-listener"), dl);
+        String surviving = PatientKey.of("s", "survivor");
+        assertRoundTripValid(Topics.FHIR_RESOURCES, new FhirRecord(fhir.patientKey(), RecordOp.MERGE, "Patient",
+                "p-1", "MSG9", null, null, PROV, surviving));
+        assertRoundTripValid(Topics.CHUNKS, new ChunkSet(fhir.patientKey(), RecordOp.MERGE, "Patient/p-1", "Patient",
+                null, null, null, List.of(), PROV, surviving));
     }
 
     @Test
@@ -60,6 +65,19 @@ class ContractTest {
         assertThat(SchemaValidator.problems(Topics.FHIR_RESOURCES, bad)).isNotEmpty();
         assertThat(SchemaValidator.problems(Topics.FHIR_RESOURCES, "nope".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly("not JSON");
+    }
+
+    @Test
+    void mergeNeedsASurvivingKeyAndNothingElseMayCarryOne() {
+        assertThatThrownBy(() -> new FhirRecord(PatientKey.of("s", "v"), RecordOp.MERGE, "Patient", "p-1", null, null,
+                null, PROV)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChunkSet(PatientKey.of("s", "v"), RecordOp.UPSERT, "Patient/p-1", "Patient", null,
+                null, null, List.of(), PROV, PatientKey.of("s", "w"))).isInstanceOf(IllegalArgumentException.class);
+        byte[] noTarget = ("{\"patientKey\":\"pk_" + "0".repeat(32) + "\",\"op\":\"MERGE\",\"resourceType\":\"Patient\","
+                + "\"resourceId\":\"p1\",\"provenance\":{\"sourceType\":\"HL7V2\",\"sourceSystem\":\"x\","
+                + "\"sourceMessageId\":\"m\",\"rawPartition\":-1,\"rawOffset\":-1,\"ingestTime\":\"2026-01-01T00:00:00Z\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(SchemaValidator.problems(Topics.FHIR_RESOURCES, noTarget)).isNotEmpty();
     }
 
     @Test
