@@ -41,6 +41,19 @@ class PatientKeyResolverTest {
     }
 
     @Test
+    void hl7FallbackTakesTheFirstUntypedOrPatientIdTypedIdentifier() {
+        // PID-3: 555-44-3333^^^SSA^SS ~ 4711^^^LAB (untyped; authority from CX-4 or, if absent, MSH-4)
+        List<IdentifierCandidate> pid3 = List.of(new IdentifierCandidate(null, "SSA", "SS", "555-44-3333"),
+                new IdentifierCandidate(null, "LAB", null, "4711"));
+        assertThat(resolver.patientKey(pid3)).isEmpty();
+        assertThat(resolver.hl7PatientKey(pid3)).contains(PatientKey.of("urn:ehrflow:hl7-authority:LAB", "4711"));
+        // A configured key system still wins over the fallback.
+        assertThat(resolver.hl7PatientKey(List.of(new IdentifierCandidate(null, "LAB", null, "4711"),
+                new IdentifierCandidate(null, "HOSP", "MR", "12345"))))
+                .contains(PatientKey.of(PatientKeyResolver.DEFAULT_MRN_SYSTEM, "12345"));
+    }
+
+    @Test
     void parsesTheConfigurationForm() {
         PatientKeyResolver r = PatientKeyResolver.parse("A=http://a/mrn, B=http://b/mrn", "http://b/mrn");
         assertThat(r.systemForAuthority("A")).isEqualTo("http://a/mrn");

@@ -95,6 +95,29 @@ public final class PatientKeyResolver {
         return Optional.empty();
     }
 
+    /**
+     * HL7 table 0203 codes (and common local variants) that name the patient's own record number; an untyped
+     * identifier counts too, because many feeds send the MRN bare in PID-3.
+     */
+    public static final java.util.Set<String> HL7_PATIENT_ID_TYPES = java.util.Set.of("MR", "MRN", "MRT", "PI", "PT",
+            "PN");
+
+    /**
+     * The key for an HL7 PID-3 list: {@link #patientKey} if a candidate qualifies, else the first candidate that is
+     * untyped or typed as a patient id ({@link #HL7_PATIENT_ID_TYPES}) and has a system. Callers give identifiers
+     * without CX-4 the sending facility as authority (MSH-4, else MSH-3), so the listener and the normaliser key
+     * the same message alike.
+     */
+    public Optional<String> hl7PatientKey(List<IdentifierCandidate> candidates) {
+        return patientKey(candidates).or(() -> candidates.stream()
+                .filter(PatientKeyResolver::usable)
+                .filter(c -> c.type() == null
+                        || HL7_PATIENT_ID_TYPES.contains(c.type().toUpperCase(java.util.Locale.ROOT)))
+                .filter(c -> systemOf(c) != null)
+                .findFirst()
+                .map(c -> PatientKey.of(systemOf(c), c.value())));
+    }
+
     /** The patient key for {@code candidates}, if one of them qualifies. */
     public Optional<String> patientKey(List<IdentifierCandidate> candidates) {
         return choose(candidates).map(c -> PatientKey.of(systemOf(c), c.value()));
