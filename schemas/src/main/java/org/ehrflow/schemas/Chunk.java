@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param contentHash SHA-256 (hex) of the text: equal hash and model means no re-embedding
  * @param phiPresent  whether the text contains PHI that a de-identifying reader must not see
  * @param phiKinds    kinds found (NAME, IDENTIFIER, DATE, PHONE, EMAIL, ADDRESS, AGE_OVER_89, URL), sorted
+ * @param deidentifiedText the text with PHI replaced by stable placeholders (e.g. [NAME-1]), for model calls
+ *                    that must not see PHI; null when the chunker does not produce it
  */
 public record Chunk(
         String chunkId,
@@ -23,7 +25,14 @@ public record Chunk(
         int tokenCount,
         String contentHash,
         boolean phiPresent,
-        List<String> phiKinds) {
+        List<String> phiKinds,
+        String deidentifiedText) {
+
+    /** A chunk without a de-identified variant. */
+    public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
+            boolean phiPresent, List<String> phiKinds) {
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null);
+    }
 
     public Chunk {
         Objects.requireNonNull(chunkId, "chunkId");
