@@ -69,7 +69,7 @@ public final class LoadDriver {
 
             out.printf(Locale.ROOT, "burst: %d notes -> %d chunks in %.2f s = %.1f chunks/s end to end%n", burst,
                     burstPhase.rows, burstPhase.seconds, burstPhase.rows / burstPhase.seconds);
-            out.printf(Locale.ROOT, "embedding only (same %d chunk texts, same model, batch 64): %.1f chunks/s%n",
+            out.printf(Locale.ROOT, "embedding only (same %d chunk texts, same model and embedder settings as the sink): %.1f chunks/s%n",
                     burstPhase.rows, embedOnly);
             out.printf(Locale.ROOT, "ratio end-to-end / embedding-only: %.2f%n",
                     (burstPhase.rows / burstPhase.seconds) / embedOnly);
@@ -98,7 +98,7 @@ public final class LoadDriver {
         }
     }
 
-    /** Embeds the stored chunk texts again, outside the pipeline, with the sink's model and batch size. */
+    /** Embeds the stored chunk texts again, outside the pipeline, with the sink's model and embedder defaults. */
     private static double embeddingOnlyRate(Connection rag) throws Exception {
         List<String> texts = new ArrayList<>();
         try (Statement st = rag.createStatement(); ResultSet rs = st.executeQuery(
