@@ -12,7 +12,9 @@ import org.ehrflow.listener.hl7.AckIds;
 import org.ehrflow.listener.ingest.IngestHandler;
 import org.ehrflow.listener.ingest.ListenerMetrics;
 import org.ehrflow.listener.intake.Hl7Intake;
+import org.ehrflow.listener.mllp.MllpEndpoint;
 import org.ehrflow.listener.mllp.MllpServer;
+import org.ehrflow.listener.mllp.TlsMllpServer;
 import org.ehrflow.listener.publish.BrokerReadiness;
 import org.ehrflow.listener.publish.RawPublisher;
 import org.ehrflow.runtime.ConfigException;
@@ -29,11 +31,11 @@ public final class Hl7ListenerApp implements AutoCloseable {
     private final ListenerConfig config;
     private final RawPublisher publisher;
     private final ExecutorService workers;
-    private final MllpServer server;
+    private final MllpEndpoint server;
     private final BrokerReadiness readiness;
 
     private Hl7ListenerApp(ListenerConfig config, RawPublisher publisher, ExecutorService workers,
-            MllpServer server, BrokerReadiness readiness) {
+            MllpEndpoint server, BrokerReadiness readiness) {
         this.config = config;
         this.publisher = publisher;
         this.workers = workers;
@@ -53,20 +55,23 @@ public final class Hl7ListenerApp implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         Hl7Intake intake = new Hl7Intake(config.defaultCharset(), config.processingIds(), config.keys(),
-                config.eventTimeZone(), clock);
+                config.eventTimeZone(), clock, config.allowedFacilities());
         IngestHandler handler = new IngestHandler(intake, publisher, workers, config.ackDeadline(),
                 new AckIds(System.currentTimeMillis()), clock, new ListenerMetrics(registry));
-        MllpServer server;
+        MllpEndpoint server;
         try {
-            server = MllpServer.start(new MllpServer.Settings(config.host(), config.port(), config.maxFrameBytes(),
-                    config.readTimeout(), config.maxConnections(), config.ackDeadline().plusSeconds(1)), handler,
-                    registry);
+            MllpServer.Settings settings = new MllpServer.Settings(config.host(), config.port(),
+                    config.maxFrameBytes(), config.readTimeout(), config.maxConnections(),
+                    config.ackDeadline().plusSeconds(1));
+            server = config.tls() == null ? MllpServer.start(settings, handler, registry)
+                    : TlsMllpServer.start(settings, config.tls(), handler, registry);
         } catch (RuntimeException e) {
             workers.shutdownNow();
             publisher.close(Duration.ZERO);
             throw e;
         }
-        LOG.info("hl7-listener accepting MLLP on {}:{}", config.host(), server.port());
+        LOG.info("hl7-listener accepting MLLP{} on {}:{}", config.tls() == null ? "" : " over TLS", config.host(),
+                server.port());
         return new Hl7ListenerApp(config, publisher, workers, server, new BrokerReadiness(config.kafka(), publisher));
     }
 

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.ehrflow.listener.hl7.Hl7Charsets;
+import org.ehrflow.listener.tls.TlsSettings;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
@@ -31,10 +32,13 @@ import org.ehrflow.runtime.identity.PatientKeyResolver;
  * @param opsHost          interface of the /metrics, /health, /ready endpoint (main only)
  * @param opsPort          its port (main only; 0 = ephemeral)
  * @param kafka            broker and client pass-through settings
+ * @param allowedFacilities sending facilities (MSH-4.1, else MSH-3.1) accepted; empty = any
+ * @param tls              MLLP over TLS, or null for plain TCP
  */
 public record ListenerConfig(String host, int port, int maxFrameBytes, Duration readTimeout, Duration ackDeadline,
         Charset defaultCharset, int maxConnections, int workerThreads, Set<String> processingIds,
-        ZoneId eventTimeZone, PatientKeyResolver keys, String opsHost, int opsPort, KafkaSettings kafka) {
+        ZoneId eventTimeZone, PatientKeyResolver keys, String opsHost, int opsPort, KafkaSettings kafka,
+        Set<String> allowedFacilities, TlsSettings tls) {
 
     public static final String PREFIX = "EHRFLOW_LISTENER_";
     public static final int DEFAULT_PORT = 2575;
@@ -43,13 +47,14 @@ public record ListenerConfig(String host, int port, int maxFrameBytes, Duration 
 
     public ListenerConfig {
         processingIds = Set.copyOf(processingIds);
+        allowedFacilities = Set.copyOf(allowedFacilities);
     }
 
     /** Defaults for code (tests, the demo): loopback, port 2575, 1 MiB frames, 10 s ACK deadline. */
     public static ListenerConfig defaults(KafkaSettings kafka) {
         return new ListenerConfig("127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_FRAME_BYTES, Duration.ofMinutes(5),
                 Duration.ofSeconds(10), StandardCharsets.UTF_8, 256, defaultWorkers(), Set.of("P", "T", "D"),
-                ZoneOffset.UTC, PatientKeyResolver.defaults(), "127.0.0.1", DEFAULT_OPS_PORT, kafka);
+                ZoneOffset.UTC, PatientKeyResolver.defaults(), "127.0.0.1", DEFAULT_OPS_PORT, kafka, Set.of(), null);
     }
 
     /** Reads every setting, reporting all problems at once ({@link org.ehrflow.runtime.ConfigException}). */
@@ -73,24 +78,52 @@ public record ListenerConfig(String host, int port, int maxFrameBytes, Duration 
         int opsPort = r.integer("OPS_PORT", d.opsPort(), 0, 65535);
         r.check(port == 0 || opsPort == 0 || port != opsPort || !host.equals(opsHost),
                 r.key("OPS_PORT") + " must differ from " + r.key("PORT"));
+        Set<String> facilities = list(r.string("ALLOWED_FACILITIES", ""));
+        TlsSettings tls = TlsConfig.read(r);
         r.validate();
         return new ListenerConfig(host, port, maxFrame, readTimeout, ackDeadline, charset, maxConnections, workers,
-                processingIds, zone, keys, opsHost, opsPort, d.kafka());
+                processingIds, zone, keys, opsHost, opsPort, d.kafka(), facilities, tls);
     }
 
     public ListenerConfig withPort(int newPort) {
         return new ListenerConfig(host, newPort, maxFrameBytes, readTimeout, ackDeadline, defaultCharset,
-                maxConnections, workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka);
+                maxConnections, workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka,
+                allowedFacilities, tls);
     }
 
     public ListenerConfig withAckDeadline(Duration d) {
         return new ListenerConfig(host, port, maxFrameBytes, readTimeout, d, defaultCharset, maxConnections,
-                workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka);
+                workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka, allowedFacilities, tls);
     }
 
     public ListenerConfig withLimits(int newMaxFrameBytes, Duration newReadTimeout, int newMaxConnections) {
         return new ListenerConfig(host, port, newMaxFrameBytes, newReadTimeout, ackDeadline, defaultCharset,
-                newMaxConnections, workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka);
+                newMaxConnections, workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka,
+                allowedFacilities, tls);
+    }
+
+    /** Only these sending facilities (MSH-4.1, else MSH-3.1) are accepted; others get AR FACILITY_NOT_ALLOWED. */
+    public ListenerConfig withAllowedFacilities(Set<String> facilities) {
+        return new ListenerConfig(host, port, maxFrameBytes, readTimeout, ackDeadline, defaultCharset,
+                maxConnections, workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka,
+                facilities, tls);
+    }
+
+    /** Serve MLLP over TLS ({@code null}: plain TCP). */
+    public ListenerConfig withTls(TlsSettings newTls) {
+        return new ListenerConfig(host, port, maxFrameBytes, readTimeout, ackDeadline, defaultCharset,
+                maxConnections, workerThreads, processingIds, eventTimeZone, keys, opsHost, opsPort, kafka,
+                allowedFacilities, newTls);
+    }
+
+    private static Set<String> list(String v) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : v.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.strip());
+            }
+        }
+        return out;
     }
 
     private static int defaultWorkers() {
@@ -152,7 +185,8 @@ public record ListenerConfig(String host, int port, int maxFrameBytes, Duration 
         return "ListenerConfig[mllp=" + host + ":" + port + ", maxFrameBytes=" + maxFrameBytes + ", readTimeout="
                 + readTimeout + ", ackDeadline=" + ackDeadline + ", defaultCharset=" + defaultCharset
                 + ", maxConnections=" + maxConnections + ", workerThreads=" + workerThreads + ", processingIds="
-                + processingIds + ", eventTimeZone=" + eventTimeZone + ", ops=" + opsHost + ":" + opsPort + ", "
-                + kafka + "]";
+                + processingIds + ", eventTimeZone=" + eventTimeZone + ", ops=" + opsHost + ":" + opsPort
+                + ", allowedFacilities=" + (allowedFacilities.isEmpty() ? "any" : allowedFacilities.size())
+                + ", tls=" + (tls == null ? "off" : tls) + ", " + kafka + "]";
     }
 }

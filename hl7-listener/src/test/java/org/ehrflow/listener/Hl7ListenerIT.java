@@ -235,6 +235,33 @@ class Hl7ListenerIT {
                 timer.max(java.util.concurrent.TimeUnit.MILLISECONDS), timer.count());
     }
 
+    @Test
+    void onlyAllowListedFacilitiesAreAccepted() throws Exception {
+        ListenerConfig cfg = ListenerConfig.defaults(settings).withPort(0)
+                .withAllowedFacilities(java.util.Set.of("SENDFAC"));
+        try (Hl7ListenerApp guarded = Hl7ListenerApp.start(cfg, new SimpleMeterRegistry());
+                MllpClient c = client(guarded)) {
+            assertThat(MllpClient.ackCode(c.send(Fixtures.adt("IT-ALLOWED")))).isEqualTo("AA");
+            String ar = c.send(Fixtures.adt("IT-STRANGER").replace("|SENDFAC|", "|OTHERFAC|"));
+            assertThat(MllpClient.ackCode(ar)).isEqualTo("AR");
+            assertThat(ar).contains("FACILITY_NOT_ALLOWED");
+        }
+    }
+
+    @Test
+    void mutualTlsListenerStoresAndAcknowledges(@org.junit.jupiter.api.io.TempDir Path certDir) throws Exception {
+        var certs = org.ehrflow.listener.tls.TestCerts.generate(certDir);
+        ListenerConfig cfg = ListenerConfig.defaults(settings).withPort(0).withTls(certs.mutualTls());
+        try (Hl7ListenerApp tls = Hl7ListenerApp.start(cfg, new SimpleMeterRegistry());
+                MllpClient c = MllpClient.connectTls("127.0.0.1", tls.port(), CLIENT_TIMEOUT,
+                        certs.client("client"))) {
+            assertThat(MllpClient.ackCode(c.send(Fixtures.adt("IT-TLS-1")))).isEqualTo("AA");
+            assertThat(tls.ready()).isTrue();
+        }
+        assertThat(find(Topics.RAW_HL7V2, rec -> raw(rec).provenance().sourceMessageId().equals("IT-TLS-1"),
+                Duration.ofSeconds(10))).isPresent();
+    }
+
     /** The listener's reason code: ERR-5.1 (v2.5+) or MSA-3 (older). */
     private static String reasonOf(String ack) {
         String msa3 = MllpClient.msaField(ack, 3);

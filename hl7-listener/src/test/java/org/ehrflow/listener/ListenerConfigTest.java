@@ -74,4 +74,42 @@ class ListenerConfigTest {
                         .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_DEFAULT_CHARSET"))
                         .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_AUTHORITY_SYSTEMS")));
     }
+
+    @Test
+    void readsTlsAndAllowListWithPasswordsMasked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path ks = java.nio.file.Files.writeString(dir.resolve("server.p12"), "placeholder");
+        java.nio.file.Path ts = java.nio.file.Files.writeString(dir.resolve("trust.jks"), "placeholder");
+        ListenerConfig c = ListenerConfig.fromEnv(Map.of(
+                "EHRFLOW_LISTENER_TLS_ENABLED", "true",
+                "EHRFLOW_LISTENER_TLS_KEYSTORE", ks.toString(),
+                "EHRFLOW_LISTENER_TLS_KEYSTORE_PASSWORD", "s3cret-ks",
+                "EHRFLOW_LISTENER_TLS_CLIENT_AUTH", "REQUIRED",
+                "EHRFLOW_LISTENER_TLS_TRUSTSTORE", ts.toString(),
+                "EHRFLOW_LISTENER_TLS_TRUSTSTORE_TYPE", "jks",
+                "EHRFLOW_LISTENER_TLS_TRUSTSTORE_PASSWORD", "s3cret-ts",
+                "EHRFLOW_LISTENER_ALLOWED_FACILITIES", "HOSP, LAB ,"));
+        assertThat(c.tls().keystore()).isEqualTo(ks);
+        assertThat(c.tls().keystoreType()).isEqualTo("PKCS12");
+        assertThat(c.tls().keystorePassword().value()).isEqualTo("s3cret-ks");
+        assertThat(c.tls().truststoreType()).isEqualTo("JKS");
+        assertThat(c.tls().clientAuth()).isEqualTo(org.ehrflow.listener.tls.TlsSettings.ClientAuth.REQUIRED);
+        assertThat(c.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(c.allowedFacilities()).containsExactlyInAnyOrder("HOSP", "LAB");
+        assertThat(c.toString()).doesNotContain("s3cret");
+        assertThat(ListenerConfig.fromEnv(Map.of()).tls()).isNull();
+        assertThat(ListenerConfig.fromEnv(Map.of()).allowedFacilities()).isEmpty();
+    }
+
+    @Test
+    void tlsProblemsAreReportedTogether() {
+        assertThatThrownBy(() -> ListenerConfig.fromEnv(Map.of(
+                "EHRFLOW_LISTENER_TLS_ENABLED", "true",
+                "EHRFLOW_LISTENER_TLS_KEYSTORE_TYPE", "PEM",
+                "EHRFLOW_LISTENER_TLS_CLIENT_AUTH", "REQUIRED")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3)
+                        .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_TLS_KEYSTORE "))
+                        .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_TLS_KEYSTORE_TYPE"))
+                        .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_TLS_TRUSTSTORE")));
+    }
 }

@@ -49,6 +49,30 @@ public final class MllpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects over TLS with {@code tls} (its trust managers check the server; its key managers, if any, present
+     * the client certificate); the server name is verified against {@code host}.
+     */
+    public static MllpClient connectTls(String host, int port, Duration timeout, javax.net.ssl.SSLContext tls)
+            throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                    .createSocket(plain, host, port, true);
+            javax.net.ssl.SSLParameters params = s.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(params);
+            s.setSoTimeout((int) timeout.toMillis());
+            s.setTcpNoDelay(true);
+            s.startHandshake();
+            return new MllpClient(s);
+        } catch (IOException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
     /** Sends {@code message} (encoded with {@code charset}) and returns the ACK decoded with the same charset. */
     public String send(String message, Charset charset) throws IOException {
         return new String(sendBytes(message.getBytes(charset)), charset);

@@ -13,6 +13,7 @@ public enum RejectReason {
     PROCESSING_ID_UNSUPPORTED(AckCode.AR, "202", "Unsupported processing id", 11, "MSH-11 processing id not accepted"),
     CHARSET_UNSUPPORTED(AckCode.AR, "103", "Table value not found", 18, "MSH-18 character set not supported"),
     CHARSET_DECODE_FAILED(AckCode.AR, "102", "Data type error", 18, "Bytes invalid in the message character set"),
+    FACILITY_NOT_ALLOWED(AckCode.AR, "103", "Table value not found", 4, "Sending facility not allowed"),
     FRAME_TOO_LARGE(AckCode.AR, "207", "Application internal error", 0, "Message exceeds the maximum frame size"),
     BROKER_TIMEOUT(AckCode.AE, "207", "Application internal error", 0, "Message not stored in time, retry"),
     BROKER_ERROR(AckCode.AE, "207", "Application internal error", 0, "Message not stored, retry");

@@ -33,7 +33,9 @@ public final class ListenerMetrics {
         String r = reason == null ? "NONE" : reason.name();
         registry.counter("ehrflow.listener.acks", "code", code.name(), "reason", r).increment();
         Timer.builder("ehrflow.listener.ack.latency").tag("code", code.name())
-                .publishPercentileHistogram().register(registry).record(elapsed);
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99)
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry).record(elapsed);
     }
 
     /** A dead letter write finished ({@code ok}) or failed. */

@@ -54,6 +54,13 @@ public final class Hl7Intake {
     private final PatientKeyResolver keys;
     private final ZoneId eventZone;
     private final Clock clock;
+    private final Set<String> allowedFacilities;
+
+    /** An intake that accepts any sending facility. */
+    public Hl7Intake(Charset defaultCharset, Set<String> processingIds, PatientKeyResolver keys, ZoneId eventZone,
+            Clock clock) {
+        this(defaultCharset, processingIds, keys, eventZone, clock, Set.of());
+    }
 
     /**
      * @param defaultCharset charset of messages without MSH-18
@@ -61,9 +68,11 @@ public final class Hl7Intake {
      * @param keys           patient key resolution from PID-3
      * @param eventZone      zone assumed for MSH-7 without an offset
      * @param clock          ingest time
+     * @param allowedFacilities sending facilities (MSH-4.1, else MSH-3.1) accepted; empty = any
      */
     public Hl7Intake(Charset defaultCharset, Set<String> processingIds, PatientKeyResolver keys, ZoneId eventZone,
-            Clock clock) {
+            Clock clock, Set<String> allowedFacilities) {
+        this.allowedFacilities = Set.copyOf(allowedFacilities);
         this.defaultCharset = defaultCharset;
         this.processingIds = Set.copyOf(processingIds);
         this.keys = keys;
@@ -82,7 +91,7 @@ public final class Hl7Intake {
         // The decoder already checked that MSH parses.
         MshHeader h = MshHeader.parse(d.text()).orElseThrow();
         Optional<RejectReason> invalid = validate(h);
-        String key = keys.patientKey(PidIdentifiers.candidates(d.text(), h)).orElseGet(() -> unscopedKey(h));
+        String key = keys.hl7PatientKey(PidIdentifiers.candidates(d.text(), h)).orElseGet(() -> unscopedKey(h));
         if (invalid.isPresent()) {
             return new Rejected(invalid.get(), h, d.charset(), key);
         }
@@ -101,6 +110,9 @@ public final class Hl7Intake {
     }
 
     private Optional<RejectReason> validate(MshHeader h) {
+        if (!allowedFacilities.isEmpty() && !allowedFacilities.contains(PidIdentifiers.defaultAuthority(h))) {
+            return Optional.of(RejectReason.FACILITY_NOT_ALLOWED);
+        }
         if (h.messageType().isEmpty()) {
             return Optional.of(RejectReason.MSH9_MISSING);
         }

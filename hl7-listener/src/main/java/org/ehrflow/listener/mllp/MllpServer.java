@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and are written by the selector thread. Reading pauses while a connection has a frame's worth of unanswered
  * bytes queued, so a fast sender cannot make the server buffer without bound.
  */
-public final class MllpServer implements AutoCloseable {
+public final class MllpServer implements MllpEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(MllpServer.class);
 
@@ -100,16 +100,19 @@ public final class MllpServer implements AutoCloseable {
     }
 
     /** The bound port (useful when configured as 0). */
+    @Override
     public int port() {
         return server.socket().getLocalPort();
     }
 
     /** Open client connections. */
+    @Override
     public int openConnections() {
         return openConnections;
     }
 
     /** Whether the selector loop is serving and not shutting down. */
+    @Override
     public boolean isRunning() {
         return running && thread.isAlive() && !draining;
     }

@@ -10,13 +10,13 @@ import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.Topics;
 
 /**
- * Readiness of the listener's broker path: ready if a send succeeded recently, else if the raw topic can be
- * described within a short timeout. Probe results are cached briefly so a busy /ready endpoint does not
+ * Readiness of the listener's broker path: ready if a send succeeded recently and none failed since, else if the
+ * raw topic can be described within a short timeout. Probe results are cached briefly so a busy /ready endpoint does not
  * hammer the broker. The admin client is created on first use.
  */
 public final class BrokerReadiness implements AutoCloseable {
 
-    private static final Duration RECENT = Duration.ofSeconds(30);
+    private static final Duration RECENT = Duration.ofSeconds(5);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration CACHE = Duration.ofSeconds(5);
 

@@ -25,6 +25,7 @@ public final class RawPublisher implements AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final AtomicLong lastSuccessNanos = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastFailureNanos = new AtomicLong(Long.MIN_VALUE);
 
     public RawPublisher(Producer<String, byte[]> producer) {
         this.producer = producer;
@@ -78,6 +79,7 @@ public final class RawPublisher implements AutoCloseable {
         try {
             producer.send(record, (md, err) -> {
                 if (err != null) {
+                    lastFailureNanos.set(System.nanoTime());
                     f.completeExceptionally(err);
                 } else {
                     lastSuccessNanos.set(System.nanoTime());
@@ -86,15 +88,18 @@ public final class RawPublisher implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             // send() throws for a closed producer, serialization faults and (pre-3.x) metadata timeouts.
+            lastFailureNanos.set(System.nanoTime());
             f.completeExceptionally(e);
         }
         return f;
     }
 
-    /** Whether a send succeeded within {@code window}. */
+    /** Whether a send succeeded within {@code window} and none failed after it. */
     public boolean succeededWithin(Duration window) {
         long last = lastSuccessNanos.get();
-        return last != Long.MIN_VALUE && System.nanoTime() - last < window.toNanos();
+        long failed = lastFailureNanos.get();
+        return last != Long.MIN_VALUE && System.nanoTime() - last < window.toNanos()
+                && (failed == Long.MIN_VALUE || failed - last < 0);
     }
 
     /** Flushes and closes, waiting at most {@code timeout} for records in flight. */

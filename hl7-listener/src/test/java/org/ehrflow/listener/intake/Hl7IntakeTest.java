@@ -100,4 +100,19 @@ class Hl7IntakeTest {
         assertThat(r.reason()).isEqualTo(RejectReason.FRAME_TOO_LARGE);
         assertThat(r.controlId()).isEqualTo("MSG0001");
     }
+
+    @Test
+    void allowListChecksMsh4ElseMsh3() {
+        Hl7Intake guarded = new Hl7Intake(StandardCharsets.UTF_8, Set.of("P"), PatientKeyResolver.defaults(),
+                ZoneOffset.UTC, Clock.fixed(NOW, ZoneOffset.UTC), Set.of("SENDFAC", "LONEAPP"));
+        assertThat(guarded.accept(Fixtures.ADT_A01.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(Hl7Intake.Accepted.class);
+        // MSH-4 empty: MSH-3 names the sender.
+        String noFacility = "MSH|^~\\&|LONEAPP||R|F|20240101||ADT^A08|L1|P|2.5\rPID|1||1^^^HOSP^MR\r";
+        assertThat(guarded.accept(noFacility.getBytes(StandardCharsets.UTF_8))).isInstanceOf(Hl7Intake.Accepted.class);
+        Hl7Intake.Result other = guarded.accept(Fixtures.ADT_A01.replace("|SENDFAC|", "|ELSEWHERE|")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(other).isInstanceOfSatisfying(Hl7Intake.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(RejectReason.FACILITY_NOT_ALLOWED));
+    }
 }
