@@ -23,6 +23,8 @@ import org.ehrflow.cdc.capture.CdcMetrics;
 import org.ehrflow.cdc.capture.ChangeBatchHandler;
 import org.ehrflow.cdc.capture.EngineProperties;
 import org.ehrflow.cdc.capture.PgPreflight;
+import org.ehrflow.cdc.capture.SlotLagMonitor;
+import org.ehrflow.cdc.capture.SnapshotMetrics;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
@@ -36,12 +38,15 @@ import org.slf4j.LoggerFactory;
 public final class CdcCaptureApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcCaptureApp.class);
+    /** How often the slot's lag is sampled (one small catalog query). */
+    static final Duration SLOT_SAMPLE_INTERVAL = Duration.ofSeconds(5);
     private static final String ASYNC_ENGINE = "io.debezium.embedded.async.ConvertingAsyncEngineBuilderFactory";
 
     private final Producer<String, byte[]> producer;
     private final ChangeBatchHandler handler;
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
     private final ExecutorService executor;
+    private final SlotLagMonitor slotMonitor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean taskRunning;
     private volatile Throwable failure;
@@ -81,6 +86,8 @@ public final class CdcCaptureApp implements AutoCloseable {
         this.executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "ehrflow-cdc-engine"));
         Gauge.builder("ehrflow.cdc.running", this, a -> a.isRunning() ? 1 : 0)
                 .description("1 while the capture task streams changes").register(registry);
+        SnapshotMetrics.register(config.topicPrefix(), registry);
+        this.slotMonitor = SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL);
     }
 
     /** Checks the database, then starts the engine on its own thread; returns at once. */
@@ -131,6 +138,7 @@ public final class CdcCaptureApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            slotMonitor.close();
             producer.close(Duration.ofSeconds(10));
         }
     }

@@ -63,7 +63,7 @@ class CdcCaptureIT {
         ThreadLocalRandom.current().nextBytes(pw);
         cdcPassword = new Secret(HexFormat.of().formatHex(pw));
         assertThat(EhrSchema.migrate(pg.jdbcUrl("ehr"), pg.superuser(), pg.superuserPassword(), cdcPassword))
-                .isEqualTo(2);
+                .isEqualTo(4);
         kafka = KafkaFixture.start();
         TopicAdmin.ensureTopics(KafkaSettings.of(kafka.bootstrapServers()), PARTITIONS, (short) 1);
     }

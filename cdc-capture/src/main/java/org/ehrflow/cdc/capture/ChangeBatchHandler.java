@@ -67,6 +67,9 @@ public final class ChangeBatchHandler implements DebeziumEngine.ChangeConsumer<C
                 out.add(deadLetter(event, r));
             } else if (result instanceof MappingResult.Skipped s) {
                 metrics.skipped(s.kind());
+                if ("heartbeat".equals(s.kind())) {
+                    metrics.heartbeat();
+                }
             }
         }
         if (!out.isEmpty()) {

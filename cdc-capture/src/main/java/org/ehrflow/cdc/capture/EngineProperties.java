@@ -10,7 +10,10 @@ import org.ehrflow.cdc.CdcConfig;
 public final class EngineProperties {
 
     /** The tables whose changes reach the raw topic (the heartbeat table is published but not captured). */
-    public static final String TABLES = "ehr.patients,ehr.encounters,ehr.notes";
+    public static final String TABLES = "ehr.patients,ehr.encounters,ehr.notes,ehr.lab_results,"
+            + "ehr.medication_orders,ehr.allergies,ehr.diagnoses," + "ehr.debezium_signal";
+    /** Debezium's signal table: an INSERT there starts an incremental snapshot (see V4 migration). */
+    public static final String SIGNAL_TABLE = "ehr.debezium_signal";
     /** Debezium's heartbeat action: a write in the captured database so the slot can advance on quiet tables. */
     public static final String HEARTBEAT_QUERY = "UPDATE ehr.cdc_heartbeat SET ts = now() WHERE id = 1";
     /** Engine name; also the offsets' namespace in the offsets topic, so keep it stable. */
@@ -44,6 +47,14 @@ public final class EngineProperties {
         p.setProperty("table.include.list", TABLES);
         p.setProperty("snapshot.mode", "initial");
         p.setProperty("tombstones.on.delete", "false");
+        // Incremental snapshots on demand: the source channel reads signals from the replication stream.
+        p.setProperty("signal.enabled.channels", "source");
+        p.setProperty("signal.data.collection", SIGNAL_TABLE);
+        p.setProperty("incremental.snapshot.chunk.size", "1024");
+        // numeric columns as decimal strings: the default ("precise") is base64 bytes once schemas are off.
+        p.setProperty("decimal.handling.mode", "string");
+        // Schema evolution: a column added while running appears in the next event (pgoutput sends a new
+        // relation message); columns are not filtered, so nothing needs a restart.
         p.setProperty("heartbeat.interval.ms", Long.toString(c.heartbeatInterval().toMillis()));
         p.setProperty("heartbeat.action.query", HEARTBEAT_QUERY);
         p.setProperty("poll.interval.ms", Long.toString(c.pollInterval().toMillis()));

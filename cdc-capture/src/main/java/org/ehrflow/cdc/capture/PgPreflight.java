@@ -70,7 +70,7 @@ public final class PgPreflight {
         }
     }
 
-    private static Connection connect(CdcConfig c) throws SQLException {
+    static Connection connect(CdcConfig c) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", c.dbUser());
         p.setProperty("password", c.dbPassword().value());

@@ -72,6 +72,103 @@ public final class EhrWriter implements AutoCloseable {
         update("DELETE FROM ehr.notes WHERE id = ?", noteId);
     }
 
+    /** Tables a row can be deleted from with {@link #delete}; the name is never taken from input. */
+    public enum Table {
+        PATIENTS("ehr.patients"), ENCOUNTERS("ehr.encounters"), NOTES("ehr.notes"), LAB_RESULTS("ehr.lab_results"),
+        MEDICATION_ORDERS("ehr.medication_orders"), ALLERGIES("ehr.allergies"), DIAGNOSES("ehr.diagnoses");
+
+        private final String qualified;
+
+        Table(String qualified) {
+            this.qualified = qualified;
+        }
+
+        public String qualified() {
+            return qualified;
+        }
+    }
+
+    /** Closes an encounter: status finished, ended_at set. */
+    public void finishEncounter(long encounterId, Instant endedAt) {
+        update("UPDATE ehr.encounters SET status = 'finished', ended_at = ?, updated_at = now() WHERE id = ?",
+                endedAt, encounterId);
+    }
+
+    /**
+     * A lab result; numeric ({@code value} with {@code unit}) or text ({@code valueText}).
+     *
+     * @param abnormalFlag N, L, H, LL, HH, A or null
+     * @param status       preliminary or final
+     */
+    public long insertLabResult(long patientId, Long encounterId, String loincCode, String testName, Double value,
+            String valueText, String unit, String referenceRange, String abnormalFlag, String status,
+            Instant collectedAt) {
+        return insertReturningId("INSERT INTO ehr.lab_results (patient_id, encounter_id, loinc_code, test_name,"
+                + " value_numeric, value_text, unit, reference_range, abnormal_flag, status, collected_at,"
+                + " resulted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()) RETURNING id", patientId,
+                encounterId, loincCode, testName, value, valueText, unit, referenceRange, abnormalFlag, status,
+                collectedAt);
+    }
+
+    /** A corrected result: new value and flag, status corrected. */
+    public void correctLabResult(long labResultId, double value, String abnormalFlag) {
+        update("UPDATE ehr.lab_results SET value_numeric = ?, abnormal_flag = ?, status = 'corrected',"
+                + " resulted_at = now(), updated_at = now() WHERE id = ?", value, abnormalFlag, labResultId);
+    }
+
+    /** An active medication order. */
+    public long insertMedicationOrder(long patientId, Long encounterId, String rxnormCode, String medicationName,
+            String dose, String route, String frequency, String prescriber, Instant orderedAt) {
+        return insertReturningId("INSERT INTO ehr.medication_orders (patient_id, encounter_id, rxnorm_code,"
+                + " medication_name, dose, route, frequency, status, prescriber, ordered_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id", patientId, encounterId, rxnormCode,
+                medicationName, dose, route, frequency, prescriber, orderedAt);
+    }
+
+    /** @param status active, on-hold, cancelled, completed, stopped or entered-in-error */
+    public void setMedicationOrderStatus(long orderId, String status) {
+        update("UPDATE ehr.medication_orders SET status = ?, updated_at = now() WHERE id = ?", status, orderId);
+    }
+
+    /**
+     * An active, confirmed allergy.
+     *
+     * @param severity    mild, moderate, severe or null
+     * @param criticality low, high, unable-to-assess or null
+     */
+    public long insertAllergy(long patientId, String substanceCode, String substance, String reaction,
+            String severity, String criticality, Instant recordedAt) {
+        return insertReturningId("INSERT INTO ehr.allergies (patient_id, substance_code, substance, reaction,"
+                + " severity, criticality, clinical_status, verification_status, recorded_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 'active', 'confirmed', ?) RETURNING id", patientId, substanceCode,
+                substance, reaction, severity, criticality, recordedAt);
+    }
+
+    /**
+     * An active diagnosis.
+     *
+     * @param category            encounter-diagnosis or problem-list-item
+     * @param verificationStatus  provisional or confirmed
+     */
+    public long insertDiagnosis(long patientId, Long encounterId, String icd10Code, String description,
+            String category, String verificationStatus, LocalDate onsetDate, Instant recordedAt) {
+        return insertReturningId("INSERT INTO ehr.diagnoses (patient_id, encounter_id, icd10_code, description,"
+                + " category, clinical_status, verification_status, onset_date, recorded_at)"
+                + " VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?) RETURNING id", patientId, encounterId, icd10Code,
+                description, category, verificationStatus, onsetDate, recordedAt);
+    }
+
+    /** @param clinicalStatus active, recurrence, relapse, inactive, remission or resolved */
+    public void setDiagnosisClinicalStatus(long diagnosisId, String clinicalStatus) {
+        update("UPDATE ehr.diagnoses SET clinical_status = ?, updated_at = now() WHERE id = ?", clinicalStatus,
+                diagnosisId);
+    }
+
+    /** Deletes one row by primary key (cascades as the schema says). */
+    public void delete(Table table, long id) {
+        update("DELETE FROM " + table.qualified() + " WHERE id = ?", id);
+    }
+
     private long insertReturningId(String sql, Object... args) {
         try (PreparedStatement st = prepare(sql, args); ResultSet rs = st.executeQuery()) {
             rs.next();

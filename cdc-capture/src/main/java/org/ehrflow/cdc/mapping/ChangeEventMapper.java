@@ -24,7 +24,11 @@ public final class ChangeEventMapper {
     public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
 
     private static final Set<String> OPS = Set.of("c", "u", "d", "r");
-    private static final Set<String> PATIENT_SCOPED = Set.of("ehr.encounters", "ehr.notes");
+    /** Tables whose rows name their patient in {@code patient_id}. */
+    public static final Set<String> PATIENT_SCOPED = Set.of("ehr.encounters", "ehr.notes", "ehr.lab_results",
+            "ehr.medication_orders", "ehr.allergies", "ehr.diagnoses");
+    /** Debezium's signal table: captured so the connector sees signals, never published to the raw topic. */
+    public static final String SIGNAL_TABLE = "ehr.debezium_signal";
 
     /**
      * @param destination the engine's destination topic (e.g. {@code ehrdb.ehr.notes} or the heartbeat topic)
@@ -54,6 +58,9 @@ public final class ChangeEventMapper {
             return new MappingResult.Rejected(ReasonCodes.CDC_NO_SOURCE, String.valueOf(destination));
         }
         String qualified = schema + "." + table;
+        if (SIGNAL_TABLE.equals(qualified)) {
+            return new MappingResult.Skipped("signal");
+        }
         String lsn = source.path("lsn").isIntegralNumber() ? source.path("lsn").asText() : "-";
         JsonNode row = rowImage(event);
         Long rowId = integral(row.path("id"));

@@ -50,6 +50,27 @@ class ChangeEventMapperTest {
         assertThat(SchemaValidator.problems(Topics.RAW_CDC, bytes)).isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({"lab_results", "medication_orders", "allergies", "diagnoses"})
+    void clinicalTablesAreKeyedByPatientId(String table) {
+        // the V3 tables: row id 9 of patient 42; deletes from the old image
+        MappingResult.Mapped c = (MappingResult.Mapped) mapper.map("ehrdb.ehr." + table,
+                envelope(table, "c", "null", "{\"id\":9,\"patient_id\":42}"), NOW);
+        MappingResult.Mapped d = (MappingResult.Mapped) mapper.map("ehrdb.ehr." + table,
+                envelope(table, "d", "{\"id\":9,\"patient_id\":42}", "null"), NOW);
+        assertThat(c.key()).isEqualTo("ehr-patient:42");
+        assertThat(d.key()).isEqualTo("ehr-patient:42");
+        assertThat(c.value().provenance().sourceMessageId()).isEqualTo("ehr." + table + ":24023128:9");
+    }
+
+    @Test
+    void signalTableRowsAreNeverPublished() {
+        // Debezium's signal table is captured (so the connector sees signals) but is not EHR data
+        assertThat(mapper.map("ehrdb.ehr.debezium_signal", envelope("debezium_signal", "c", "null",
+                "{\"id\":\"snap-1\",\"type\":\"execute-snapshot\",\"data\":\"{}\"}"), NOW))
+                .isEqualTo(new MappingResult.Skipped("signal"));
+    }
+
     @Test
     void deleteIsKeyedFromTheOldRowImage() {
         // REPLICA IDENTITY FULL: before holds the whole row, after is null

@@ -1,6 +1,7 @@
 package org.ehrflow.normalizer.mapping.cdc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.time.Instant;
 import org.ehrflow.normalizer.mapping.FhirJson;
 import org.ehrflow.schemas.FhirRecord;
@@ -38,6 +39,22 @@ public record CdcEvent(String op, JsonNode row, String schema, String table, Str
     public Long number(String column) {
         JsonNode n = row.get(column);
         return n == null || n.isNull() || !n.canConvertToLong() ? null : n.asLong();
+    }
+
+    /** A numeric column sent as a JSON number (double precision) or a decimal string (numeric), or null. */
+    public BigDecimal decimal(String column) {
+        JsonNode n = row.get(column);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isNumber()) {
+            return n.decimalValue();
+        }
+        try {
+            return new BigDecimal(n.asText());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public FhirRecord upsert(String patientKey, Resource r, String encounterId) {

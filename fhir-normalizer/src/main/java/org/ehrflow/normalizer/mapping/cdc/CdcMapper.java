@@ -12,7 +12,8 @@ import org.ehrflow.schemas.Json;
 import org.ehrflow.schemas.RawMessage;
 
 /**
- * Debezium change events of the demo EHR schema ({@code ehr.patients}, {@code ehr.encounters}, {@code ehr.notes};
+ * Debezium change events of the demo EHR schema ({@code ehr.patients}, {@code ehr.encounters}, {@code ehr.notes},
+ * {@code ehr.lab_results}, {@code ehr.medication_orders}, {@code ehr.allergies}, {@code ehr.diagnoses};
  * JsonConverter without schemas) -> FHIR records. Encounters and notes need the patient key learned from the
  * patient's own events ("ehr-patient:&lt;id&gt;"), notes also their encounter's FHIR id ("ehr-encounter:&lt;id&gt;"); an
  * event whose link is unknown waits (snapshot order is not guaranteed).
@@ -24,6 +25,10 @@ public final class CdcMapper implements RawMapper {
     private final CdcPatientMapper patients;
     private final CdcEncounterMapper encounters;
     private final CdcNoteMapper notes;
+    private final CdcLabResultMapper labResults = new CdcLabResultMapper();
+    private final CdcMedicationOrderMapper medicationOrders = new CdcMedicationOrderMapper();
+    private final CdcAllergyMapper allergies = new CdcAllergyMapper();
+    private final CdcDiagnosisMapper diagnoses = new CdcDiagnosisMapper();
 
     /**
      * @param mrnSystem       identifier system of {@code patients.mrn}
@@ -61,6 +66,10 @@ public final class CdcMapper implements RawMapper {
             case "patients" -> patients.map(event);
             case "encounters" -> encounters.map(event, links);
             case "notes" -> notes.map(event, links);
+            case "lab_results" -> labResults.map(event, links);
+            case "medication_orders" -> medicationOrders.map(event, links);
+            case "allergies" -> allergies.map(event, links);
+            case "diagnoses" -> diagnoses.map(event, links);
             default -> MappingResult.Rejected.of(ReasonCodes.CDC_UNSUPPORTED_TABLE);
         };
     }
