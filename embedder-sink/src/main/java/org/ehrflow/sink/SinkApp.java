@@ -15,6 +15,7 @@ import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.consume.BatchProcessor;
 import org.ehrflow.sink.consume.SinkLoop;
 import org.ehrflow.sink.consume.SinkMetrics;
+import org.ehrflow.sink.embed.OpenAiEmbedder;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.Retrier;
 import org.ehrflow.sink.error.SinkFatalException;
@@ -30,14 +31,17 @@ public final class SinkApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
 
     private final SinkLoop loop;
+    private final BatchProcessor processor;
     private final Thread thread;
     private final PgSession pg;
     private final DlqPublisher dlq;
     private final Embedder embedder;
     private final boolean ownsEmbedder;
 
-    private SinkApp(SinkLoop loop, Thread thread, PgSession pg, DlqPublisher dlq, Embedder embedder, boolean owns) {
+    private SinkApp(SinkLoop loop, BatchProcessor processor, Thread thread, PgSession pg, DlqPublisher dlq,
+            Embedder embedder, boolean owns) {
         this.loop = loop;
+        this.processor = processor;
         this.thread = thread;
         this.pg = pg;
         this.dlq = dlq;
@@ -46,12 +50,14 @@ public final class SinkApp implements AutoCloseable {
     }
 
     /**
-     * Runs the migrations, loads the configured ONNX model and starts consuming. Throws
+     * Runs the migrations, loads the configured embedder (ONNX model, or the OpenAI-compatible endpoint) and
+     * starts consuming. Throws
      * {@link org.ehrflow.sink.error.SinkFatalException} naming the setting when PostgreSQL cannot be used.
      */
     public static SinkApp start(SinkConfig config, MeterRegistry registry) {
         Migrations.run(config.jdbcUrl(), config.user(), config.password());
-        OnnxEmbedder embedder = OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch());
+        Embedder embedder = config.httpEmbedder() != null ? new OpenAiEmbedder(config.httpEmbedder())
+                : OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch());
         try {
             return start(config, registry, embedder, true);
         } catch (RuntimeException e) {
@@ -67,6 +73,7 @@ public final class SinkApp implements AutoCloseable {
     }
 
     private static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder, boolean owns) {
+        Migrations.checkDimensions(config.jdbcUrl(), config.user(), config.password(), embedder);
         LOG.info("starting {} with {}, model {}", Topics.APP_EMBEDDER_SINK, config, embedder.modelName());
         PgSession pg = new PgSession(config.jdbcUrl(), config.user(), config.password());
         DlqPublisher dlq = new DlqPublisher(new KafkaProducer<>(config.dlqProducerProperties(), new StringSerializer(),
@@ -83,7 +90,15 @@ public final class SinkApp implements AutoCloseable {
         self[0] = loop;
         Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");
         t.start();
-        return new SinkApp(loop, t, pg, dlq, embedder, owns);
+        return new SinkApp(loop, processor, t, pg, dlq, embedder, owns);
+    }
+
+    /**
+     * Fault-injection hook for tests: runs inside every write transaction after the writes and before the
+     * commit; a throw there is a crash between write and commit (the sink stops, nothing is committed).
+     */
+    public void injectBeforeCommit(Runnable hook) {
+        processor.injectBeforeCommit(hook);
     }
 
     /** Polling and writing (what /ready reports). */

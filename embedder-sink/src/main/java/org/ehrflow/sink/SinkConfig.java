@@ -14,6 +14,7 @@ import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.schemas.Topics;
+import org.ehrflow.sink.embed.HttpEmbedderSettings;
 
 /**
  * The sink's settings, from {@code EHRFLOW_SINK_*} (plus {@code EHRFLOW_KAFKA_*} for the broker).
@@ -33,6 +34,8 @@ import org.ehrflow.schemas.Topics;
  * @param commitToKafka  also commit offsets to Kafka after each PostgreSQL commit, for lag tools (advisory only)
  * @param opsHost        bind address of /metrics, /health, /ready (main only)
  * @param opsPort        port of the ops endpoint (0 = any free port)
+ * @param httpEmbedder   the OpenAI-compatible endpoint ({@code EHRFLOW_SINK_EMBEDDER=openai}), or null for the
+ *                       in-process ONNX model ({@code onnx}, the default)
  */
 public record SinkConfig(
         KafkaSettings kafka,
@@ -49,7 +52,8 @@ public record SinkConfig(
         Duration retryMax,
         boolean commitToKafka,
         String opsHost,
-        int opsPort) {
+        int opsPort,
+        HttpEmbedderSettings httpEmbedder) {
 
     public static final String PREFIX = "EHRFLOW_SINK_";
     public static final int DEFAULT_OPS_PORT = 8085;
@@ -73,7 +77,7 @@ public record SinkConfig(
         return new SinkConfig(kafka, jdbcUrl, user, password, DEFAULT_BATCH_SIZE, DEFAULT_LINGER,
                 DEFAULT_POLL_TIMEOUT, ModelVariant.INT8, Runtime.getRuntime().availableProcessors(),
                 OnnxEmbedder.defaultMaxBatch(ModelVariant.INT8), Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, "127.0.0.1", 0);
+                true, "127.0.0.1", 0, null);
     }
 
     /** Reads the settings, failing once with every problem found. */
@@ -96,16 +100,45 @@ public record SinkConfig(
         boolean commitToKafka = r.bool("COMMIT_TO_KAFKA", true);
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", DEFAULT_OPS_PORT, 0, 65535);
+        HttpEmbedderSettings http = null;
+        String kind = r.string("EMBEDDER", "onnx").trim().toLowerCase(java.util.Locale.ROOT);
+        r.check(kind.equals("onnx") || kind.equals("openai"), r.key("EMBEDDER") + " must be onnx or openai");
+        if (kind.equals("openai")) {
+            String base = r.string("EMBED_URL", "");
+            r.check(base.startsWith("http://") || base.startsWith("https://"),
+                    r.key("EMBED_URL") + " must be the endpoint's base URL (http(s)://host/v1) when "
+                            + r.key("EMBEDDER") + "=openai");
+            String model = r.string("EMBED_MODEL", "");
+            r.check(!model.isBlank(), r.key("EMBED_MODEL") + " is required when " + r.key("EMBEDDER") + "=openai");
+            int dims = r.integer("EMBED_DIMENSIONS", 384, 1, 16_000);
+            boolean sendDims = r.bool("EMBED_SEND_DIMENSIONS", false);
+            Secret key = r.secret("EMBED_API_KEY", "");
+            Duration timeout = r.duration("EMBED_TIMEOUT", Duration.ofSeconds(30), Duration.ofMillis(100),
+                    Duration.ofMinutes(10));
+            int attempts = r.integer("EMBED_MAX_ATTEMPTS", 5, 1, 100);
+            int httpBatch = r.integer("EMBED_HTTP_BATCH", 64, 1, 2048);
+            if (base.startsWith("http") && !model.isBlank()) {
+                http = new HttpEmbedderSettings(java.net.URI.create(base.trim()), model.trim(), dims, sendDims, key,
+                        timeout, attempts, retryInitial, retryMax.compareTo(Duration.ofSeconds(10)) > 0
+                                ? Duration.ofSeconds(10) : retryMax, httpBatch);
+            }
+        }
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
         return new SinkConfig(kafka, url, user, password, batch, linger, poll, variant, threads, embedBatch,
-                retryInitial, retryMax, commitToKafka, opsHost, opsPort);
+                retryInitial, retryMax, commitToKafka, opsHost, opsPort, http);
     }
 
     /** The same settings with another batch size and linger (tests, load runs). */
     public SinkConfig withBatching(int size, Duration newLinger) {
         return new SinkConfig(kafka, jdbcUrl, user, password, size, newLinger, pollTimeout, modelVariant,
-                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort);
+                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder);
+    }
+
+    /** The same settings with the OpenAI-compatible endpoint instead of the ONNX model (null: back to ONNX). */
+    public SinkConfig withHttpEmbedder(HttpEmbedderSettings settings) {
+        return new SinkConfig(kafka, jdbcUrl, user, password, batchSize, linger, pollTimeout, modelVariant,
+                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, settings);
     }
 
     /**

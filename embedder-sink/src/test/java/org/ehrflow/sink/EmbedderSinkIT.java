@@ -325,6 +325,237 @@ class EmbedderSinkIT {
                 .hasMessageContaining("28P01").hasMessageContaining("EHRFLOW_SINK_PASSWORD");
     }
 
+    private static final String PATIENT_C = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0003");
+    private static final String PATIENT_D = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0004");
+    private static final String PATIENT_E = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0005");
+    private static final String PATIENT_F = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0006");
+
+    @Test
+    @Order(11)
+    void sourceRecordsAreStoredBesideTheChunksAndEveryCitationResolves() throws Exception {
+        sendRecord(Fixtures.resource(PATIENT_C, "DocumentReference", "c-1",
+                "{\"resourceType\":\"DocumentReference\",\"id\":\"c-1\",\"status\":\"current\"}"));
+        sendRecord(Fixtures.resource(PATIENT_C, "Observation", "c-2",
+                "{\"resourceType\":\"Observation\",\"id\":\"c-2\",\"status\":\"final\"}"));
+        sendRecord(Fixtures.resource(PATIENT_C, "Observation", "c-3", "{\"resourceType\":\"Observation\"}"));
+        sendRecord(Fixtures.resourceDelete(PATIENT_C, "Observation", "c-3"));
+        ChunkSet withDeid = Fixtures.upsert(PATIENT_C, "DocumentReference/c-1", "Seen by Dr Example today.");
+        org.ehrflow.schemas.Chunk ch = withDeid.chunks().get(0);
+        withDeid = new ChunkSet(withDeid.patientKey(), withDeid.op(), withDeid.sourceId(), withDeid.resourceType(),
+                withDeid.resourceVersion(), withDeid.encounterId(), withDeid.noteType(),
+                List.of(new org.ehrflow.schemas.Chunk(ch.chunkId(), 0, ch.section(), ch.text(), ch.tokenCount(),
+                        ch.contentHash(), true, List.of("NAME"), "Seen by [NAME-1] today.")),
+                withDeid.provenance());
+        send(PATIENT_C, withDeid);
+        send(PATIENT_C, Fixtures.upsert(PATIENT_C, "Observation/c-2", "Haemoglobin 131 g/L."));
+        awaitCount("C's records", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_C + "'", 2);
+        awaitCount("C's chunks", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_C + "'", 2);
+
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk c WHERE c.patient_key = '" + PATIENT_C + "' AND NOT EXISTS"
+                + " (SELECT 1 FROM ehrflow.source_record r WHERE r.patient_key = c.patient_key"
+                + " AND r.resource_ref = c.source_id)")).as("citations without a record").isZero();
+        assertThat(count("SELECT count(*) FROM ehrflow.source_record WHERE resource_json->>'status' = 'final'"
+                + " AND resource_ref = 'Observation/c-2'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE deidentified_text = 'Seen by [NAME-1] today.'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM ehrflow.source_record r WHERE r.tableoid::regclass::text <> "
+                + "(SELECT 'ehrflow.source_record_p' || lpad(x::text, 2, '0') FROM generate_series(0, 15) x"
+                + " WHERE satisfies_hash_partition('ehrflow.source_record'::regclass, 16, x, r.patient_key))"))
+                .as("records outside their hash partition").isZero();
+        // Offsets of both topics live in the same table.
+        assertThat(count("SELECT count(DISTINCT topic) FROM ehrflow.sink_offset")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(12)
+    void aMergeMovesEveryRowOfTheRetiredPatientInOneTransaction() throws Exception {
+        // D already has its own version of a source C also has: D's version must survive, whole.
+        send(PATIENT_D, Fixtures.upsert(PATIENT_D, "Observation/c-2", "Haemoglobin 128 g/L (D's copy)."));
+        sendRecord(Fixtures.resource(PATIENT_D, "Observation", "c-2", "{\"resourceType\":\"Observation\",\"id\":\"D\"}"));
+        awaitCount("D's row", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_D + "'", 1);
+        awaitCount("D's record", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_D + "'", 1);
+
+        send(PATIENT_C, Fixtures.merge(PATIENT_C, PATIENT_D));
+        sendRecord(Fixtures.resourceMerge(PATIENT_C, PATIENT_D));
+        awaitCount("C's rows gone", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_C + "'", 0);
+        awaitCount("C's records gone", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '"
+                + PATIENT_C + "'", 0);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_D + "'")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_D
+                + "' AND source_id = 'Observation/c-2' AND text LIKE '%D''s copy%'")).as("survivor's version kept")
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_D + "'"))
+                .isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_D
+                + "' AND resource_ref = 'Observation/c-2' AND resource_json->>'id' = 'D'")).isEqualTo(1);
+        // Moved rows sit in the surviving key's hash partition (UPDATE of the partition key moved them).
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk c WHERE c.tableoid::regclass::text <> "
+                + "(SELECT 'ehrflow.chunk_p' || lpad(x::text, 2, '0') FROM generate_series(0, 15) x"
+                + " WHERE satisfies_hash_partition('ehrflow.chunk'::regclass, 16, x, c.patient_key))")).isZero();
+        assertThat(count("SELECT count(*) FROM ehrflow.patient_watermark WHERE patient_key = '" + PATIENT_C + "'"))
+                .isZero();
+        assertThat(count("SELECT chunk_sets FROM ehrflow.patient_watermark WHERE patient_key = '" + PATIENT_D + "'"))
+                .as("C's two sets + D's one").isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM ehrflow.source_event WHERE patient_key = '" + PATIENT_C + "'")).isZero();
+    }
+
+    @Test
+    @Order(13)
+    void waitForSourceReturnsOnceTheEventIsSearchable() throws Exception {
+        String movedEvent = Fixtures.provenance("DocumentReference/c-1").sourceMessageId();
+        assertThat(waitFor(PATIENT_D, movedEvent, "0 seconds")).as("an event that moved with the merge").isTrue();
+        long t0 = System.nanoTime();
+        assertThat(waitFor(PATIENT_D, "MSG-NEVER-SENT", "300 milliseconds")).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+
+        ChunkSet later = Fixtures.upsert(PATIENT_D, "DocumentReference/d-9", "Wound review: healing well.");
+        java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try (Connection c = pg.connect(DB)) {
+                        return waitFor(c, PATIENT_D, later.provenance().sourceMessageId(), "30 seconds");
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(200); // the waiter is polling before the event exists
+        send(PATIENT_D, later);
+        assertThat(waiting.get(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'DocumentReference/d-9'")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(14)
+    void theSearchCliPrintsTopChunksWithProvenance() throws Exception {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int rc = org.ehrflow.sink.search.SearchCli.run(org.ehrflow.sink.search.SearchCli.Request.parse(
+                "--mrn-system", "urn:oid:2.16.840.1.113883.3.1", "--mrn", "MRN-TEST-0001", "--k", "1",
+                "Is", "the", "fever", "gone?"), config, embedder, new java.io.PrintStream(buf, true, "UTF-8"));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(rc).isZero();
+        assertThat(out).contains("1 hit(s)").contains("DocumentReference/a-1#1").contains("HL7V2 LAB^HOSP MSG-")
+                .contains(Topics.RAW_HL7V2.name() + "-2@41").contains("Fever resolved; cough improving.");
+    }
+
+    @Test
+    @Order(15)
+    void theDeidentifiedReaderSeesNoRawText() throws Exception {
+        try (Statement st = db.createStatement()) {
+            st.execute("CREATE ROLE deid_reader LOGIN PASSWORD 'deid-test-only' IN ROLE ehrflow_deid_reader");
+        }
+        Properties p = new Properties();
+        p.setProperty("user", "deid_reader");
+        p.setProperty("password", "deid-test-only");
+        try (Connection reader = java.sql.DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
+            reader.setAutoCommit(false);
+            ChunkSearch.scopeTo(reader, PATIENT_D);
+            assertThat(count(reader, "SELECT count(deidentified_text) FROM ehrflow.chunk")).isEqualTo(1);
+            reader.commit();
+            ChunkSearch.scopeTo(reader, PATIENT_D);
+            assertThatThrownBy(() -> count(reader, "SELECT count(text) FROM ehrflow.chunk"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+            reader.rollback();
+            ChunkSearch.scopeTo(reader, PATIENT_D);
+            try (PreparedStatement ps = reader.prepareStatement("SELECT deidentified_text FROM "
+                    + "ehrflow.search_chunks_deid(?, ?::vector, 5) WHERE deidentified_text IS NOT NULL")) {
+                ps.setString(1, PATIENT_D);
+                ps.setString(2, new com.pgvector.PGvector(embedder.embed(List.of("doctor")).get(0)).toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("Seen by [NAME-1] today.");
+                }
+            }
+            reader.rollback();
+        }
+    }
+
+    @Test
+    @Order(16)
+    void aCrashBetweenWriteAndCommitReplaysWithoutDuplicates() throws Exception {
+        app.injectBeforeCommit(() -> {
+            throw new IllegalStateException("injected crash between write and commit");
+        });
+        send(PATIENT_E, Fixtures.upsert(PATIENT_E, "DocumentReference/e-1", "Headache since Monday.", "Plan: rest."));
+        await("the sink crashed").atMost(WAIT).until(() -> !app.isRunning());
+        assertThat(app.failure()).isInstanceOf(IllegalStateException.class);
+        app.close(); // the open transaction is rolled back with its connection
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_E + "'")).isZero();
+
+        registry = new SimpleMeterRegistry();
+        app = SinkApp.start(config, registry, embedder);
+        awaitCount("e-1 replayed", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_E + "'", 2);
+        await("metrics").atMost(WAIT).until(() -> registry.get("ehrflow.sink.chunk.sets").counter().count() >= 1.0);
+        assertThat(registry.get("ehrflow.sink.chunk.sets").counter().count()).as("only the crashed set replayed")
+                .isEqualTo(1.0);
+        assertThat(count("SELECT chunk_sets FROM ehrflow.patient_watermark WHERE patient_key = '" + PATIENT_E + "'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM ehrflow.source_event WHERE patient_key = '" + PATIENT_E + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    @Order(17)
+    void aPostgresRestartMidStreamLosesAndDuplicatesNothing() throws Exception {
+        int n = 40;
+        double dlqBefore = registry.find("ehrflow.sink.dlq").counters().stream().mapToDouble(c -> c.count()).sum();
+        String binDir;
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT setting FROM pg_config WHERE name = 'BINDIR'")) {
+            rs.next();
+            binDir = rs.getString(1);
+        }
+        for (int i = 0; i < n; i++) {
+            send(PATIENT_F, Fixtures.upsert(PATIENT_F, "Observation/f-" + i, "Reading " + i + " within range."));
+            sendRecord(Fixtures.resource(PATIENT_F, "Observation", "f-" + i, "{\"resourceType\":\"Observation\"}"));
+            if (i == n / 4) {
+                db.close();
+                // pg_ctl restart reuses the options of the last start (postmaster.opts): same port, same socket.
+                List<String> cmd = new ArrayList<>();
+                if ("root".equals(System.getProperty("user.name"))) {
+                    // PostgreSQL refuses root: run pg_ctl as the cluster's owner, as local-stack does.
+                    cmd.addAll(List.of("runuser", "-u", java.nio.file.Files.getOwner(pg.dataDir()).getName(), "--"));
+                }
+                cmd.addAll(List.of(binDir + "/pg_ctl", "restart", "-D", pg.dataDir().toString(), "-m", "fast", "-w",
+                        "-t", "60", "-l", pg.dataDir().resolve("postgres.log").toString()));
+                Process restart = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                assertThat(restart.waitFor(90, TimeUnit.SECONDS)).isTrue();
+                assertThat(restart.exitValue()).isZero();
+                db = pg.connect(DB);
+            }
+        }
+        awaitCount("every set", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_F + "'", n);
+        awaitCount("every record", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_F + "'",
+                n);
+        assertThat(count("SELECT chunk_sets FROM ehrflow.patient_watermark WHERE patient_key = '" + PATIENT_F + "'"))
+                .as("each set applied exactly once").isEqualTo(n);
+        assertThat(registry.find("ehrflow.sink.dlq").counters().stream().mapToDouble(c -> c.count()).sum())
+                .as("nothing dead-lettered for a transient fault").isEqualTo(dlqBefore);
+        assertThat(registry.get("ehrflow.sink.retries").counter().count()).as("the outage was retried")
+                .isGreaterThanOrEqualTo(1.0);
+        assertThat(app.isRunning()).isTrue();
+    }
+
+    private static boolean waitFor(String key, String messageId, String timeout) throws SQLException {
+        return waitFor(db, key, messageId, timeout);
+    }
+
+    private static boolean waitFor(Connection c, String key, String messageId, String timeout) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ehrflow.wait_for_source(?, ?, ?::interval)")) {
+            ps.setString(1, key);
+            ps.setString(2, messageId);
+            ps.setString(3, timeout);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void sendRecord(org.ehrflow.schemas.FhirRecord r) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.FHIR_RESOURCES.name(), r.patientKey(), Fixtures.bytes(r))).get();
+    }
+
     private static org.ehrflow.sink.consume.SinkMetrics metrics() {
         return new org.ehrflow.sink.consume.SinkMetrics(registry);
     }

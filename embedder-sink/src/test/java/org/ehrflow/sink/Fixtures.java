@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ehrflow.schemas.Chunk;
 import org.ehrflow.schemas.ChunkSet;
+import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.schemas.Provenance;
 import org.ehrflow.schemas.RecordOp;
@@ -37,6 +38,32 @@ public final class Fixtures {
     public static ChunkSet delete(String patientKey, String sourceId) {
         return new ChunkSet(patientKey, RecordOp.DELETE, sourceId, sourceId.substring(0, sourceId.indexOf('/')),
                 "2", null, null, List.of(), provenance(sourceId));
+    }
+
+    /** A MERGE set: every row of {@code retired} moves under {@code surviving}. */
+    public static ChunkSet merge(String retired, String surviving) {
+        return new ChunkSet(retired, RecordOp.MERGE, "Patient/p-merge", "Patient", null, null, null, List.of(),
+                provenance("Patient/merge-" + retired), surviving);
+    }
+
+    /** A normalised UPSERT record of {@code type/id} with the given (synthetic) FHIR JSON. */
+    public static FhirRecord resource(String patientKey, String type, String id, String json) {
+        return new FhirRecord(patientKey, RecordOp.UPSERT, type, id, "1", null, json, provenance(type + "/" + id));
+    }
+
+    /** A normalised DELETE record of {@code type/id}. */
+    public static FhirRecord resourceDelete(String patientKey, String type, String id) {
+        return new FhirRecord(patientKey, RecordOp.DELETE, type, id, "2", null, null, provenance(type + "/" + id));
+    }
+
+    /** A normalised MERGE record: every source record of {@code retired} moves under {@code surviving}. */
+    public static FhirRecord resourceMerge(String retired, String surviving) {
+        return new FhirRecord(retired, RecordOp.MERGE, "Patient", "p-" + retired.substring(3), null, null, null,
+                provenance("Patient/merge-" + retired), surviving);
+    }
+
+    public static byte[] bytes(FhirRecord r) {
+        return Topics.FHIR_RESOURCES.valueSerde().serializer().serialize(Topics.FHIR_RESOURCES.name(), r);
     }
 
     /** HL7-like provenance: sending system, MSH-10 and the raw record's position. */

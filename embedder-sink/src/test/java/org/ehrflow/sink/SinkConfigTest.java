@@ -53,4 +53,31 @@ class SinkConfigTest {
                 "EHRFLOW_SINK_JDBC_URL", "jdbc:postgresql://db/rag?user=a&password=hunter2"));
         assertThat(c.toString()).doesNotContain("s3cret").doesNotContain("hunter2");
     }
+
+    @Test
+    void selectsTheOpenAiEmbedderAndMasksItsKey() {
+        SinkConfig c = SinkConfig.fromEnv(Map.of(
+                "EHRFLOW_SINK_EMBEDDER", "openai",
+                "EHRFLOW_SINK_EMBED_URL", "https://embed.example/v1",
+                "EHRFLOW_SINK_EMBED_MODEL", "text-embedding-3-small",
+                "EHRFLOW_SINK_EMBED_DIMENSIONS", "384",
+                "EHRFLOW_SINK_EMBED_SEND_DIMENSIONS", "true",
+                "EHRFLOW_SINK_EMBED_API_KEY", "sk-never-printed",
+                "EHRFLOW_SINK_EMBED_HTTP_BATCH", "32"));
+        assertThat(c.httpEmbedder().model()).isEqualTo("text-embedding-3-small");
+        assertThat(c.httpEmbedder().dimensions()).isEqualTo(384);
+        assertThat(c.httpEmbedder().sendDimensions()).isTrue();
+        assertThat(c.httpEmbedder().batchSize()).isEqualTo(32);
+        assertThat(c.toString()).doesNotContain("sk-never-printed");
+        assertThat(SinkConfig.fromEnv(Map.of()).httpEmbedder()).as("onnx by default").isNull();
+    }
+
+    @Test
+    void anOpenAiEmbedderNeedsAUrlAndAModel() {
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("EHRFLOW_SINK_EMBEDDER", "openai")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("EHRFLOW_SINK_EMBED_URL")
+                .hasMessageContaining("EHRFLOW_SINK_EMBED_MODEL");
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("EHRFLOW_SINK_EMBEDDER", "tfidf")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("onnx or openai");
+    }
 }

@@ -13,28 +13,36 @@ import org.apache.kafka.common.TopicPartition;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.runtime.DeadLetters;
 import org.ehrflow.schemas.ChunkSet;
+import org.ehrflow.schemas.FhirRecord;
+import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.embed.VectorPlanner;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.ReasonCodes;
 import org.ehrflow.sink.error.RecordFailure;
 import org.ehrflow.sink.error.Retrier;
+import org.ehrflow.sink.error.SinkFatalException;
+import org.ehrflow.sink.error.TransientException;
+import org.ehrflow.sink.store.ChunkMerge;
 import org.ehrflow.sink.store.ChunkStore;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
+import org.ehrflow.sink.store.SourceRecordStore;
 import org.ehrflow.sink.store.SourceRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies one batch of chunk-topic records: dead-letters what does not decode (acknowledged before anything
- * else), embeds what changed, and writes rows, watermarks and next offsets in one PostgreSQL transaction. A batch
+ * Applies one batch of records of both input topics (chunk sets and normalised FHIR records): dead-letters what
+ * does not decode (acknowledged before anything else), embeds what changed, and writes chunk rows, merges,
+ * source records, watermarks and next offsets of both topics in one PostgreSQL transaction. A batch
  * that fails on its data is replayed record by record so only the culprits reach the DLQ (Debezium's
  * AbstractChangeEventSink pattern).
  */
 public final class BatchProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
+    private static final int PARALLEL_DECODE_MIN = 32;
 
     private final PgSession pg;
     private final ChunkStore store;
@@ -43,6 +51,9 @@ public final class BatchProcessor {
     private final DlqPublisher dlq;
     private final Retrier retrier;
     private final SinkMetrics metrics;
+    private final SourceRecordStore sources = new SourceRecordStore();
+    private final ChunkMerge merges = new ChunkMerge();
+    private volatile Runnable beforeCommit;
 
     public BatchProcessor(PgSession pg, OffsetStore offsets, Embedder embedder, DlqPublisher dlq, Retrier retrier,
             SinkMetrics metrics) {
@@ -55,12 +66,25 @@ public final class BatchProcessor {
         this.metrics = metrics;
     }
 
+    /**
+     * Test hook for fault injection: runs after every write of a transaction and before its commit (a throw
+     * there is a crash between the write and the commit). Null in production.
+     */
+    public void injectBeforeCommit(Runnable hook) {
+        this.beforeCommit = hook;
+    }
+
     /** Processes {@code records} (offset order within each partition); returns the next offsets now stored. */
     public Map<TopicPartition, Long> process(List<ConsumerRecord<String, byte[]>> records) {
+        // Decoding (JSON Schema validation above all) is pure and the costliest CPU step outside the model:
+        // large batches decode on the common pool; toList() keeps the record order.
+        List<Decoded> decodedAll = (records.size() >= PARALLEL_DECODE_MIN ? records.parallelStream() : records.stream())
+                .map(r -> FhirRecordDecoder.decodeAny(r.topic(), r.key(), r.value())).toList();
         List<Item> items = new ArrayList<>(records.size());
         List<DlqPublisher.Keyed> rejected = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            Decoded d = ChunkSetDecoder.decode(r.key(), r.value());
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, byte[]> r = records.get(i);
+            Decoded d = decodedAll.get(i);
             items.add(new Item(r, d));
             if (d instanceof Decoded.Rejected x) {
                 rejected.add(letter(r, null, x.reasonCode(), x.cause()));
@@ -72,10 +96,11 @@ public final class BatchProcessor {
             return null;
         });
         rejected.forEach(k -> metrics.deadLettered(k.letter().reasonCode()));
-        List<ChunkSet> sets = items.stream().map(Item::set).filter(s -> s != null).toList();
+        List<Decoded> applied = items.stream().map(Item::decoded).filter(d -> !(d instanceof Decoded.Rejected))
+                .toList();
         VectorPlanner planner = new VectorPlanner();
         try {
-            retrier.run("the batch write", () -> write(planner, sets, next));
+            writeOnce("the batch write", planner, applied, next);
         } catch (RecordFailure f) {
             LOG.warn("batch of {} records failed with {}; retrying record by record", records.size(), f.getMessage());
             perRecord(planner, items, next);
@@ -84,18 +109,38 @@ public final class BatchProcessor {
         return next;
     }
 
+    /** Writes with retries; a retry first checks whether the previous attempt's commit landed after all. */
+    private void writeOnce(String what, VectorPlanner planner, List<Decoded> items, Map<TopicPartition, Long> next) {
+        int[] attempts = {0};
+        retrier.run(what, () -> {
+            // A commit whose acknowledgement was lost (connection dropped inside COMMIT) may have landed:
+            // the stored offsets then say so, and the records must not be applied twice.
+            if (attempts[0]++ > 0 && alreadyCommitted(next)) {
+                LOG.info("{} of {} records was committed before the fault; not applied again", what, items.size());
+                return null;
+            }
+            return write(planner, items, next);
+        });
+    }
+
+    private boolean alreadyCommitted(Map<TopicPartition, Long> next) throws java.sql.SQLException {
+        Map<TopicPartition, Long> stored = offsets.load(pg.get(), next.keySet());
+        pg.endRead();
+        return next.entrySet().stream().allMatch(e -> stored.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
     private void perRecord(VectorPlanner planner, List<Item> items, Map<TopicPartition, Long> next) {
         for (Item it : items) {
-            if (it.set() == null) {
+            if (it.decoded() instanceof Decoded.Rejected) {
                 continue;
             }
             ConsumerRecord<String, byte[]> r = it.record();
             Map<TopicPartition, Long> own = Map.of(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             try {
-                retrier.run("a record write", () -> write(planner, List.of(it.set()), own));
+                writeOnce("a record write", planner, List.of(it.decoded()), own);
             } catch (RecordFailure f) {
                 LOG.warn("record {}-{}@{} rejected: {}", r.topic(), r.partition(), r.offset(), f.getMessage());
-                DlqPublisher.Keyed k = letter(r, it.set(), f.reasonCode(), f.getCause());
+                DlqPublisher.Keyed k = letter(r, it.decoded(), f.reasonCode(), f.getCause());
                 retrier.run("the DLQ send", () -> {
                     dlq.sendAll(List.of(k));
                     return null;
@@ -111,27 +156,60 @@ public final class BatchProcessor {
         });
     }
 
-    /** One attempt: look up stored vectors, embed the rest, then one transaction. */
-    private Void write(VectorPlanner planner, List<ChunkSet> sets, Map<TopicPartition, Long> next)
+    /** One attempt: look up stored vectors, embed the rest, then one transaction for both topics. */
+    private Void write(VectorPlanner planner, List<Decoded> items, Map<TopicPartition, Long> next)
             throws java.sql.SQLException {
         Connection c = pg.get();
-        Map<SourceRef, ChunkSet> latest = new LinkedHashMap<>();
-        for (ChunkSet s : sets) {
-            latest.put(new SourceRef(s.patientKey(), s.sourceId()), s); // a later set of a source supersedes
+        List<ChunkSet> sets = new ArrayList<>();
+        List<FhirRecord> resources = new ArrayList<>();
+        for (Decoded d : items) {
+            if (d instanceof Decoded.Accepted a) {
+                sets.add(a.set());
+            } else if (d instanceof Decoded.Resource r) {
+                resources.add(r.record());
+            }
         }
-        Map<SourceRef, Map<String, float[]>> stored = store.storedVectors(c, latest.keySet(), embedder.modelName());
+        List<Step> steps = Step.of(sets);
+        List<ChunkSet> toWrite = new ArrayList<>();
+        steps.forEach(st -> toWrite.addAll(st.latest()));
+        ChunkStore.Stored stored = store.lookup(c,
+                toWrite.stream().map(s -> new SourceRef(s.patientKey(), s.sourceId())).distinct().toList(),
+                embedder.modelName());
         pg.endRead();
         long t0 = System.nanoTime();
         VectorPlanner.Plan plan;
         try {
-            plan = planner.plan(new ArrayList<>(latest.values()), stored, embedder::embed);
+            plan = planner.plan(toWrite, stored.vectors(), embedder::embed);
+        } catch (SinkFatalException | TransientException e) {
+            throw e; // a wrong setting or an endpoint that is down: not this record's fault
         } catch (RuntimeException e) {
             throw new RecordFailure(ReasonCodes.EMBEDDING_FAILED, e);
         }
         long t1 = System.nanoTime();
-        ChunkStore.Counts counts = store.replace(c, plan.writes(), embedder.modelName());
-        store.advanceWatermarks(c, sets);
+        long written = 0;
+        long deleted = 0;
+        int w = 0;
+        java.util.Set<SourceRef> existing = stored.existing();
+        for (Step st : steps) {
+            if (st.merge() != null) {
+                ChunkSet m = st.merge();
+                merges.merge(c, m.patientKey(), m.targetPatientKey(), m.provenance());
+                existing = null; // rows moved after the lookup: any source may now have stale rows
+                continue;
+            }
+            ChunkStore.Counts counts = store.replace(c, plan.writes().subList(w, w + st.latest().size()),
+                    embedder.modelName(), existing);
+            w += st.latest().size();
+            written += counts.written();
+            deleted += counts.deleted();
+            store.advanceWatermarks(c, st.all());
+        }
+        sources.apply(c, resources);
         offsets.save(c, next);
+        Runnable hook = beforeCommit;
+        if (hook != null) {
+            hook.run();
+        }
         c.commit();
         long t2 = System.nanoTime();
         if (plan.embedded() > 0) {
@@ -140,15 +218,50 @@ public final class BatchProcessor {
         metrics.transactionTime.record(Duration.ofNanos(t2 - t1));
         metrics.embedded.increment(plan.embedded());
         metrics.reused.increment(plan.reused());
-        metrics.rowsWritten.increment(counts.written());
-        metrics.rowsDeleted.increment(counts.deleted());
+        metrics.rowsWritten.increment(written);
+        metrics.rowsDeleted.increment(deleted);
         metrics.chunkSets.increment(sets.size());
+        metrics.sourceRecords.increment(resources.size());
         Instant now = Instant.now();
         for (ChunkSet s : sets) {
             Duration age = Duration.between(s.provenance().ingestTime(), now);
             metrics.freshness.record(age.isNegative() ? Duration.ZERO : age); // clock skew between hosts
         }
         return null;
+    }
+
+    /**
+     * The chunk sets of a batch as ordered steps: runs of UPSERT/DELETE sets (only the last set of each source
+     * counts within a run) separated by MERGEs, which must see every earlier set applied and no later one.
+     */
+    record Step(List<ChunkSet> all, List<ChunkSet> latest, ChunkSet merge) {
+
+        static List<Step> of(List<ChunkSet> sets) {
+            List<Step> out = new ArrayList<>();
+            List<ChunkSet> run = new ArrayList<>();
+            for (ChunkSet s : sets) {
+                if (s.op() == RecordOp.MERGE) {
+                    addRun(out, run);
+                    run = new ArrayList<>();
+                    out.add(new Step(List.of(), List.of(), s));
+                } else {
+                    run.add(s);
+                }
+            }
+            addRun(out, run);
+            return out;
+        }
+
+        private static void addRun(List<Step> out, List<ChunkSet> run) {
+            if (run.isEmpty()) {
+                return;
+            }
+            Map<SourceRef, ChunkSet> latest = new LinkedHashMap<>();
+            for (ChunkSet s : run) {
+                latest.put(new SourceRef(s.patientKey(), s.sourceId()), s); // a later set of a source supersedes
+            }
+            out.add(new Step(run, new ArrayList<>(latest.values()), null));
+        }
     }
 
     private static Map<TopicPartition, Long> nextOffsets(List<ConsumerRecord<String, byte[]>> records) {
@@ -159,16 +272,14 @@ public final class BatchProcessor {
         return next;
     }
 
-    private static DlqPublisher.Keyed letter(ConsumerRecord<String, byte[]> r, ChunkSet set, String reason,
+    private static DlqPublisher.Keyed letter(ConsumerRecord<String, byte[]> r, Decoded decoded, String reason,
             Throwable cause) {
-        String messageId = set == null ? null : set.provenance().sourceMessageId();
+        String messageId = decoded instanceof Decoded.Accepted a ? a.set().provenance().sourceMessageId()
+                : decoded instanceof Decoded.Resource x ? x.record().provenance().sourceMessageId() : null;
         return new DlqPublisher.Keyed(r.key(), DeadLetters.of(Topics.APP_EMBEDDER_SINK, reason, cause, r.topic(),
                 r.partition(), r.offset(), messageId, r.value()));
     }
 
     private record Item(ConsumerRecord<String, byte[]> record, Decoded decoded) {
-        ChunkSet set() {
-            return decoded instanceof Decoded.Accepted a ? a.set() : null;
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -46,6 +47,7 @@ public final class SinkLoop implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<ConsumerRecord<String, byte[]>> buffer = new ArrayList<>();
     private long firstBufferedAt;
+    private boolean inPausePoll;
     private volatile Throwable failure;
 
     public SinkLoop(Consumer<String, byte[]> consumer, BatchProcessor processor, PgSession pg, OffsetStore offsets,
@@ -64,7 +66,9 @@ public final class SinkLoop implements Runnable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(Topics.CHUNKS.name()), new SeekToStored());
+            // Both topics in one group and one transaction per batch: chunk sets and the FHIR records they cite.
+            consumer.subscribe(List.of(Topics.CHUNKS.name(), Topics.FHIR_RESOURCES.name()), new SeekToStored());
+            retrier.whileWaiting(this::pauseAndPoll);
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(nextPollTimeout())) {
                     if (buffer.isEmpty()) {
@@ -90,6 +94,10 @@ public final class SinkLoop implements Runnable {
             } else {
                 LOG.error("embedder-sink stopped on an unexpected {}", e.getClass().getName());
             }
+        } catch (Error e) {
+            failure = e; // reported by isRunning()/failure() rather than dying silently with the thread
+            LOG.error("embedder-sink stopped on an unexpected {}", e.getClass().getName());
+            throw e;
         } finally {
             running.set(false);
             consumer.close(Duration.ofSeconds(10));
@@ -108,11 +116,38 @@ public final class SinkLoop implements Runnable {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(buffer);
         buffer.clear();
         Map<TopicPartition, Long> next = processor.process(batch);
+        if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused()); // the transient fault is over
+        }
         if (commitToKafka) {
             // Advisory copy for lag tools; on assignment the sink seeks to PostgreSQL's offsets, never these.
             Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
             next.forEach((tp, o) -> commit.put(tp, new OffsetAndMetadata(o)));
             consumer.commitAsync(commit, null);
+        }
+    }
+
+    /**
+     * While a transient fault lasts (called by the retrier from this thread): pause every assigned partition and
+     * poll, so the group membership survives and no new records are fetched. Records of partitions assigned by a
+     * rebalance inside this poll are not processed now: their position is rewound so they are read again later.
+     */
+    private void pauseAndPoll() {
+        if (inPausePoll) {
+            return; // the rebalance listener's own retry inside this poll
+        }
+        inPausePoll = true;
+        try {
+            consumer.pause(consumer.assignment());
+            ConsumerRecords<String, byte[]> late = consumer.poll(Duration.ZERO);
+            Map<TopicPartition, Long> first = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> r : late) {
+                first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+            }
+            first.forEach(consumer::seek);
+            consumer.pause(consumer.assignment());
+        } finally {
+            inPausePoll = false;
         }
     }
 
@@ -160,6 +195,8 @@ public final class SinkLoop implements Runnable {
                 return;
             }
             Map<TopicPartition, Long> stored;
+            boolean outer = inPausePoll;
+            inPausePoll = true; // inside poll(): the retrier must not poll again while it backs off
             try {
                 stored = retrier.run("reading stored offsets", () -> {
                     Map<TopicPartition, Long> m = offsets.load(pg.get(), partitions);
@@ -168,6 +205,8 @@ public final class SinkLoop implements Runnable {
                 });
             } catch (RuntimeException e) {
                 throw new KafkaException("cannot read stored offsets", e);
+            } finally {
+                inPausePoll = outer;
             }
             List<TopicPartition> fresh = new ArrayList<>();
             for (TopicPartition tp : partitions) {

@@ -15,6 +15,7 @@ public final class SinkMetrics {
     final Counter embedded;
     final Counter reused;
     final Counter chunkSets;
+    final Counter sourceRecords;
     final Counter retries;
     final DistributionSummary batchSize;
     final Timer embedTime;
@@ -31,6 +32,8 @@ public final class SinkMetrics {
         reused = Counter.builder("ehrflow.sink.embeddings").tag("result", "skipped")
                 .description("chunks whose stored vector was kept (hash and model unchanged)").register(registry);
         chunkSets = Counter.builder("ehrflow.sink.chunk.sets").description("chunk sets committed").register(registry);
+        sourceRecords = Counter.builder("ehrflow.sink.source.records")
+                .description("FHIR records applied to ehrflow.source_record").register(registry);
         retries = Counter.builder("ehrflow.sink.retries").description("transient faults retried").register(registry);
         batchSize = DistributionSummary.builder("ehrflow.sink.batch.size").description("records per batch")
                 .publishPercentileHistogram().register(registry);

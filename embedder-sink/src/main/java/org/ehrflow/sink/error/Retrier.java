@@ -27,6 +27,7 @@ public final class Retrier {
     private final Duration max;
     private final BooleanSupplier running;
     private final Runnable onRetry;
+    private volatile Runnable whileWaiting = () -> { };
 
     public Retrier(PgSession pg, Duration initial, Duration max, BooleanSupplier running, Runnable onRetry) {
         this.pg = pg;
@@ -34,6 +35,14 @@ public final class Retrier {
         this.max = max;
         this.running = running;
         this.onRetry = onRetry;
+    }
+
+    /**
+     * Called about once a second while backing off: the sink pauses its partitions and polls, so a long outage
+     * stops consumption without the consumer leaving its group (max.poll.interval.ms).
+     */
+    public void whileWaiting(Runnable action) {
+        this.whileWaiting = action;
     }
 
     public <T> T run(String what, Work<T> work) {
@@ -57,6 +66,8 @@ public final class Retrier {
                                 e.getSQLState(), e.getClass().getSimpleName(), delay.toMillis());
                     }
                 }
+            } catch (TransientException e) {
+                LOG.warn("transient fault during {} ({}); retrying in {} ms", what, e.getMessage(), delay.toMillis());
             } catch (DlqPublisher.DlqUnavailableException e) {
                 LOG.warn("DLQ not acknowledged during {} ({}); retrying in {} ms", what,
                         e.getCause().getClass().getSimpleName(), delay.toMillis());
@@ -69,9 +80,14 @@ public final class Retrier {
 
     private void sleep(Duration d) {
         long until = System.nanoTime() + d.toNanos();
+        long nextTick = System.nanoTime();
         while (System.nanoTime() < until) {
             if (!running.getAsBoolean()) {
                 throw new SinkStoppedException();
+            }
+            if (System.nanoTime() >= nextTick) {
+                whileWaiting.run();
+                nextTick = System.nanoTime() + 1_000_000_000L;
             }
             try {
                 Thread.sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000)));

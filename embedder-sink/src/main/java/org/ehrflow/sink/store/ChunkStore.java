@@ -23,23 +23,27 @@ import org.ehrflow.schemas.Provenance;
  */
 public final class ChunkStore {
 
+    // Every row of the sources: which sources exist at all (only those can have stale rows to delete) and the
+    // vectors of the current model by content hash (only those can be reused).
     private static final String LOOKUP = """
-            SELECT c.patient_key, c.source_id, c.content_hash, c.embedding
+            SELECT c.patient_key, c.source_id, c.content_hash,
+                   CASE WHEN c.model_name = ? THEN c.embedding END
             FROM ehrflow.chunk c
             JOIN unnest(?::text[], ?::text[]) AS s(patient_key, source_id)
-              ON c.patient_key = s.patient_key AND c.source_id = s.source_id
-            WHERE c.model_name = ?""";
+              ON c.patient_key = s.patient_key AND c.source_id = s.source_id""";
 
+    // One statement for a whole batch: rows of the touched sources whose chunk id is not re-emitted.
     private static final String DELETE_STALE = """
-            DELETE FROM ehrflow.chunk
-            WHERE patient_key = ? AND source_id = ? AND chunk_id <> ALL (?::text[])""";
+            DELETE FROM ehrflow.chunk c
+            WHERE (c.patient_key, c.source_id) IN (SELECT * FROM unnest(?::text[], ?::text[]))
+              AND (c.patient_key, c.chunk_id) NOT IN (SELECT * FROM unnest(?::text[], ?::text[]))""";
 
     private static final String UPSERT = """
             INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, resource_version,
                 encounter_id, note_type, section, chunk_index, text, token_count, content_hash, phi_present, phi_kinds,
                 source_type, source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
-                ingest_time, model_name, embedding, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
+                ingest_time, model_name, embedding, deidentified_text, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
             ON CONFLICT (patient_key, chunk_id) DO UPDATE SET
                 source_id = EXCLUDED.source_id, resource_type = EXCLUDED.resource_type,
                 resource_version = EXCLUDED.resource_version, encounter_id = EXCLUDED.encounter_id,
@@ -50,66 +54,117 @@ public final class ChunkStore {
                 raw_topic = EXCLUDED.raw_topic, raw_partition = EXCLUDED.raw_partition,
                 raw_offset = EXCLUDED.raw_offset, event_time = EXCLUDED.event_time,
                 ingest_time = EXCLUDED.ingest_time, model_name = EXCLUDED.model_name,
-                embedding = EXCLUDED.embedding, indexed_at = EXCLUDED.indexed_at""";
+                embedding = EXCLUDED.embedding, deidentified_text = EXCLUDED.deidentified_text,
+                indexed_at = EXCLUDED.indexed_at""";
 
     private static final String WATERMARK = """
             INSERT INTO ehrflow.patient_watermark AS w
-                (patient_key, last_event_time, last_ingest_time, last_indexed_at, chunk_sets)
-            VALUES (?, ?, ?, clock_timestamp(), ?)
+                (patient_key, last_event_time, last_ingest_time, last_indexed_at, chunk_sets, last_source_message_id)
+            VALUES (?, ?, ?, clock_timestamp(), ?, ?)
             ON CONFLICT (patient_key) DO UPDATE SET
+                last_source_message_id = EXCLUDED.last_source_message_id,
                 last_event_time = GREATEST(w.last_event_time, EXCLUDED.last_event_time),
                 last_ingest_time = GREATEST(w.last_ingest_time, EXCLUDED.last_ingest_time),
                 last_indexed_at = EXCLUDED.last_indexed_at,
                 chunk_sets = w.chunk_sets + EXCLUDED.chunk_sets""";
 
+    static final String EVENT = """
+            INSERT INTO ehrflow.source_event (patient_key, source_message_id, ingest_time, indexed_at)
+            VALUES (?, ?, ?, clock_timestamp())
+            ON CONFLICT (patient_key, source_message_id) DO UPDATE SET indexed_at = EXCLUDED.indexed_at""";
+
     /** Stored vectors by content hash, per source, for rows embedded by {@code model}. */
     public Map<SourceRef, Map<String, float[]>> storedVectors(Connection c, Collection<SourceRef> sources,
             String model) throws SQLException {
+        return lookup(c, sources, model).vectors();
+    }
+
+    /** What is stored for {@code sources}: reusable vectors of {@code model}, and which sources have rows. */
+    public Stored lookup(Connection c, Collection<SourceRef> sources, String model) throws SQLException {
         Map<SourceRef, Map<String, float[]>> out = new HashMap<>();
+        java.util.Set<SourceRef> existing = new java.util.HashSet<>();
         if (sources.isEmpty()) {
-            return out;
+            return new Stored(out, existing);
         }
         try (PreparedStatement ps = c.prepareStatement(LOOKUP)) {
-            ps.setArray(1, c.createArrayOf("text", sources.stream().map(SourceRef::patientKey).toArray()));
-            ps.setArray(2, c.createArrayOf("text", sources.stream().map(SourceRef::sourceId).toArray()));
-            ps.setString(3, model);
+            ps.setString(1, model);
+            ps.setArray(2, c.createArrayOf("text", sources.stream().map(SourceRef::patientKey).toArray()));
+            ps.setArray(3, c.createArrayOf("text", sources.stream().map(SourceRef::sourceId).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    SourceRef ref = new SourceRef(rs.getString(1), rs.getString(2));
+                    existing.add(ref);
                     PGvector v = (PGvector) rs.getObject(4);
-                    out.computeIfAbsent(new SourceRef(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
-                            .put(rs.getString(3), v.toArray());
+                    if (v != null) {
+                        out.computeIfAbsent(ref, k -> new HashMap<>()).put(rs.getString(3), v.toArray());
+                    }
                 }
             }
         }
-        return out;
+        return new Stored(out, existing);
+    }
+
+    /**
+     * The result of {@link #lookup}.
+     *
+     * @param vectors  reusable vectors per source, by content hash
+     * @param existing sources with at least one row (any model)
+     */
+    public record Stored(Map<SourceRef, Map<String, float[]>> vectors, java.util.Set<SourceRef> existing) {
     }
 
     /** Makes each source's rows equal to its set, in the caller's transaction. */
     public Counts replace(Connection c, List<SetWrite> writes, String model) throws SQLException {
-        long deleted = 0;
+        return replace(c, writes, model, null);
+    }
+
+    /**
+     * As {@link #replace(Connection, List, String)}, deleting stale rows only of sources in {@code existing}
+     * (the sources that had rows when looked up; null: all). A source without rows has nothing stale, and most
+     * sets are new sources or unchanged re-sends, so the DELETE is usually skipped.
+     */
+    public Counts replace(Connection c, List<SetWrite> writes, String model, java.util.Set<SourceRef> existing)
+            throws SQLException {
+        if (writes.isEmpty()) {
+            return new Counts(0, 0);
+        }
+        List<String> srcKeys = new java.util.ArrayList<>();
+        List<String> srcIds = new java.util.ArrayList<>();
+        List<String> keepKeys = new java.util.ArrayList<>();
+        List<String> keepIds = new java.util.ArrayList<>();
         long written = 0;
         try (PreparedStatement del = c.prepareStatement(DELETE_STALE);
                 PreparedStatement up = c.prepareStatement(UPSERT)) {
             for (SetWrite w : writes) {
                 ChunkSet s = w.set();
-                del.setString(1, s.patientKey());
-                del.setString(2, s.sourceId());
-                del.setArray(3, c.createArrayOf("text", s.chunks().stream().map(Chunk::chunkId).toArray()));
-                del.addBatch();
+                boolean mayHaveRows = existing == null || existing.contains(w.source());
+                if (mayHaveRows) {
+                    srcKeys.add(s.patientKey());
+                    srcIds.add(s.sourceId());
+                }
                 for (int i = 0; i < s.chunks().size(); i++) {
+                    if (mayHaveRows) {
+                        keepKeys.add(s.patientKey());
+                        keepIds.add(s.chunks().get(i).chunkId());
+                    }
                     bindRow(c, up, s, s.chunks().get(i), w.vectors().get(i), model);
                     up.addBatch();
                     written++;
                 }
             }
-            for (int n : del.executeBatch()) {
-                deleted += Math.max(n, 0);
+            long deleted = 0;
+            if (!srcKeys.isEmpty()) {
+                del.setArray(1, c.createArrayOf("text", srcKeys.toArray()));
+                del.setArray(2, c.createArrayOf("text", srcIds.toArray()));
+                del.setArray(3, c.createArrayOf("text", keepKeys.toArray()));
+                del.setArray(4, c.createArrayOf("text", keepIds.toArray()));
+                deleted = del.executeUpdate();
             }
             if (written > 0) {
                 up.executeBatch();
             }
+            return new Counts(written, deleted);
         }
-        return new Counts(written, deleted);
     }
 
     /** Advances the watermark of every patient in {@code sets} (all sets of the batch, superseded ones too). */
@@ -124,6 +179,16 @@ public final class ChunkStore {
                 setTime(ps, 2, e.getValue().eventTime());
                 setTime(ps, 3, e.getValue().ingestTime());
                 ps.setLong(4, e.getValue().sets());
+                ps.setString(5, e.getValue().lastMessageId());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement(EVENT)) {
+            for (ChunkSet s : sets) {
+                ps.setString(1, s.patientKey());
+                ps.setString(2, s.provenance().sourceMessageId());
+                setTime(ps, 3, s.provenance().ingestTime());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -157,10 +222,11 @@ public final class ChunkStore {
         setTime(ps, i++, p.eventTime());
         setTime(ps, i++, p.ingestTime());
         ps.setString(i++, model);
-        ps.setObject(i, new PGvector(vector));
+        ps.setObject(i++, new PGvector(vector));
+        ps.setString(i, ch.deidentifiedText());
     }
 
-    private static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
+    static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
         ps.setObject(i, t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
@@ -168,13 +234,15 @@ public final class ChunkStore {
     public record Counts(long written, long deleted) {
     }
 
-    private record Watermark(Instant eventTime, Instant ingestTime, long sets) {
+    private record Watermark(Instant eventTime, Instant ingestTime, long sets, String lastMessageId) {
         static Watermark of(Provenance p) {
-            return new Watermark(p.eventTime(), p.ingestTime(), 1);
+            return new Watermark(p.eventTime(), p.ingestTime(), 1, p.sourceMessageId());
         }
 
+        /** Combines with a later set of the same patient (batch order). */
         Watermark max(Watermark o) {
-            return new Watermark(later(eventTime, o.eventTime), later(ingestTime, o.ingestTime), sets + o.sets);
+            return new Watermark(later(eventTime, o.eventTime), later(ingestTime, o.ingestTime), sets + o.sets,
+                    o.lastMessageId);
         }
 
         private static Instant later(Instant a, Instant b) {

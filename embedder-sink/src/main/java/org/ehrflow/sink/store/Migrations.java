@@ -43,6 +43,29 @@ public final class Migrations {
         }
     }
 
+    /**
+     * Fails with a message naming the settings when the embedder's vector length differs from the
+     * {@code ehrflow.chunk.embedding} column (pgvector stores the length as the column's type modifier).
+     */
+    public static void checkDimensions(String url, String user, Secret password, org.ehrflow.embedding.Embedder e) {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password.value());
+        try (Connection c = DriverManager.getConnection(url, p); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT atttypmod FROM pg_attribute WHERE attrelid = "
+                        + "'ehrflow.chunk'::regclass AND attname = 'embedding'")) {
+            int column = rs.next() ? rs.getInt(1) : -1;
+            if (column != e.dimensions()) {
+                throw new SinkFatalException("model " + e.modelName() + " returns " + e.dimensions()
+                        + "-dimensional vectors but ehrflow.chunk.embedding is vector(" + column + "): check "
+                        + "EHRFLOW_SINK_EMBEDDER / EHRFLOW_SINK_EMBED_MODEL / EHRFLOW_SINK_EMBED_DIMENSIONS "
+                        + "(another length needs a re-index into a new table)", null);
+            }
+        } catch (SQLException ex) {
+            throw SinkFatalException.ofSql("the dimension check", ex);
+        }
+    }
+
     private static void preflight(String url, String user, Secret password) {
         Properties p = new Properties();
         p.setProperty("user", user);
