@@ -214,6 +214,14 @@ if [[ "$NEED_VECTOR" -eq 1 ]]; then
     DONE+=("$(basename "$SRC_DIR") (from trixie source)")
 fi
 
+# --- 4. test tools: headless Chromium (status-page test) and promtool (alert-rule tests) -------------------------
+STEP="test tools"
+ensure_packages chromium prometheus
+# Debian starts the prometheus service where an init system runs; this project only needs its promtool binary.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+    as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
+
 # --- summary ---------------------------------------------------------------------------------------------------
 STEP="summary"
 VECTOR_VERSION=$(awk -F"'" '/^default_version/ { print $2 }' "$VECTOR_CONTROL")

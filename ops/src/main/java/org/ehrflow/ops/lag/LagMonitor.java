@@ -62,6 +62,10 @@ public final class LagMonitor implements AutoCloseable {
             Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
             Map<TopicPartition, Long> committed = committed(stage);
             for (TopicPartition tp : partitions) {
+                if (stage.offsetStore() == Stage.OffsetStore.POSTGRES && !tp.topic().equals(stage.inputTopics().get(0))
+                        && committed.keySet().stream().noneMatch(c -> c.topic().equals(tp.topic()))) {
+                    continue;
+                }
                 long end = ends.getOrDefault(tp, 0L);
                 // No committed position yet means the stage will start from the beginning of the partition.
                 long pos = committed.getOrDefault(tp, starts.getOrDefault(tp, 0L));

@@ -5,7 +5,9 @@ import org.ehrflow.schemas.Topics;
 
 /**
  * A consuming stage of the pipeline: its group id, the topics it consumes, and where its committed offsets live
- * (Kafka for the Streams apps, PostgreSQL for the sink, which commits offsets with its rows).
+ * (Kafka for the Streams apps, PostgreSQL for the sink, which commits offsets with its rows). For a PostgreSQL
+ * stage, topics after the first count only once the stage has stored a position for them, so a sink build that
+ * does not consume a secondary topic shows no false lag on it.
  */
 public record Stage(String name, String groupId, List<String> inputTopics, OffsetStore offsetStore) {
 
@@ -23,7 +25,8 @@ public record Stage(String name, String groupId, List<String> inputTopics, Offse
                         OffsetStore.KAFKA),
                 new Stage(Topics.APP_CHUNKER, Topics.APP_CHUNKER, List.of(Topics.FHIR_RESOURCES.name()),
                         OffsetStore.KAFKA),
-                new Stage(Topics.APP_EMBEDDER_SINK, Topics.APP_EMBEDDER_SINK, List.of(Topics.CHUNKS.name()),
-                        OffsetStore.POSTGRES));
+                // The sink stores chunk sets and, for the source-record store, the FHIR resources themselves.
+                new Stage(Topics.APP_EMBEDDER_SINK, Topics.APP_EMBEDDER_SINK,
+                        List.of(Topics.CHUNKS.name(), Topics.FHIR_RESOURCES.name()), OffsetStore.POSTGRES));
     }
 }
