@@ -68,6 +68,7 @@ class PipelineIT {
     private Path work;
     private SyntheticEhr.Activity ehrActivity;
     private final List<String> acks = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeAll
     void runEverySourceThroughThePipeline() throws Exception {
@@ -76,7 +77,7 @@ class PipelineIT {
         work = Files.createTempDirectory("ehrflow-pipeline-it-");
         pg = LocalPostgres.startTemporary();
         kafka = KafkaFixture.start();
-        pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work, 4, new SimpleMeterRegistry());
+        pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work, 4, metrics);
 
         Hl7Sender hl7 = new Hl7Sender("127.0.0.1", pipeline.mllpPort());
         acks.add(hl7.send(SyntheticHl7.admit("IT-ADT-1")));
@@ -136,6 +137,13 @@ class PipelineIT {
             assertThat(strings(c, "SELECT DISTINCT source_type FROM ehrflow.chunk WHERE patient_key = ?", SHARED_KEY))
                     .contains("HL7V2", "CDC");
         }
+    }
+
+    @Test
+    void everySinkBatchCommittedWholeWithoutFallingBackRecordByRecord() {
+        // One HL7 message yields several chunk sets sharing its message id: they must not collide in one batch.
+        assertThat(metrics.counter("ehrflow.sink.batches.split").count()).isZero();
+        assertThat(metrics.counter("ehrflow.sink.chunk.sets").count()).isPositive();
     }
 
     @Test

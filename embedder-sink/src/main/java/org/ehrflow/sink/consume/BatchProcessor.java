@@ -103,6 +103,7 @@ public final class BatchProcessor {
             writeOnce("the batch write", planner, applied, next);
         } catch (RecordFailure f) {
             LOG.warn("batch of {} records failed with {}; retrying record by record", records.size(), f.getMessage());
+            metrics.batchesSplit.increment();
             perRecord(planner, items, next);
         }
         metrics.batchSize.record(records.size());

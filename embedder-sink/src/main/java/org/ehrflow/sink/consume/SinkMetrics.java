@@ -17,6 +17,7 @@ public final class SinkMetrics {
     final Counter chunkSets;
     final Counter sourceRecords;
     final Counter retries;
+    final Counter batchesSplit;
     final DistributionSummary batchSize;
     final Timer embedTime;
     final Timer transactionTime;
@@ -35,6 +36,8 @@ public final class SinkMetrics {
         sourceRecords = Counter.builder("ehrflow.sink.source.records")
                 .description("FHIR records applied to ehrflow.source_record").register(registry);
         retries = Counter.builder("ehrflow.sink.retries").description("transient faults retried").register(registry);
+        batchesSplit = Counter.builder("ehrflow.sink.batches.split")
+                .description("batches that failed on their data and were replayed record by record").register(registry);
         batchSize = DistributionSummary.builder("ehrflow.sink.batch.size").description("records per batch")
                 .publishPercentileHistogram().register(registry);
         embedTime = Timer.builder("ehrflow.sink.embed.time").description("model time per batch")

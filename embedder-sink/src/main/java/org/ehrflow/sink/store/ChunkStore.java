@@ -184,8 +184,15 @@ public final class ChunkStore {
             }
             ps.executeBatch();
         }
+        // One message yields many chunk sets (Patient, Encounter, Observations...), all with its message id. The
+        // driver rewrites this batch into one multi-row INSERT, and ON CONFLICT may not touch a row twice in one
+        // statement (SQLSTATE 21000), so each (patient, message) goes in once.
+        Map<List<String>, ChunkSet> events = new java.util.LinkedHashMap<>();
+        for (ChunkSet s : sets) {
+            events.putIfAbsent(List.of(s.patientKey(), s.provenance().sourceMessageId()), s);
+        }
         try (PreparedStatement ps = c.prepareStatement(EVENT)) {
-            for (ChunkSet s : sets) {
+            for (ChunkSet s : events.values()) {
                 ps.setString(1, s.patientKey());
                 ps.setString(2, s.provenance().sourceMessageId());
                 setTime(ps, 3, s.provenance().ingestTime());
