@@ -38,7 +38,7 @@ public final class ChunkerApp implements AutoCloseable {
         ModelTokenizer tokenizer = ModelTokenizer.load(config.modelVariant());
         try {
             ResourceChunker chunker = new ResourceChunker(new TextChunker(tokenizer, config.chunking()),
-                    PhiDetector.patternsOnly());
+                    PhiDetector.patternsOnly(), config.deidentify());
             KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunker, new ChunkerMetrics(registry)),
                     config.streamsProperties());
             // Poison input never throws out of the chunk step; what gets here is a broker or state fault. Stop

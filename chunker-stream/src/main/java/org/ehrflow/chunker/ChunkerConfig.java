@@ -23,6 +23,7 @@ import org.ehrflow.schemas.Topics;
  * @param streamThreads Kafka Streams threads
  * @param opsHost       bind address of /metrics, /health, /ready (main only)
  * @param opsPort       port of the ops endpoint (0 = any free port)
+ * @param deidentify    whether every chunk also carries its de-identified text ({@code Chunk.deidentifiedText})
  */
 public record ChunkerConfig(
         KafkaSettings kafka,
@@ -32,7 +33,8 @@ public record ChunkerConfig(
         Path stateDir,
         int streamThreads,
         String opsHost,
-        int opsPort) {
+        int opsPort,
+        boolean deidentify) {
 
     public static final String PREFIX = "EHRFLOW_CHUNKER_";
     public static final int DEFAULT_OPS_PORT = 8084;
@@ -42,6 +44,18 @@ public record ChunkerConfig(
         Objects.requireNonNull(modelVariant, "modelVariant");
         Objects.requireNonNull(stateDir, "stateDir");
         chunking(maxTokens, overlapTokens);
+    }
+
+    /** Settings with the de-identified variant on (the default). */
+    public ChunkerConfig(KafkaSettings kafka, ModelVariant modelVariant, int maxTokens, int overlapTokens,
+            Path stateDir, int streamThreads, String opsHost, int opsPort) {
+        this(kafka, modelVariant, maxTokens, overlapTokens, stateDir, streamThreads, opsHost, opsPort, true);
+    }
+
+    /** A copy with the de-identified variant switched on or off. */
+    public ChunkerConfig withDeidentify(boolean on) {
+        return new ChunkerConfig(kafka, modelVariant, maxTokens, overlapTokens, stateDir, streamThreads, opsHost,
+                opsPort, on);
     }
 
     /** Defaults for in-process use (demo, tests): full window, 16 tokens overlap, one thread, any free ops port. */
@@ -66,9 +80,10 @@ public record ChunkerConfig(
         int threads = r.integer("STREAM_THREADS", 1, 1, 64);
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", DEFAULT_OPS_PORT, 0, 65535);
+        boolean deidentify = r.bool("DEIDENTIFY", true);
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
-        return new ChunkerConfig(kafka, variant, max, overlap, stateDir, threads, opsHost, opsPort);
+        return new ChunkerConfig(kafka, variant, max, overlap, stateDir, threads, opsHost, opsPort, deidentify);
     }
 
     public ChunkingOptions chunking() {

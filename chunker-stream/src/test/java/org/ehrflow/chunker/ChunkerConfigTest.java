@@ -22,7 +22,9 @@ class ChunkerConfigTest {
                 "EHRFLOW_CHUNKER_OVERLAP_TOKENS", "8",
                 "EHRFLOW_CHUNKER_STATE_DIR", "/var/lib/chunker",
                 "EHRFLOW_CHUNKER_STREAM_THREADS", "2",
-                "EHRFLOW_CHUNKER_OPS_PORT", "9000"));
+                "EHRFLOW_CHUNKER_OPS_PORT", "9000",
+                "EHRFLOW_CHUNKER_DEIDENTIFY", "false"));
+        assertThat(c.deidentify()).isFalse();
         assertThat(c.modelVariant()).isEqualTo(ModelVariant.FP32);
         assertThat(c.chunking().maxTokens()).isEqualTo(96);
         assertThat(c.overlapTokens()).isEqualTo(8);
@@ -41,6 +43,8 @@ class ChunkerConfigTest {
         assertThat(c.maxTokens()).isEqualTo(128);
         assertThat(c.overlapTokens()).isEqualTo(16);
         assertThat(c.modelVariant()).isEqualTo(ModelVariant.INT8);
+        assertThat(c.deidentify()).isTrue();
+        assertThat(ChunkerConfig.defaults("b:9092").deidentify()).isTrue();
     }
 
     @Test

@@ -13,8 +13,9 @@ import org.ehrflow.schemas.Json;
 /** Every FHIR resource of the shared synthetic corpus (single resources, Bundle entries, NDJSON lines). */
 public final class Corpus {
 
-    /** The shared corpus, relative to this module. */
-    public static final Path FHIR = Path.of("..", "..", "shared", "corpus", "fhir");
+    /** The shared corpus, relative to this module (or to the repository root, for exec:java drivers). */
+    public static final Path FHIR = Files.isDirectory(Path.of("..", "..", "shared", "corpus", "fhir"))
+            ? Path.of("..", "..", "shared", "corpus", "fhir") : Path.of("..", "shared", "corpus", "fhir");
 
     /** A corpus resource: where it came from, its type and its JSON. */
     public record Entry(String origin, String resourceType, String id, String json) {

@@ -20,7 +20,7 @@ import org.hl7.fhir.r4.model.DocumentReference;
 /**
  * Pulls the note text out of DocumentReference attachments and DiagnosticReport presentedForm (plus its
  * conclusion), cleaned and split into sections. Plain text is preferred; HTML is used when no plain rendition
- * exists (renditions of one document are alternatives, so only one kind is chunked). Attachments with only a
+ * exists, RTF when neither does (renditions of one document are alternatives, so only one kind is chunked). Attachments with only a
  * url, no data, or a non-text type are skipped and counted.
  */
 public final class NoteExtractor {
@@ -36,7 +36,7 @@ public final class NoteExtractor {
     public record Note(String noteType, String date, List<Section> sections, Map<String, Integer> skipped) {
     }
 
-    private enum Kind { PLAIN, HTML, NONE }
+    private enum Kind { PLAIN, HTML, RTF, NONE }
 
     private NoteExtractor() {
     }
@@ -80,8 +80,13 @@ public final class NoteExtractor {
 
     private static List<Section> sections(List<Attachment> attachments, Map<String, Integer> skipped)
             throws NoteDecodeException {
-        boolean anyPlain = attachments.stream().anyMatch(a -> a.hasData() && kind(a) == Kind.PLAIN);
-        Kind chosen = anyPlain ? Kind.PLAIN : Kind.HTML;
+        // Renditions of one document are alternatives: plain text, else HTML, else RTF.
+        Kind chosen = Kind.RTF;
+        for (Kind k : new Kind[] {Kind.HTML, Kind.PLAIN}) {
+            if (attachments.stream().anyMatch(a -> a.hasData() && kind(a) == k)) {
+                chosen = k;
+            }
+        }
         List<Section> out = new ArrayList<>();
         for (Attachment a : attachments) {
             Kind k = kind(a);
@@ -93,7 +98,12 @@ public final class NoteExtractor {
                 skipped.merge("alternate_rendition", 1, Integer::sum);
             } else {
                 String text = decode(a);
-                out.addAll(SectionSplitter.split(TextCleaner.clean(k == Kind.HTML ? HtmlText.toText(text) : text)));
+                String plain = switch (k) {
+                    case HTML -> HtmlText.toText(text);
+                    case RTF -> RtfText.toText(text);
+                    default -> RtfText.isRtf(text) ? RtfText.toText(text) : text; // RTF labelled text/plain
+                };
+                out.addAll(SectionSplitter.split(TextCleaner.clean(plain)));
             }
         }
         return out;
@@ -105,6 +115,7 @@ public final class NoteExtractor {
         return switch (mime) {
             case "text/plain", "text/markdown", "text/x-markdown", "" -> Kind.PLAIN;
             case "text/html", "application/xhtml+xml" -> Kind.HTML;
+            case "text/rtf", "application/rtf" -> Kind.RTF;
             default -> Kind.NONE;
         };
     }

@@ -1,24 +1,24 @@
 package org.ehrflow.chunker.chunking;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
+import org.ehrflow.chunker.chunking.aggregate.EncounterStory;
+import org.ehrflow.chunker.chunking.aggregate.Fact;
+import org.ehrflow.chunker.chunking.aggregate.IdentityReader;
+import org.ehrflow.chunker.chunking.aggregate.PatientSummary;
+import org.ehrflow.chunker.chunking.aggregate.SummaryRules;
+import org.ehrflow.chunker.chunking.phi.KnownPhi;
 import org.ehrflow.chunker.chunking.phi.PhiDetector;
-import org.ehrflow.chunker.chunking.phi.PhiKind;
 import org.ehrflow.chunker.chunking.render.Rendered;
 import org.ehrflow.chunker.chunking.render.Renderers;
 import org.ehrflow.chunker.chunking.render.ResourceRenderer;
 import org.ehrflow.chunker.error.ReasonCodes;
-import org.ehrflow.schemas.Chunk;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.FhirRecord;
+import org.ehrflow.schemas.Provenance;
 import org.ehrflow.schemas.RecordOp;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -26,9 +26,9 @@ import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * FhirRecord in, ChunkSet out: notes (DocumentReference, DiagnosticReport with text) are cleaned and split at
- * sections; structured resources are rendered as sentences; DELETE and entered-in-error become DELETE sets.
- * Every chunk is tagged with its id, token count, content hash and PHI kinds. Pure and thread-safe.
+ * FhirRecord in, chunk sets out: {@link #interpret} says what a record means (note, rendered fact, retraction,
+ * merge, identity), and the {@code *Set} methods build the chunk sets of a resource, an encounter's story and
+ * the patient summary, every chunk tagged with id, token count, content hash and PHI. Pure and thread-safe.
  */
 public final class ResourceChunker {
 
@@ -36,100 +36,173 @@ public final class ResourceChunker {
     private static final Pattern SOURCE_ID = Pattern.compile("^[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}$");
 
     private final TextChunker chunker;
-    private final PhiDetector phi;
+    /** Aggregates are lists of whole facts: an overlap would repeat a fragment of the previous fact. */
+    private final TextChunker factChunker;
+    private final ChunkTagger tagger;
 
+    /** A chunker that also writes the de-identified variant of every chunk. */
     public ResourceChunker(TextChunker chunker, PhiDetector phi) {
-        this.chunker = chunker;
-        this.phi = phi;
+        this(chunker, phi, true);
     }
 
+    public ResourceChunker(TextChunker chunker, PhiDetector phi, boolean deidentify) {
+        this.chunker = chunker;
+        this.factChunker = chunker.withOverlap(0);
+        this.tagger = new ChunkTagger(phi, deidentify);
+    }
+
+    /** Whether {@code sourceId} has the form a chunk set's sourceId must have ("Type/id", FHIR id characters). */
+    public static boolean validSourceId(String sourceId) {
+        return SOURCE_ID.matcher(sourceId).matches();
+    }
+
+    /** The record's chunk set on its own (no aggregation, patterns-only PHI): for tools and benchmarks. */
     public ChunkResult chunk(FhirRecord rec) {
-        if (!PATIENT_KEY.matcher(rec.patientKey()).matches()) {
-            return new ChunkResult.Rejected(ReasonCodes.INVALID_PATIENT_KEY, null);
+        Interpretation i = interpret(rec);
+        if (i instanceof Interpretation.Rejected r) {
+            return new ChunkResult.Rejected(r.reasonCode(), r.cause());
         }
-        if (!SOURCE_ID.matcher(rec.reference()).matches()) {
-            return new ChunkResult.Rejected(ReasonCodes.INVALID_SOURCE_ID, null);
+        if (i instanceof Interpretation.Retract r) {
+            return new ChunkResult.Mapped(deleteSet(rec, r.encounterId()), Map.of());
+        }
+        if (i instanceof Interpretation.Note n) {
+            return new ChunkResult.Mapped(noteSet(n, KnownPhi.NONE), n.note().skipped());
+        }
+        if (i instanceof Interpretation.Structured s) {
+            return new ChunkResult.Mapped(resourceSet(s, KnownPhi.NONE), Map.of());
+        }
+        return new ChunkResult.Unsupported(rec.resourceType());
+    }
+
+    /** What {@code rec} means; never throws for bad input (that is a Rejected). */
+    public Interpretation interpret(FhirRecord rec) {
+        if (!PATIENT_KEY.matcher(rec.patientKey()).matches()) {
+            return new Interpretation.Rejected(ReasonCodes.INVALID_PATIENT_KEY, null);
+        }
+        if (!validSourceId(rec.reference())) {
+            return new Interpretation.Rejected(ReasonCodes.INVALID_SOURCE_ID, null);
+        }
+        if (rec.op() == RecordOp.MERGE) {
+            return PATIENT_KEY.matcher(rec.targetPatientKey()).matches() ? new Interpretation.Merge(rec)
+                    : new Interpretation.Rejected(ReasonCodes.INVALID_PATIENT_KEY, null);
         }
         if (rec.op() == RecordOp.DELETE) {
-            return new ChunkResult.Mapped(deleteSet(rec, rec.encounterId()), Map.of());
+            return new Interpretation.Retract(rec, rec.encounterId());
         }
         Resource resource;
         try {
             IBaseResource parsed = FhirParsing.parse(rec.resourceJson());
             if (!(parsed instanceof Resource r)) {
-                return new ChunkResult.Rejected(ReasonCodes.RESOURCE_PARSE_ERROR, null);
+                return new Interpretation.Rejected(ReasonCodes.RESOURCE_PARSE_ERROR, null);
             }
             resource = r;
         } catch (RuntimeException e) {
-            return new ChunkResult.Rejected(ReasonCodes.RESOURCE_PARSE_ERROR, e);
+            return new Interpretation.Rejected(ReasonCodes.RESOURCE_PARSE_ERROR, e);
         }
         if (!resource.fhirType().equals(rec.resourceType())) {
-            return new ChunkResult.Rejected(ReasonCodes.RESOURCE_TYPE_MISMATCH, null);
+            return new Interpretation.Rejected(ReasonCodes.RESOURCE_TYPE_MISMATCH, null);
         }
+        // The parsed id may be absent or differ (CDC, HL7); the record's id is the one every set is keyed by.
+        resource.setId(rec.resourceType() + "/" + rec.resourceId());
         String encounterId = rec.encounterId() != null ? rec.encounterId() : ResourceRefs.encounterId(resource);
-        if (ResourceRefs.enteredInError(resource)) {
-            return new ChunkResult.Mapped(deleteSet(rec, encounterId), Map.of());
+        if (ResourceRefs.retracted(resource)) {
+            return new Interpretation.Retract(rec, encounterId);
         }
         try {
-            return chunkResource(rec, resource, encounterId);
+            return interpretResource(rec, resource, encounterId);
         } catch (NoteDecodeException e) {
-            return new ChunkResult.Rejected(ReasonCodes.ATTACHMENT_DECODE_ERROR, e);
+            return new Interpretation.Rejected(ReasonCodes.ATTACHMENT_DECODE_ERROR, e);
         }
     }
 
-    private ChunkResult chunkResource(FhirRecord rec, Resource resource, String encounterId)
+    private Interpretation interpretResource(FhirRecord rec, Resource resource, String encounterId)
             throws NoteDecodeException {
         if (resource instanceof DocumentReference d) {
-            return noteSet(rec, NoteExtractor.from(d), encounterId);
+            return new Interpretation.Note(rec, encounterId, NoteExtractor.from(d));
         }
         if (resource instanceof DiagnosticReport r && NoteExtractor.hasText(r)) {
             NoteExtractor.Note note = NoteExtractor.from(r);
             List<Section> sections = new ArrayList<>(note.sections());
             Optional.ofNullable(NoteExtractor.conclusion(r)).ifPresent(sections::add);
-            return noteSet(rec, new NoteExtractor.Note(note.noteType(), note.date(), sections, note.skipped()),
-                    encounterId);
+            return new Interpretation.Note(rec, encounterId,
+                    new NoteExtractor.Note(note.noteType(), note.date(), sections, note.skipped()));
         }
         Optional<ResourceRenderer> renderer = Renderers.forType(resource.fhirType());
         if (renderer.isEmpty()) {
-            return new ChunkResult.Unsupported(resource.fhirType());
+            return IdentityReader.isIdentity(resource.fhirType())
+                    ? new Interpretation.Identity(rec, IdentityReader.read(resource))
+                    : new Interpretation.Unsupported(resource.fhirType());
         }
         Rendered rendered = renderer.get().render(resource);
-        String type = resource.fhirType();
-        List<Piece> pieces = chunker.chunk(new ContextHeader(type, rendered.date(), encounterId),
-                List.of(new Section(type, rendered.text())));
-        return new ChunkResult.Mapped(upsertSet(rec, encounterId, type, pieces), Map.of());
+        return new Interpretation.Structured(rec, encounterId, rendered, ResourceRefs.clinicalTime(resource),
+                SummaryRules.item(resource, rendered), IdentityReader.read(resource));
     }
 
-    private ChunkResult noteSet(FhirRecord rec, NoteExtractor.Note note, String encounterId) {
-        List<Piece> pieces = chunker.chunk(new ContextHeader(note.noteType(), note.date(), encounterId),
-                note.sections());
-        return new ChunkResult.Mapped(upsertSet(rec, encounterId, note.noteType(), pieces), note.skipped());
+    /** A note's own chunk set. */
+    public ChunkSet noteSet(Interpretation.Note n, KnownPhi known) {
+        List<Piece> pieces = chunker.chunk(new ContextHeader(n.note().noteType(), n.note().date(), n.encounterId()),
+                n.note().sections());
+        FhirRecord rec = n.rec();
+        return upsert(rec.patientKey(), rec.reference(), rec.resourceType(), rec.versionId(), n.encounterId(),
+                n.note().noteType(), pieces, rec.provenance(), known);
     }
 
-    private ChunkSet upsertSet(FhirRecord rec, String encounterId, String noteType, List<Piece> pieces) {
-        List<Chunk> chunks = new ArrayList<>(pieces.size());
-        for (int i = 0; i < pieces.size(); i++) {
-            Piece p = pieces.get(i);
-            Set<PhiKind> kinds = phi.detect(p.text(), rec.patientKey());
-            List<String> names = kinds.stream().map(Enum::name).sorted().toList();
-            chunks.add(new Chunk(rec.reference() + "#" + i, i, p.section(), p.text(), p.tokenCount(),
-                    sha256(p.text()), !names.isEmpty(), names));
+    /** A structured resource's own chunk set (one not aggregated into an encounter). */
+    public ChunkSet resourceSet(Interpretation.Structured s, KnownPhi known) {
+        FhirRecord rec = s.rec();
+        String type = rec.resourceType();
+        List<Piece> pieces = chunker.chunk(new ContextHeader(type, s.rendered().date(), s.encounterId()),
+                List.of(new Section(type, s.rendered().text())));
+        return upsert(rec.patientKey(), rec.reference(), type, rec.versionId(), s.encounterId(), type, pieces,
+                rec.provenance(), known);
+    }
+
+    /** The encounter's story set ("Encounter/<id>"): UPSERT of its facts, or DELETE when it has none left. */
+    public ChunkSet encounterSet(String patientKey, String encounterId, List<Fact> facts, Provenance cause,
+            KnownPhi known) {
+        String sourceId = ContextHeader.encounterReference(encounterId);
+        if (facts.isEmpty()) {
+            return new ChunkSet(patientKey, RecordOp.DELETE, sourceId, EncounterStory.TYPE, null, encounterId, null,
+                    List.of(), cause);
         }
-        return new ChunkSet(rec.patientKey(), RecordOp.UPSERT, rec.reference(), rec.resourceType(), rec.versionId(),
-                encounterId, noteType, chunks, rec.provenance());
+        List<Fact> ordered = EncounterStory.ordered(facts);
+        List<Piece> pieces = factChunker.chunk(EncounterStory.header(encounterId, ordered),
+                EncounterStory.sections(ordered));
+        return upsert(patientKey, sourceId, EncounterStory.TYPE, null, encounterId, EncounterStory.TYPE, pieces,
+                cause, known);
     }
 
-    private static ChunkSet deleteSet(FhirRecord rec, String encounterId) {
+    /** The patient summary set: UPSERT of its items, or DELETE when none is left. */
+    public ChunkSet summarySet(String patientKey, List<Fact> items, Provenance cause, KnownPhi known) {
+        String sourceId = PatientSummary.sourceId(patientKey);
+        if (items.isEmpty()) {
+            return new ChunkSet(patientKey, RecordOp.DELETE, sourceId, PatientSummary.RESOURCE_TYPE, null, null,
+                    null, List.of(), cause);
+        }
+        List<Piece> pieces = factChunker.chunk(PatientSummary.header(), PatientSummary.sections(items));
+        return upsert(patientKey, sourceId, PatientSummary.RESOURCE_TYPE, null, null, PatientSummary.NOTE_TYPE,
+                pieces, cause, known);
+    }
+
+    /** A DELETE set for the record's own source. */
+    public static ChunkSet deleteSet(FhirRecord rec, String encounterId) {
         return new ChunkSet(rec.patientKey(), RecordOp.DELETE, rec.reference(), rec.resourceType(), rec.versionId(),
                 encounterId, null, List.of(), rec.provenance());
     }
 
+    /** The MERGE set passed to the sink: sourceId of the retired patient's record, no chunks. */
+    public static ChunkSet mergeSet(FhirRecord rec) {
+        return new ChunkSet(rec.patientKey(), RecordOp.MERGE, rec.reference(), rec.resourceType(), rec.versionId(),
+                null, null, List.of(), rec.provenance(), rec.targetPatientKey());
+    }
+
+    private ChunkSet upsert(String patientKey, String sourceId, String type, String version, String encounterId,
+            String noteType, List<Piece> pieces, Provenance provenance, KnownPhi known) {
+        return new ChunkSet(patientKey, RecordOp.UPSERT, sourceId, type, version, encounterId, noteType,
+                tagger.tag(sourceId, pieces, known), provenance);
+    }
+
     static String sha256(String text) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JRE", e);
-        }
+        return ChunkTagger.sha256(text);
     }
 }

@@ -51,21 +51,54 @@ public final class ResourceRefs {
         return id == null || id.isBlank() || id.contains("?") ? null : id;
     }
 
-    /** Whether {@code r}'s status or verification status says it was entered in error (a retraction). */
-    public static boolean enteredInError(Resource r) {
-        return codeIs(r.getNamedProperty("status")) || codeIs(r.getNamedProperty("verificationStatus"));
+    /**
+     * When {@code r} happened, as a UTC instant string for ordering an encounter's facts (effective, onset,
+     * performed, occurrence, authoredOn, period, recordedDate, issued, date: the first present), or null.
+     */
+    public static String clinicalTime(Resource r) {
+        for (String name : new String[] {"effective", "onset", "performed", "occurrence", "authoredOn", "period",
+            "recordedDate", "issued", "date"}) {
+            Property p = r.getNamedProperty(name);
+            if (p == null || !p.hasValues()) {
+                continue;
+            }
+            Base v = p.getValues().get(0);
+            if (v instanceof org.hl7.fhir.r4.model.Period period) {
+                v = period.hasStart() ? period.getStartElement() : period.getEndElement();
+            }
+            if (v instanceof org.hl7.fhir.r4.model.BaseDateTimeType dt && dt.getValue() != null) {
+                return dt.getValue().toInstant().toString();
+            }
+        }
+        return null;
     }
 
-    private static boolean codeIs(Property p) {
+    /** Whether {@code r}'s status or verification status says it was entered in error (a retraction). */
+    public static boolean enteredInError(Resource r) {
+        return codeIs(r.getNamedProperty("status"), ENTERED_IN_ERROR)
+                || codeIs(r.getNamedProperty("verificationStatus"), ENTERED_IN_ERROR);
+    }
+
+    /**
+     * Whether {@code r} says it no longer stands for anything that happened: entered in error, cancelled
+     * (Encounter, Observation, MedicationRequest, ...), or a Procedure/Immunization that was not done. Its chunks
+     * are retracted.
+     */
+    public static boolean retracted(Resource r) {
+        Property status = r.getNamedProperty("status");
+        return enteredInError(r) || codeIs(status, "cancelled") || codeIs(status, "not-done");
+    }
+
+    private static boolean codeIs(Property p, String code) {
         if (p == null || !p.hasValues()) {
             return false;
         }
         Base v = p.getValues().get(0);
         if (v instanceof PrimitiveType<?> prim) {
-            return ENTERED_IN_ERROR.equals(prim.getValueAsString());
+            return code.equals(prim.getValueAsString());
         }
         if (v instanceof CodeableConcept cc) {
-            return cc.getCoding().stream().anyMatch(c -> ENTERED_IN_ERROR.equals(c.getCode()));
+            return cc.getCoding().stream().anyMatch(c -> code.equals(c.getCode()));
         }
         return false;
     }

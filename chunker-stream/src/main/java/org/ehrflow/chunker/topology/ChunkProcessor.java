@@ -1,16 +1,20 @@
 package org.ehrflow.chunker.topology;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.ehrflow.chunker.chunking.ChunkResult;
+import org.ehrflow.chunker.chunking.Interpretation;
 import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.error.ReasonCodes;
 import org.ehrflow.runtime.DeadLetters;
 import org.ehrflow.runtime.LogSafe;
+import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.Topics;
@@ -19,16 +23,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The chunk step: deserializes the value here (not in the source) so corrupt bytes become a dead letter instead
- * of stopping the app, chunks it, and forwards a chunk set or a dead letter. Unsupported types forward nothing.
+ * of stopping the app, interprets it, lets {@link Aggregator} update the patient's state and emit every chunk set
+ * that changed, or forwards a dead letter. A key-changing processor only because a merge may re-emit the
+ * surviving patient's sets under the surviving key.
  */
-final class ChunkProcessor implements FixedKeyProcessor<String, byte[], Routed> {
+final class ChunkProcessor implements Processor<String, byte[], String, Routed> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkProcessor.class);
 
     private final ResourceChunker chunker;
     private final ChunkerMetrics metrics;
     private final Deserializer<FhirRecord> deserializer = Topics.FHIR_RESOURCES.valueSerde().deserializer();
-    private FixedKeyProcessorContext<String, Routed> context;
+    private ProcessorContext<String, Routed> context;
+    private Aggregator aggregator;
 
     ChunkProcessor(ResourceChunker chunker, ChunkerMetrics metrics) {
         this.chunker = chunker;
@@ -36,12 +43,13 @@ final class ChunkProcessor implements FixedKeyProcessor<String, byte[], Routed> 
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Routed> context) {
+    public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
+        this.aggregator = new Aggregator(chunker, new PatientState(context));
     }
 
     @Override
-    public void process(FixedKeyRecord<String, byte[]> record) {
+    public void process(Record<String, byte[]> record) {
         byte[] bytes = record.value();
         if (bytes == null) {
             deadLetter(record, ReasonCodes.VALUE_MISSING, null, null);
@@ -54,27 +62,41 @@ final class ChunkProcessor implements FixedKeyProcessor<String, byte[], Routed> 
             deadLetter(record, ReasonCodes.VALUE_NOT_DESERIALIZABLE, e, null);
             return;
         }
-        ChunkResult result;
         long start = System.nanoTime();
+        Interpretation interpretation;
         try {
-            result = chunker.chunk(in);
+            interpretation = chunker.interpret(in);
         } catch (RuntimeException e) {
             // A defect on one record must not stop the partition: dead-letter it with the class name only.
-            result = new ChunkResult.Rejected(ReasonCodes.CHUNKING_ERROR, e);
+            interpretation = new Interpretation.Rejected(ReasonCodes.CHUNKING_ERROR, e);
         }
-        metrics.duration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        if (result instanceof ChunkResult.Mapped m) {
-            metrics.set(m.set());
-            metrics.skippedAttachments(m.skippedAttachments());
-            context.forward(record.withValue((Routed) new Routed.Out(m.set())).withHeaders(new RecordHeaders()));
-        } else if (result instanceof ChunkResult.Unsupported u) {
-            metrics.unsupported(u.resourceType());
-        } else if (result instanceof ChunkResult.Rejected r) {
+        if (interpretation instanceof Interpretation.Rejected r) {
             deadLetter(record, r.reasonCode(), r.cause(), in.provenance().sourceMessageId());
+        } else if (interpretation instanceof Interpretation.Unsupported u) {
+            metrics.unsupported(u.resourceType());
+        } else {
+            if (interpretation instanceof Interpretation.Note n) {
+                metrics.skippedAttachments(n.note().skipped());
+            }
+            List<ChunkSet> sets;
+            try {
+                sets = aggregator.apply(interpretation);
+            } catch (KafkaException e) {
+                throw e; // a store or broker fault, not about the record: Streams retries or stops
+            } catch (RuntimeException e) {
+                deadLetter(record, ReasonCodes.CHUNKING_ERROR, e, in.provenance().sourceMessageId());
+                return;
+            }
+            for (ChunkSet set : sets) {
+                metrics.set(set);
+                context.forward(new Record<String, Routed>(set.patientKey(), new Routed.Out(set), record.timestamp(),
+                        new RecordHeaders()));
+            }
         }
+        metrics.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
-    private void deadLetter(FixedKeyRecord<String, byte[]> record, String reason, Throwable cause, String messageId) {
+    private void deadLetter(Record<String, byte[]> record, String reason, Throwable cause, String messageId) {
         RecordMetadata md = context.recordMetadata().orElse(null);
         String topic = md == null ? null : md.topic();
         int partition = md == null ? -1 : md.partition();
@@ -84,6 +106,7 @@ final class ChunkProcessor implements FixedKeyProcessor<String, byte[], Routed> 
         metrics.deadLetter(reason);
         LOG.warn("dead-lettered {}-{}@{} reason={} error={} patient={}", topic, partition, offset, reason,
                 dl.errorClass(), LogSafe.hash(record.key()));
-        context.forward(record.withValue((Routed) new Routed.Dead(dl)).withHeaders(DeadLetters.headers(dl)));
+        context.forward(new Record<String, Routed>(record.key(), new Routed.Dead(dl), record.timestamp(),
+                DeadLetters.headers(dl)));
     }
 }

@@ -15,8 +15,9 @@ import org.ehrflow.schemas.Topics;
 
 /**
  * The chunker's Streams graph: normalised FHIR records (read as bytes) through the chunk step, then split into
- * chunk sets (same key) and dead letters. Stateless; operator names are stable because they name internal
- * resources and metrics.
+ * chunk sets and dead letters. The chunk step owns four state stores (encounter facts, their index, summary
+ * items, identities; see {@link StateStores}); operator and store names are stable because they name internal
+ * topics and metrics.
  */
 public final class ChunkerTopology {
 
@@ -26,10 +27,12 @@ public final class ChunkerTopology {
     public static Topology build(ResourceChunker chunker, ChunkerMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
         TopicSpec<String, DeadLetter> dlq = Topics.dlq(Topics.APP_CHUNKER);
+        StateStores.ALL.forEach(name -> builder.addStateStore(StateStores.builder(name)));
         KStream<String, Routed> routed = builder
                 .stream(Topics.FHIR_RESOURCES.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources-source"))
-                .processValues(() -> new ChunkProcessor(chunker, metrics), Named.as("chunk-resource"));
+                .process(() -> new ChunkProcessor(chunker, metrics), Named.as("chunk-resource"),
+                        StateStores.ALL.toArray(String[]::new));
         routed.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Routed.Dead, Branched.withConsumer(dead -> dead
                         .mapValues(v -> ((Routed.Dead) v).letter(), Named.as("dead-letter-value"))

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The shared corpus as a regression suite: every note (DocumentReference attachments, DiagnosticReport
  * presentedForm) and every structured resource chunks within the model window, counted again here with the real
- * tokenizer, and chunking twice gives identical ids and hashes.
+ * tokenizer, chunking twice gives identical ids and hashes, and no note loses text (chunk bodies minus headers
+ * and overlap cover the cleaned document).
  */
 class CorpusChunkingTest {
 
@@ -38,6 +39,7 @@ class CorpusChunkingTest {
         ResourceChunker chunker = TestSupport.chunker();
         int notes = 0;
         int chunks = 0;
+        List<String> lossy = new ArrayList<>();
         int max = 0;
         long nanos = 0;
         for (Corpus.Entry e : corpus) {
@@ -48,6 +50,16 @@ class CorpusChunkingTest {
             long t0 = System.nanoTime();
             ChunkSet first = mapped(chunker.chunk(TestSupport.upsert(e.resourceType(), e.id(), e.json())), e);
             nanos += System.nanoTime() - t0;
+            // No loss: the chunk bodies, overlaps removed, cover the cleaned document (all sections, in order).
+            Interpretation.Note note = (Interpretation.Note) chunker.interpret(
+                    TestSupport.upsert(e.resourceType(), e.id(), e.json()));
+            StringBuilder doc = new StringBuilder();
+            note.note().sections().forEach(s -> doc.append(squash(s.body())));
+            List<String> bodies = first.chunks().stream().map(Chunk::text)
+                    .map(t -> squash(t.substring(t.indexOf('\n') + 1))).toList();
+            if (!covers(doc.toString(), bodies)) {
+                lossy.add(e.origin());
+            }
             ChunkSet second = mapped(chunker.chunk(TestSupport.upsert(e.resourceType(), e.id(), e.json())), e);
             assertThat(first.chunks()).as(e.origin()).isNotEmpty();
             assertThat(second).as("deterministic: " + e.origin()).isEqualTo(first);
@@ -66,8 +78,17 @@ class CorpusChunkingTest {
         }
         // 1,278 DocumentReferences and 62 DiagnosticReports with presentedForm in the corpus.
         assertThat(notes).isGreaterThanOrEqualTo(1300);
+        assertThat(lossy).as("notes whose chunks lose text").isEmpty();
         System.out.printf("corpus notes: %d notes, %d chunks, max %d tokens, %.1f ms per note%n", notes, chunks, max,
                 nanos / 1e6 / notes);
+    }
+
+    @Test
+    void theCoverageCheckSeesOverlapsButRejectsGapsAndForeignText() {
+        assertThat(covers("abcdefgh", List.of("abcd", "cdefgh"))).isTrue();
+        assertThat(covers("abcdefgh", List.of("abc", "efgh"))).isFalse();
+        assertThat(covers("abcdefgh", List.of("abcd", "xyz"))).isFalse();
+        assertThat(covers("abcdefgh", List.of("abcd"))).isFalse();
     }
 
     @Test
@@ -98,6 +119,27 @@ class CorpusChunkingTest {
                 "MedicationRequest", "AllergyIntolerance", "Patient", "DiagnosticReport");
         // Billing and directory resources carry nothing a clinical retriever should embed.
         assertThat(unsupported).containsKeys("Claim", "ExplanationOfBenefit", "Organization", "Practitioner");
+    }
+
+    /**
+     * Whether consecutive bodies, each overlapping or continuing what came before, cover {@code doc} exactly
+     * (compared with whitespace removed: chunking re-joins units with its own separators).
+     */
+    static boolean covers(String doc, List<String> bodies) {
+        int pos = 0;
+        for (String b : bodies) {
+            // The furthest occurrence that starts inside or right after the covered text (notes repeat lines).
+            int at = doc.lastIndexOf(b, pos);
+            if (at < 0) {
+                return false; // not text of the document, or a gap before it
+            }
+            pos = Math.max(pos, at + b.length());
+        }
+        return pos == doc.length();
+    }
+
+    private static String squash(String s) {
+        return s.replaceAll("\\s+", "");
     }
 
     private static ChunkSet mapped(ChunkResult r, Corpus.Entry e) {

@@ -42,11 +42,15 @@ class ChunkerTopologyTest {
     private TestOutputTopic<String, byte[]> chunks;
     private TestOutputTopic<String, byte[]> dlq;
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+
     @BeforeEach
     void start() {
         registry = new SimpleMeterRegistry();
         // The production builder and the production Streams properties (exactly_once_v2, application id).
-        ChunkerConfig config = ChunkerConfig.defaults("unused:9092");
+        // Production builder and properties; a private state dir, since the stores are persistent (RocksDB).
+        ChunkerConfig config = ChunkerConfig.defaults(org.ehrflow.runtime.KafkaSettings.of("unused:9092"), stateDir);
         driver = new TopologyTestDriver(ChunkerTopology.build(TestSupport.chunker(config.chunking()),
                 new ChunkerMetrics(registry)), config.streamsProperties());
         in = driver.createInputTopic(Topics.FHIR_RESOURCES.name(), new StringSerializer(), new ByteArraySerializer());
@@ -76,15 +80,16 @@ class ChunkerTopologyTest {
     }
 
     @Test
-    void noteAndObservationBecomeOneChunkSetEachUnderThePatientKey() throws Exception {
+    void noteGetsItsOwnSetAndAnObservationJoinsItsEncounterStory() throws Exception {
         String note = resource("documentreference_emergency_dept_note_base64_smartbulk.json");
         String obs = resource("observation_vitals_blood_pressure_components_smartgen.json");
         in.pipeInput(TestSupport.PATIENT, bytes(TestSupport.upsert("DocumentReference", "ed-note-1", note)));
         in.pipeInput(TestSupport.PATIENT, bytes(TestSupport.upsert("Observation", "bp-1", obs)));
 
         List<ChunkSet> sets = chunkSets();
-        assertThat(sets).extracting(ChunkSet::sourceId)
-                .containsExactly("DocumentReference/ed-note-1", "Observation/bp-1");
+        // The observation names an encounter: it is told in that encounter's story, not in a set of its own.
+        assertThat(sets).extracting(ChunkSet::sourceId).hasSize(2).first().isEqualTo("DocumentReference/ed-note-1");
+        assertThat(sets.get(1).sourceId()).startsWith("Encounter/").isEqualTo("Encounter/" + sets.get(1).encounterId());
         assertThat(sets.get(0).chunks()).hasSizeGreaterThan(3)
                 .allSatisfy(c -> assertThat(c.tokenCount()).isLessThanOrEqualTo(128));
         assertThat(sets.get(1).chunks()).singleElement()

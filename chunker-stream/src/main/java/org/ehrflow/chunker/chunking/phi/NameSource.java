@@ -3,8 +3,9 @@ package org.ehrflow.chunker.chunking.phi;
 import java.util.Set;
 
 /**
- * Names known to belong to a patient (and their contacts), so the detector can find them in free text. The
- * chunker does not see Patient resources alongside notes yet; a store-backed source can be plugged in later.
+ * Names known to belong to a patient, for {@link PhiDetector#detect(String, String)}. The streaming app passes
+ * what it learned from Patient/RelatedPerson/Practitioner resources as a {@link KnownPhi} instead; this interface
+ * serves callers without that state (tools, tests).
  */
 @FunctionalInterface
 public interface NameSource {

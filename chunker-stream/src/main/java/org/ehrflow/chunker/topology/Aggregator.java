@@ -1,0 +1,168 @@
+package org.ehrflow.chunker.topology;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.ehrflow.chunker.chunking.ContextHeader;
+import org.ehrflow.chunker.chunking.Interpretation;
+import org.ehrflow.chunker.chunking.ResourceChunker;
+import org.ehrflow.chunker.chunking.aggregate.EncounterStory;
+import org.ehrflow.chunker.chunking.aggregate.Fact;
+import org.ehrflow.chunker.chunking.aggregate.PatientSummary;
+import org.ehrflow.schemas.ChunkSet;
+import org.ehrflow.schemas.FhirRecord;
+import org.ehrflow.schemas.Provenance;
+
+/**
+ * Applies one interpreted record to the patient's state and returns the chunk sets that changed: a note's or
+ * unaggregated resource's own set, the encounter stories it joined or left, the patient summary, DELETE sets for
+ * what it no longer produces, and a MERGE pass-through. Structured facts with an encounter never get their own
+ * set: they live only in "Encounter/<id>".
+ */
+final class Aggregator {
+
+    /** Types whose facts are told in their encounter's story (an Encounter is the story's head). */
+    static final Set<String> AGGREGATED = Set.of("Observation", "Condition", "MedicationRequest",
+            "MedicationStatement", "AllergyIntolerance", "Procedure", "Immunization", EncounterStory.TYPE);
+
+    private final ResourceChunker chunker;
+    private final PatientState state;
+
+    Aggregator(ResourceChunker chunker, PatientState state) {
+        this.chunker = chunker;
+        this.state = state;
+    }
+
+    List<ChunkSet> apply(Interpretation i) {
+        List<ChunkSet> out = new ArrayList<>();
+        if (i instanceof Interpretation.Note n) {
+            out.add(chunker.noteSet(n, state.known(n.rec().patientKey())));
+        } else if (i instanceof Interpretation.Structured s) {
+            structured(s, out);
+        } else if (i instanceof Interpretation.Identity id) {
+            state.putIdentity(id.rec().patientKey(), id.rec().reference(), id.identity());
+        } else if (i instanceof Interpretation.Retract r) {
+            retract(r.rec(), r.encounterId(), out);
+        } else if (i instanceof Interpretation.Merge m) {
+            merge(m.rec(), out);
+        }
+        return out;
+    }
+
+    private void structured(Interpretation.Structured s, List<ChunkSet> out) {
+        FhirRecord rec = s.rec();
+        String pk = rec.patientKey();
+        String ref = rec.reference();
+        if ("Patient".equals(rec.resourceType())) {
+            state.putIdentity(pk, ref, s.identity());
+        }
+        boolean summaryChanged = state.putSummary(pk, ref, s.summaryItem());
+        String target = aggregateOf(rec.resourceType(), s.encounterId());
+        if (target == null) {
+            leaveEncounter(rec, out);
+            if (AGGREGATED.contains(rec.resourceType())) {
+                state.file(pk, ref, "");
+            }
+            out.add(chunker.resourceSet(s, state.known(pk)));
+        } else {
+            String before = state.filedUnder(pk, ref);
+            if ("".equals(before)) {
+                out.add(ResourceChunker.deleteSet(rec, s.encounterId())); // it had its own set: retract it
+            } else if (before != null && !before.equals(target)) {
+                leaveEncounter(rec, out);
+            }
+            Fact fact = new Fact(ref, rec.resourceType(), s.rendered().date(), s.time(), s.rendered().text());
+            boolean changed = state.putFact(pk, target, fact);
+            state.file(pk, ref, target);
+            if (changed || !target.equals(before)) {
+                out.add(encounterSet(pk, target, rec.provenance()));
+            }
+        }
+        if (summaryChanged) {
+            out.add(chunker.summarySet(pk, state.summary(pk), rec.provenance(), state.known(pk)));
+        }
+    }
+
+    private void retract(FhirRecord rec, String encounterHint, List<ChunkSet> out) {
+        String pk = rec.patientKey();
+        String ref = rec.reference();
+        String before = state.filedUnder(pk, ref);
+        if (EncounterStory.TYPE.equals(rec.resourceType())) {
+            // The Encounter's own set is its story: drop the head, keep (or retract when empty) the rest.
+            state.removeFact(pk, rec.resourceId(), ref);
+            state.unfile(pk, ref);
+            out.add(encounterSet(pk, rec.resourceId(), rec.provenance()));
+        } else if (before != null && !before.isEmpty()) {
+            leaveEncounter(rec, out);
+            state.unfile(pk, ref);
+        } else {
+            state.unfile(pk, ref);
+            out.add(ResourceChunker.deleteSet(rec, encounterHint));
+        }
+        state.removeIdentity(pk, ref);
+        if (state.putSummary(pk, ref, null)) {
+            out.add(chunker.summarySet(pk, state.summary(pk), rec.provenance(), state.known(pk)));
+        }
+    }
+
+    // Removes the resource from the encounter it was filed under (if any) and re-emits that story.
+    private void leaveEncounter(FhirRecord rec, List<ChunkSet> out) {
+        String pk = rec.patientKey();
+        String before = state.filedUnder(pk, rec.reference());
+        if (before != null && !before.isEmpty() && state.removeFact(pk, before, rec.reference())) {
+            out.add(encounterSet(pk, before, rec.provenance()));
+        }
+    }
+
+    /**
+     * MERGE: the sink moves every row of the retired key under the surviving key, so the MERGE set is passed on
+     * (after a DELETE of the retired patient's summary, which would otherwise sit beside the survivor's). State is
+     * moved to the surviving key in this task; when the survivor is known here (same task), its summary and the
+     * stories both patients shared are re-emitted under the surviving key. See README "Merges" for the limits.
+     */
+    private void merge(FhirRecord rec, List<ChunkSet> out) {
+        String retired = rec.patientKey();
+        String survivor = rec.targetPatientKey();
+        Provenance cause = rec.provenance();
+        boolean hadSummary = !state.summary(retired).isEmpty();
+        if (hadSummary) {
+            out.add(chunker.summarySet(retired, List.of(), cause, state.known(retired)));
+        }
+        out.add(ResourceChunker.mergeSet(rec));
+        if (retired.equals(survivor)) {
+            return;
+        }
+        boolean survivorHere = state.hasAny(survivor);
+        Set<String> shared = new HashSet<>();
+        if (survivorHere) {
+            for (String enc : state.encounters(retired)) {
+                if (!state.facts(survivor, enc).isEmpty()) {
+                    shared.add(enc);
+                }
+            }
+        }
+        state.move(retired, survivor);
+        if (survivorHere) {
+            for (String enc : shared) {
+                out.add(encounterSet(survivor, enc, cause));
+            }
+            if (hadSummary) {
+                out.add(chunker.summarySet(survivor, state.summary(survivor), cause, state.known(survivor)));
+            }
+        }
+    }
+
+    private ChunkSet encounterSet(String pk, String encounterId, Provenance cause) {
+        return chunker.encounterSet(pk, encounterId, state.facts(pk, encounterId), cause, state.known(pk));
+    }
+
+    /** The encounter a resource's fact is told in, or null when it keeps its own set. */
+    static String aggregateOf(String resourceType, String encounterId) {
+        if (!AGGREGATED.contains(resourceType) || encounterId == null || encounterId.isBlank()) {
+            return null;
+        }
+        return ResourceChunker.validSourceId(ContextHeader.encounterReference(encounterId)) ? encounterId.strip()
+                : null;
+    }
+}

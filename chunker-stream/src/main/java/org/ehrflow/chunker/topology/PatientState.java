@@ -1,0 +1,183 @@
+package org.ehrflow.chunker.topology;
+
+import static org.ehrflow.chunker.topology.StateStores.key;
+import static org.ehrflow.chunker.topology.StateStores.prefix;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.ehrflow.chunker.chunking.aggregate.Fact;
+import org.ehrflow.chunker.chunking.phi.KnownPhi;
+import org.ehrflow.schemas.Json;
+
+/** Typed access to the chunker's per-patient state: encounter facts, their index, summary items, identities. */
+final class PatientState {
+
+    private final KeyValueStore<String, String> facts;
+    private final KeyValueStore<String, String> index;
+    private final KeyValueStore<String, String> summary;
+    private final KeyValueStore<String, String> identity;
+
+    PatientState(ProcessorContext<?, ?> context) {
+        this.facts = context.getStateStore(StateStores.FACTS);
+        this.index = context.getStateStore(StateStores.INDEX);
+        this.summary = context.getStateStore(StateStores.SUMMARY);
+        this.identity = context.getStateStore(StateStores.IDENTITY);
+    }
+
+    /** The encounter an aggregatable resource is filed under: null unknown, "" its own set, else the id. */
+    String filedUnder(String pk, String ref) {
+        return index.get(key(pk, ref));
+    }
+
+    void file(String pk, String ref, String encounterIdOrEmpty) {
+        index.put(key(pk, ref), encounterIdOrEmpty);
+    }
+
+    void unfile(String pk, String ref) {
+        index.delete(key(pk, ref));
+    }
+
+    /** Puts the fact into the encounter; whether anything changed. */
+    boolean putFact(String pk, String encounterId, Fact fact) {
+        return put(facts, key(pk, encounterId, fact.ref()), fact);
+    }
+
+    /** Removes the fact from the encounter; whether it was there. */
+    boolean removeFact(String pk, String encounterId, String ref) {
+        return facts.delete(key(pk, encounterId, ref)) != null;
+    }
+
+    List<Fact> facts(String pk, String encounterId) {
+        return values(facts, prefix(pk, encounterId), Fact.class);
+    }
+
+    /** Ids of the encounters that have facts of {@code pk}. */
+    Set<String> encounters(String pk) {
+        Set<String> out = new LinkedHashSet<>();
+        String prefix = prefix(pk);
+        try (KeyValueIterator<String, String> it = facts.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                String rest = it.next().key.substring(prefix.length());
+                out.add(rest.substring(0, rest.indexOf(StateStores.SEP)));
+            }
+        }
+        return out;
+    }
+
+    /** Sets (or with null removes) the resource's summary item; whether anything changed. */
+    boolean putSummary(String pk, String ref, Fact item) {
+        if (item == null) {
+            return summary.delete(key(pk, ref)) != null;
+        }
+        return put(summary, key(pk, ref), item);
+    }
+
+    List<Fact> summary(String pk) {
+        return values(summary, prefix(pk), Fact.class);
+    }
+
+    /** Records (or with an empty one removes) what the resource makes known. */
+    void putIdentity(String pk, String ref, KnownPhi known) {
+        if (known.isEmpty()) {
+            identity.delete(key(pk, ref));
+        } else {
+            put(identity, key(pk, ref), known);
+        }
+    }
+
+    void removeIdentity(String pk, String ref) {
+        identity.delete(key(pk, ref));
+    }
+
+    /** Everything known about the patient's and related persons' identity. */
+    KnownPhi known(String pk) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (KnownPhi k : values(identity, prefix(pk), KnownPhi.class)) {
+            names.addAll(k.names());
+            ids.addAll(k.identifiers());
+        }
+        return names.isEmpty() && ids.isEmpty() ? KnownPhi.NONE : new KnownPhi(names, ids);
+    }
+
+    /** Whether any entry of {@code pk} is in this task's stores (then the patient is owned by this task). */
+    boolean hasAny(String pk) {
+        for (KeyValueStore<String, String> s : List.of(index, summary, identity)) {
+            try (KeyValueIterator<String, String> it = s.prefixScan(prefix(pk), new StringSerializer())) {
+                if (it.hasNext()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves every entry of {@code from} under {@code to}; where {@code to} already has the same entry, its own
+     * wins (the survivor's facts are newer). Returns the encounter ids of the moved facts.
+     */
+    Set<String> move(String from, String to) {
+        Set<String> encounters = new HashSet<>();
+        for (KeyValueStore<String, String> s : List.of(facts, index, summary, identity)) {
+            List<KeyValue<String, String>> entries = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = s.prefixScan(prefix(from), new StringSerializer())) {
+                it.forEachRemaining(entries::add);
+            }
+            for (KeyValue<String, String> e : entries) {
+                String rest = e.key.substring(prefix(from).length());
+                if (s == facts) {
+                    encounters.add(rest.substring(0, rest.indexOf(StateStores.SEP)));
+                }
+                s.putIfAbsent(prefix(to) + rest, e.value);
+                s.delete(e.key);
+            }
+        }
+        return encounters;
+    }
+
+    private static boolean put(KeyValueStore<String, String> store, String key, Object value) {
+        String json = write(value);
+        if (Objects.equals(store.get(key), json)) {
+            return false;
+        }
+        store.put(key, json);
+        return true;
+    }
+
+    private static <T> List<T> values(KeyValueStore<String, String> store, String prefix, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                out.add(read(it.next().value, type));
+            }
+        }
+        return out;
+    }
+
+    private static String write(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
