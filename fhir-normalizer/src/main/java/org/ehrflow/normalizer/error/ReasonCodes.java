@@ -20,6 +20,8 @@ public final class ReasonCodes {
     public static final String FHIR_NO_PATIENT_ID = "FHIR_NO_PATIENT_ID";
     public static final String FHIR_NO_PATIENT_REFERENCE = "FHIR_NO_PATIENT_REFERENCE";
     public static final String FHIR_INVALID_ENTRY = "FHIR_INVALID_ENTRY";
+    /** An NDJSON line that is not a FHIR R4 resource (not JSON, no or unknown resourceType). */
+    public static final String FHIR_INVALID_RESOURCE = "FHIR_INVALID_RESOURCE";
 
     public static final String CDC_PARSE_ERROR = "CDC_PARSE_ERROR";
     public static final String CDC_INVALID_ENVELOPE = "CDC_INVALID_ENVELOPE";

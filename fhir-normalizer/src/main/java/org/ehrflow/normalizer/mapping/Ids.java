@@ -24,6 +24,12 @@ import org.ehrflow.schemas.PatientKey;
  *     OBR-2, else {@code "msg|" + sending system + "|" + MSH-10 + "|" + OBR position}.</li>
  * <li>DocumentReference (HL7): {@code "doc-" + h("DocumentReference|" + namespace + "|" + TXA-12)}, else from
  *     {@code "msg|" + sending system + "|" + MSH-10}.</li>
+ * <li>ServiceRequest {@code sr-}, MedicationRequest {@code mr-}, Immunization {@code imm-}:
+ *     {@code h(Type + "|" + orderKey)}; Specimen {@code spm-}: {@code h("Specimen|" + SPM-2 id)}, else orderKey and
+ *     position; Appointment {@code appt-}: {@code h("Appointment|" + SCH-2 filler id)}, else SCH-1 placer id;
+ *     AllergyIntolerance {@code al-}: {@code h(patient key + allergen code)}; Condition {@code dx-}: DG1-20, else
+ *     {@code h(patient key + encounter + code)}; Procedure {@code proc-}: PR1-19, else
+ *     {@code h(patient key + code + time)} (see {@link #of}).</li>
  * <li>CDC note: {@code "cdc-note-" + notes.id}; CDC encounter without a visit number: {@code "cdc-enc-" + id}.</li>
  * <li>FHIR source ids are kept when valid, else {@code "f-" + h(id)}.</li>
  * </ul>
@@ -64,6 +70,14 @@ public final class Ids {
 
     public static String cdcEncounter(long encounterId) {
         return "cdc-enc-" + encounterId;
+    }
+
+    /**
+     * {@code prefix + "-" + h(resourceType + "|" + parts joined by "|")}: the id of a resource known by its source
+     * identity (an order number, an appointment id, a set of codes under the patient).
+     */
+    public static String of(String prefix, String resourceType, String... parts) {
+        return prefix + "-" + h(resourceType + "|" + String.join("|", parts));
     }
 
     /** A FHIR source id, kept if it is a valid FHIR id, else hashed. */

@@ -17,17 +17,25 @@ public sealed interface MappingResult {
      * @param records the FHIR records, in emission order (Patient first); provenance without raw position
      * @param learned links this message teaches (e.g. "ehr-patient:7" -> patient key) for later messages
      * @param skipped resource types deliberately not mapped (administrative FHIR resources), with counts
+     * @param unmapped content the mapper read but has no mapping for, by HL7 segment name, with counts: never
+     *                 dropped silently, counted in {@code ehrflow.normalizer.segments.unmapped{segment}}
      */
-    record Mapped(List<FhirRecord> records, Map<String, String> learned, Map<String, Integer> skipped)
-            implements MappingResult {
+    record Mapped(List<FhirRecord> records, Map<String, String> learned, Map<String, Integer> skipped,
+            Map<String, Integer> unmapped) implements MappingResult {
         public Mapped {
             records = List.copyOf(records);
             learned = Map.copyOf(learned);
             skipped = Map.copyOf(skipped);
+            unmapped = Map.copyOf(unmapped);
+        }
+
+        /** A result without unmapped segments (FHIR, CDC). */
+        public Mapped(List<FhirRecord> records, Map<String, String> learned, Map<String, Integer> skipped) {
+            this(records, learned, skipped, Map.of());
         }
 
         public static Mapped of(List<FhirRecord> records) {
-            return new Mapped(records, Map.of(), Map.of());
+            return new Mapped(records, Map.of(), Map.of(), Map.of());
         }
     }
 

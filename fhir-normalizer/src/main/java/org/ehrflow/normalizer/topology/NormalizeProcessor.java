@@ -96,12 +96,13 @@ final class NormalizeProcessor implements Processor<String, byte[], String, Rout
         for (FhirRecord r : m.records()) {
             FhirRecord positioned = new FhirRecord(r.patientKey(), r.op(), r.resourceType(), r.resourceId(),
                     r.versionId(), r.encounterId(), r.resourceJson(),
-                    r.provenance().withRawPosition(in.topic(), in.partition(), in.offset()));
+                    r.provenance().withRawPosition(in.topic(), in.partition(), in.offset()), r.targetPatientKey());
             context.forward(new Record<String, Routed>(r.patientKey(), new Routed.Output(positioned),
                     current.timestamp(), new RecordHeaders()));
             metrics.out(source.sourceType(), r.resourceType(), r.op().name());
         }
         m.skipped().forEach((type, n) -> metrics.skipped(source.sourceType(), type, n));
+        m.unmapped().forEach((segment, n) -> metrics.unmapped(source.sourceType(), segment, n));
         if (source.stateful()) {
             for (Map.Entry<String, String> l : m.learned().entrySet()) {
                 links.put(l.getKey(), l.getValue());

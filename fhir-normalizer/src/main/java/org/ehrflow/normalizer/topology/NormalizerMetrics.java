@@ -7,7 +7,8 @@ import org.ehrflow.schemas.SourceType;
  * The normaliser's counters. Labels are codes only (source, resource type, reason): never identifiers or keys.
  * {@code ehrflow_normalizer_records_in_total{source}}, {@code ..._records_out_total{source,resource_type,op}},
  * {@code ..._records_dlq_total{source,reason}}, {@code ..._resources_skipped_total{source,resource_type}},
- * {@code ..._records_parked_total{source}}, {@code ..._records_released_total{source}}.
+ * {@code ..._records_parked_total{source}}, {@code ..._records_released_total{source}},
+ * {@code ..._segments_unmapped_total{source,segment}} (HL7 segments with content no mapping covers).
  */
 public final class NormalizerMetrics {
 
@@ -32,6 +33,11 @@ public final class NormalizerMetrics {
 
     void skipped(SourceType source, String resourceType, int count) {
         registry.counter("ehrflow.normalizer.resources.skipped", "source", tag(source), "resource_type", resourceType)
+                .increment(count);
+    }
+
+    void unmapped(SourceType source, String segment, int count) {
+        registry.counter("ehrflow.normalizer.segments.unmapped", "source", tag(source), "segment", segment)
                 .increment(count);
     }
 

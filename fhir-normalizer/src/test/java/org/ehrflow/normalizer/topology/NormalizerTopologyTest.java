@@ -138,7 +138,7 @@ class NormalizerTopologyTest {
     void corruptAndRejectedRecordsGoToTheDlqWithReasonAndOriginalBytes() {
         byte[] corrupt = "\u0000not a raw message".getBytes(StandardCharsets.UTF_8);
         hl7.pipeInput("k1", corrupt);
-        hl7.pipeInput("k2", raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU.replace("ORU^R01", "SIU^S12"))));
+        hl7.pipeInput("k2", raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU.replace("ORU^R01", "BAR^P01"))));
         hl7.pipeInput(KEY, raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU))); // the app keeps going
 
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
@@ -158,6 +158,32 @@ class NormalizerTopologyTest {
         assertThat(records()).hasSize(4);
         assertThat(registry.get("ehrflow.normalizer.records.dlq").tag("reason", ReasonCodes.HL7_UNSUPPORTED_TYPE)
                 .counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void mergeKeepsItsTargetThroughTheTopology() {
+        // ADT^A40: PID.3 12345 survives, MRG.1 99999 of HOSP is retired
+        String a40 = Fixtures.er7("MSH|^~\\&|ADT|HOSP|EHR|HOSP|20240102030405||ADT^A40^ADT_A39|MSG-40|P|2.5.1",
+                "EVN|A40|20240102", "PID|1||12345^^^HOSP^MR||Doe^Jane", "MRG|99999^^^HOSP^MR");
+        hl7.pipeInput(KEY, raw(Topics.RAW_HL7V2, Fixtures.hl7(a40)));
+
+        List<TestRecord<String, FhirRecord>> records = records();
+        String retired = PatientKey.of(PatientKeyResolver.DEFAULT_MRN_SYSTEM, "99999");
+        assertThat(records).extracting(r -> r.getValue().op()).containsExactly(RecordOp.UPSERT, RecordOp.MERGE);
+        assertThat(records.get(1).key()).isEqualTo(retired);
+        assertThat(records.get(1).getValue().targetPatientKey()).isEqualTo(KEY);
+        assertThat(registry.get("ehrflow.normalizer.records.out").tag("op", "MERGE").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void unmappedSegmentsAreCountedByName() {
+        hl7.pipeInput(KEY, raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU + "\rIN1|1|PLAN1\rZXY|1"))); // IN1, a Z segment
+
+        assertThat(records()).hasSize(4);
+        assertThat(registry.get("ehrflow.normalizer.segments.unmapped").tag("segment", "IN1").counter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("ehrflow.normalizer.segments.unmapped").tag("segment", "ZXY").counter().count())
+                .isEqualTo(1.0);
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * FHIR R4 JSON (a resource or a Bundle of any type) -> one record per clinical resource. Source ids are kept
+ * FHIR R4 JSON (a resource, a Bundle of any type, or NDJSON: one resource per line) -> one record per clinical
+ * resource. Source ids are kept
  * (hashed when not valid FHIR ids) except the Patient's, which becomes {@code p-<key hex>} like every other
  * ingress; references in the message are rewritten to the kept ids ("urn:uuid:x" -> "Encounter/x",
  * "Patient/src" -> "Patient/p-..."). A resource whose Patient is not in the message is resolved through the
@@ -43,6 +44,20 @@ public final class FhirMapper implements RawMapper {
 
     @Override
     public MappingResult map(String rawKey, RawMessage raw, LinkLookup links) {
+        List<String> ndjson = Ndjson.lines(raw.payload());
+        if (ndjson != null) {
+            List<FhirEntry> entries = new ArrayList<>();
+            for (String line : ndjson) {
+                try {
+                    entries.addAll(FhirEntry.of(FhirJson.parser().parseResource(line)));
+                } catch (RuntimeException e) {
+                    // One bad line dead-letters the record: the DLQ keeps the original bytes, and a replay after
+                    // the fix re-emits the good lines with the same ids.
+                    return MappingResult.Rejected.of(ReasonCodes.FHIR_INVALID_RESOURCE, e);
+                }
+            }
+            return new Run(raw, rawKey, links).map(entries);
+        }
         IBaseResource parsed;
         try {
             parsed = FhirJson.parser().parseResource(raw.payload());

@@ -1,6 +1,5 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import java.util.List;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
@@ -23,18 +22,40 @@ public final class DiagnosticReportSegmentMapper {
 
     /** The order identity of an OBR, see {@link Ids}. */
     public static String orderKey(Segment obr, int obrPosition, Hl7Context ctx) {
-        String filler = Hl7Fields.get(obr, 3, 0, 1, 1); // OBR.3.1
-        if (filler != null) {
-            return "filler|" + namespace(obr, 3, ctx) + "|" + filler;
-        }
-        String placer = Hl7Fields.get(obr, 2, 0, 1, 1); // OBR.2.1
-        if (placer != null) {
-            return "placer|" + namespace(obr, 2, ctx) + "|" + placer;
-        }
-        return "msg|" + ctx.header().sendingSystem() + "|" + ctx.header().controlId() + "|" + obrPosition;
+        return orderKey(obr, null, obrPosition, ctx);
     }
 
-    public static DiagnosticReport map(Segment obr, String orderKey, List<Observation> results, Hl7Context ctx) {
+    /**
+     * The order identity of an order detail segment (OBR) with its ORC: filler number OBR-3, else placer OBR-2,
+     * else ORC-3 / ORC-2 (the same numbers; many senders fill only ORC), else the message and position.
+     * {@code detail} may be null (RXO, RXE, RXA carry no order numbers of their own).
+     */
+    public static String orderKey(Segment detail, Segment orc, int position, Hl7Context ctx) {
+        String key = numbered(detail, 3, 2, ctx);
+        if (key == null) {
+            key = numbered(orc, 3, 2, ctx);
+        }
+        return key != null ? key : "msg|" + ctx.header().sendingSystem() + "|" + ctx.header().controlId() + "|"
+                + position;
+    }
+
+    private static String numbered(Segment s, int fillerField, int placerField, Hl7Context ctx) {
+        if (s == null) {
+            return null;
+        }
+        String filler = Hl7Fields.get(s, fillerField, 0, 1, 1); // filler order number EI.1
+        if (filler != null) {
+            return "filler|" + namespace(s, fillerField, ctx) + "|" + filler;
+        }
+        String placer = Hl7Fields.get(s, placerField, 0, 1, 1); // placer order number EI.1
+        if (placer != null) {
+            return "placer|" + namespace(s, placerField, ctx) + "|" + placer;
+        }
+        return null;
+    }
+
+    public static DiagnosticReport map(Segment obr, String orderKey, List<Observation> results, List<String> notes,
+            Hl7Context ctx) {
         DiagnosticReport dr = new DiagnosticReport();
         dr.setId(Ids.diagnosticReport(orderKey));
         identifier(dr, obr, 2, "PLAC", ctx); // OBR.2
@@ -50,6 +71,9 @@ public final class DiagnosticReportSegmentMapper {
         String effective = ctx.time().toDateTime(Hl7Fields.get(obr, 7)); // OBR.7
         if (effective != null) {
             dr.getEffectiveDateTimeType().setValueAsString(effective);
+        }
+        if (!notes.isEmpty()) {
+            dr.setConclusion(String.join("\n", notes)); // NTE after OBR: the report's comments
         }
         for (Observation o : results) {
             dr.addResult(new Reference("Observation/" + o.getIdElement().getIdPart()));

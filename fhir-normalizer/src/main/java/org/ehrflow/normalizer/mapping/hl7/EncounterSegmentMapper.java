@@ -1,6 +1,5 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -11,7 +10,8 @@ import org.hl7.fhir.r4.model.Period;
 /**
  * PV1 -> Encounter. The id comes from the visit number PV1-19 and its authority ({@link Ids#encounter}), so HL7
  * and CDC converge on one Encounter. Without PV1-19 the id falls back to the patient plus admit time (PV1-44),
- * else to the message (MSH-10): stable for re-sends, not shared with other messages.
+ * else to the message (MSH-10): stable for re-sends, not shared with other messages. Status: A11 (cancel admit)
+ * -> cancelled; A13 (cancel discharge) -> in-progress without an end; else finished iff PV1-45. PV2-3 -> reasonCode.
  */
 public final class EncounterSegmentMapper {
 
@@ -39,7 +39,16 @@ public final class EncounterSegmentMapper {
             e.setId("enc-" + Ids.h("Encounter|msg|" + ctx.header().sendingSystem() + "|" + ctx.header().controlId()));
         }
         ctx.encounter(e.getIdElement().getIdPart());
-        e.setStatus(discharge != null ? Encounter.EncounterStatus.FINISHED : Encounter.EncounterStatus.INPROGRESS);
+        String event = ctx.header().event();
+        if ("A13".equals(event)) {
+            discharge = null; // cancel discharge: the visit is open again (V2-to-FHIR IG ADT_A13)
+        }
+        if ("A11".equals(event)) {
+            e.setStatus(Encounter.EncounterStatus.CANCELLED); // cancel admit/visit notification
+        } else {
+            e.setStatus(discharge != null ? Encounter.EncounterStatus.FINISHED
+                    : Encounter.EncounterStatus.INPROGRESS);
+        }
         e.setClass_(patientClass(Hl7Fields.get(pv1, 2))); // PV1.2
         e.setSubject(ctx.patientRef());
         Period period = new Period();
@@ -64,6 +73,11 @@ public final class EncounterSegmentMapper {
         String service = Hl7Fields.get(pv1, 10); // PV1.10 hospital service
         if (service != null) {
             e.setServiceType(new CodeableConcept().setText(service));
+        }
+        Segment pv2 = ctx.use(ctx.first("PV2"));
+        org.hl7.fhir.r4.model.CodeableConcept reason = pv2 == null ? null : Hl7Codes.concept(pv2, 3, 0); // PV2.3
+        if (reason != null) {
+            e.addReasonCode(reason);
         }
         return e;
     }

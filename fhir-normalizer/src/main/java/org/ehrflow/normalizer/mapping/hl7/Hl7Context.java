@@ -1,6 +1,5 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import java.util.List;
 import org.ehrflow.normalizer.mapping.FhirJson;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
@@ -22,6 +21,8 @@ public final class Hl7Context {
     private final Hl7Time time;
     private final PatientKeyResolver resolver;
     private final java.time.Instant ingestTime;
+    private final java.util.Set<Segment> used =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private String patientKey;
     private String patientId;
     private String encounterId;
@@ -68,6 +69,35 @@ public final class Hl7Context {
         this.encounterId = id;
     }
 
+    /** Marks a segment as mapped: it will not count as unmapped content. Returns it. */
+    public Segment use(Segment s) {
+        if (s != null) {
+            used.add(s);
+        }
+        return s;
+    }
+
+    /** Takes a mark back: the segment turned out to carry content no resource holds. */
+    void unuse(Segment s) {
+        used.remove(s);
+    }
+
+    /** Segments nobody used, by name, excluding {@code structural} ones (MSH, EVN, ...). */
+    java.util.Map<String, Integer> unmapped(java.util.Set<String> structural) {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        for (Segment s : segments) {
+            if (!used.contains(s) && !structural.contains(s.getName())) {
+                out.merge(s.getName(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Every segment named {@code name}, in order. */
+    public List<Segment> all(String name) {
+        return segments.stream().filter(s -> s.getName().equals(name)).toList();
+    }
+
     /** First segment named {@code name}, or null. */
     public Segment first(String name) {
         return segments.stream().filter(s -> s.getName().equals(name)).findFirst().orElse(null);
@@ -95,6 +125,20 @@ public final class Hl7Context {
     public FhirRecord upsert(Resource r, String encounter) {
         return new FhirRecord(patientKey, RecordOp.UPSERT, r.fhirType(), r.getIdElement().getIdPart(),
                 header.controlId(), encounter, FhirJson.encode(r), provenance());
+    }
+
+    /** A DELETE record of {@code type/id} for this message's patient. */
+    public FhirRecord delete(String type, String id) {
+        return new FhirRecord(patientKey, RecordOp.DELETE, type, id, header.controlId(), null, null, provenance());
+    }
+
+    /**
+     * A MERGE record: keyed by the retired patient's key, naming the retired Patient resource, with the
+     * surviving key as target.
+     */
+    public FhirRecord merge(String retiredKey, String survivingKey) {
+        return new FhirRecord(retiredKey, RecordOp.MERGE, "Patient", org.ehrflow.normalizer.mapping.Ids.patient(
+                retiredKey), header.controlId(), null, null, provenance(), survivingKey);
     }
 
     private Provenance provenance() {

@@ -1,6 +1,5 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import java.time.Instant;
 
 /**
@@ -16,6 +15,11 @@ import java.time.Instant;
  */
 public record Hl7Header(String type, String event, String controlId, String sendingSystem, String defaultAuthority,
         String messageTime, Instant eventTime) {
+
+    /** This header with the message type and event read from the raw text. */
+    public Hl7Header withEvent(String rawType, String rawEvent) {
+        return new Hl7Header(rawType, rawEvent, controlId, sendingSystem, defaultAuthority, messageTime, eventTime);
+    }
 
     /** Reads the header from the parsed MSH segment; {@code fallbackId} stands in for a missing MSH-10. */
     public static Hl7Header read(Segment msh, Hl7Time time, String fallbackSystem, String fallbackId) {

@@ -1,13 +1,12 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.HL7Exception;
-import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.model.Segment;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ehrflow.normalizer.error.ReasonCodes;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
@@ -15,22 +14,23 @@ import org.ehrflow.normalizer.mapping.RawMapper;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.RawMessage;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
  * HL7 v2 ER7 -> FHIR records. A registry from message type to {@link MessageMapper}; every supported message gets
- * Patient (PID) and, with PV1, Encounter first. Unsupported types, unparsable text and messages without a usable
- * patient identifier are rejected with a reason code.
+ * Patient (PID, with NK1/PD1) and, with PV1, Encounter first. Unsupported types, unparsable text and messages
+ * without a usable patient identifier are rejected with a reason code. Segments with content that no mapper used
+ * are counted by name in {@link MappingResult.Mapped#unmapped()}.
  */
 public final class Hl7v2Mapper implements RawMapper {
 
+    /** Segments that carry no clinical content of their own (envelope, software, event metadata). */
+    static final Set<String> STRUCTURAL = Set.of("MSH", "EVN", "SFT", "UAC", "MSA", "ERR", "DSC", "ARV", "BHS", "BTS",
+            "FHS", "FTS", "TQ1", "TQ2");
+
     /** Supported "type^event" -> mapper. Everything else is HL7_UNSUPPORTED_TYPE. */
-    static final Map<String, MessageMapper> REGISTRY = Map.of(
-            "ADT^A01", new AdtMapper(),
-            "ADT^A04", new AdtMapper(),
-            "ADT^A08", new AdtMapper(),
-            "ORU^R01", new OruMapper(),
-            "MDM^T02", new MdmMapper());
+    static final Map<String, MessageMapper> REGISTRY = registry();
 
     private final PatientKeyResolver resolver;
     private final Hl7Time time;
@@ -38,6 +38,34 @@ public final class Hl7v2Mapper implements RawMapper {
     public Hl7v2Mapper(PatientKeyResolver resolver, ZoneId defaultZone) {
         this.resolver = resolver;
         this.time = new Hl7Time(defaultZone);
+    }
+
+    private static Map<String, MessageMapper> registry() {
+        Map<String, MessageMapper> m = new HashMap<>();
+        AdtMapper adt = new AdtMapper();
+        for (String e : List.of("A01", "A02", "A03", "A04", "A05", "A06", "A07", "A08", "A09", "A10", "A11", "A12",
+                "A13", "A28", "A31")) {
+            m.put("ADT^" + e, adt);
+        }
+        m.put("ADT^A29", new AdtDeleteMapper());
+        m.put("ADT^A34", new AdtMergeMapper());
+        m.put("ADT^A40", new AdtMergeMapper());
+        MdmMapper mdm = new MdmMapper();
+        for (int t = 1; t <= 11; t++) {
+            m.put(String.format("MDM^T%02d", t), mdm);
+        }
+        m.put("ORU^R01", new OruMapper());
+        OrderMapper orders = new OrderMapper();
+        m.put("ORM^O01", orders);
+        m.put("OML^O21", orders);
+        m.put("RDE^O11", orders);
+        m.put("RDE^O01", orders); // pre-2.4 pharmacy encoded order
+        m.put("VXU^V04", orders);
+        SiuMapper siu = new SiuMapper();
+        for (String e : List.of("S12", "S13", "S14", "S15")) {
+            m.put("SIU^" + e, siu);
+        }
+        return Map.copyOf(m);
     }
 
     public static boolean supports(String type, String event) {
@@ -55,34 +83,37 @@ public final class Hl7v2Mapper implements RawMapper {
         if (mapper == null) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_UNSUPPORTED_TYPE);
         }
-        Message msg;
+        List<Segment> segments;
         try {
-            msg = Hl7Parser.parse(text);
-        } catch (HL7Exception | RuntimeException e) {
+            segments = Hl7Parser.parse(text);
+        } catch (Hl7Parser.Hl7ParseException e) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_PARSE_ERROR, e);
         }
-        List<Segment> segments = Hl7Fields.segments(msg);
         Segment msh = segments.isEmpty() ? null : segments.get(0);
         if (msh == null || !msh.getName().equals("MSH")) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_PARSE_ERROR);
         }
+        // The event is the raw MSH-9.2: HAPI may rewrite MSH-9 of an unknown structure.
         Hl7Header header = Hl7Header.read(msh, time, raw.provenance().sourceSystem(),
-                raw.provenance().sourceMessageId());
+                raw.provenance().sourceMessageId()).withEvent(type[0], type[1]);
         Hl7Context ctx = new Hl7Context(segments, header, time, resolver, raw.provenance().ingestTime());
-        Segment pid = ctx.first("PID");
+        Segment pid = ctx.use(ctx.first("PID"));
         Optional<Patient> patient = pid == null ? Optional.empty() : PatientSegmentMapper.map(pid, ctx);
         if (patient.isEmpty()) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_NO_PATIENT_ID);
         }
         List<FhirRecord> out = new ArrayList<>();
-        Segment pv1 = ctx.first("PV1");
-        // The encounter id must be known before the patient record is built: every record carries it.
-        org.hl7.fhir.r4.model.Encounter encounter = pv1 == null ? null : EncounterSegmentMapper.map(pv1, ctx);
-        out.add(ctx.upsert(patient.get(), null));
-        if (encounter != null) {
-            out.add(ctx.upsert(encounter));
+        if (mapper.upsertsPatient()) {
+            PatientExtras.apply(patient.get(), ctx);
+            Segment pv1 = ctx.use(ctx.first("PV1"));
+            // The encounter id must be known before the other records are built: every record carries it.
+            Encounter encounter = pv1 == null ? null : EncounterSegmentMapper.map(pv1, ctx);
+            out.add(ctx.upsert(patient.get(), null));
+            if (encounter != null) {
+                out.add(ctx.upsert(encounter));
+            }
         }
         out.addAll(mapper.map(ctx));
-        return MappingResult.Mapped.of(out);
+        return new MappingResult.Mapped(out, Map.of(), Map.of(), ctx.unmapped(STRUCTURAL));
     }
 }

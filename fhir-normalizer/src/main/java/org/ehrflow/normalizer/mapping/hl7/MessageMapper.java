@@ -7,6 +7,11 @@ import org.ehrflow.schemas.FhirRecord;
 @FunctionalInterface
 public interface MessageMapper {
 
-    /** Records beyond Patient and Encounter, which the caller emits first. */
+    /** Records beyond Patient and Encounter, which the caller emits first (unless {@link #upsertsPatient}). */
     List<FhirRecord> map(Hl7Context ctx);
+
+    /** Whether the caller emits the Patient (PID) and Encounter (PV1) UPSERTs; false for deletes (A29). */
+    default boolean upsertsPatient() {
+        return true;
+    }
 }

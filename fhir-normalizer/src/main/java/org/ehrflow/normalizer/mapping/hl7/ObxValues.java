@@ -1,6 +1,5 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import java.util.ArrayList;
 import java.util.List;
 import org.ehrflow.schemas.FhirRecord;
@@ -8,53 +7,120 @@ import org.hl7.fhir.r4.model.Observation;
 
 /**
  * ORU^R01: a DiagnosticReport per OBR and an Observation per OBX under it (by segment order). OBX segments before
- * the first OBR become Observations of the message without a report. Stops at a second PID: one message, one
- * patient.
+ * the first OBR become Observations of the message without a report. NTE after an OBX -> Observation.note, NTE
+ * after an OBR -> DiagnosticReport.conclusion; a Base64 ED OBX -> DiagnosticReport.presentedForm; SPM -> Specimen; ORC is read through the OBR. A corrected result
+ * (OBX-11 C) has the id of the original and replaces it; a deleted or wrong one (OBX-11 D, W) becomes a DELETE of
+ * that Observation. Stops at a second PID: one message, one patient.
  */
 final class OruMapper implements MessageMapper {
 
     @Override
     public List<FhirRecord> map(Hl7Context ctx) {
-        List<FhirRecord> out = new ArrayList<>();
-        Segment obr = null;
-        String orderKey = "msg|" + ctx.header().sendingSystem() + "|" + ctx.header().controlId() + "|0";
-        int obrCount = 0;
-        List<Observation> results = new ArrayList<>();
-        boolean seenPid = false;
-        for (Segment s : ctx.segments()) {
-            switch (s.getName()) {
-                case "PID" -> {
-                    if (seenPid) {
-                        flush(obr, orderKey, results, ctx, out);
-                        return out;
-                    }
-                    seenPid = true;
-                }
-                case "OBR" -> {
-                    flush(obr, orderKey, results, ctx, out);
-                    obr = s;
-                    obrCount++;
-                    orderKey = DiagnosticReportSegmentMapper.orderKey(s, obrCount, ctx);
-                    results = new ArrayList<>();
-                }
-                case "OBX" -> {
-                    Observation o = ObservationSegmentMapper.map(s, orderKey, results.size() + 1,
-                            obr == null ? null : Hl7Fields.get(obr, 7), ctx);
-                    results.add(o);
-                    out.add(ctx.upsert(o));
-                }
-                default -> {
-                }
-            }
-        }
-        flush(obr, orderKey, results, ctx, out);
-        return out;
+        return new Run(ctx).map();
     }
 
-    private static void flush(Segment obr, String orderKey, List<Observation> results, Hl7Context ctx,
-            List<FhirRecord> out) {
-        if (obr != null) {
-            out.add(ctx.upsert(DiagnosticReportSegmentMapper.map(obr, orderKey, results, ctx)));
+    /** The state of one message: the open OBR, its results, and the last OBX (for NTE). */
+    private static final class Run {
+        private final Hl7Context ctx;
+        private final List<FhirRecord> out = new ArrayList<>();
+        private Segment obr;
+        private String orderKey;
+        private int obrCount;
+        private int specimens;
+        private List<Observation> results = new ArrayList<>();
+        private List<String> reportNotes = new ArrayList<>();
+        private List<org.hl7.fhir.r4.model.Attachment> presented = new ArrayList<>();
+        private Observation last;
+
+        Run(Hl7Context ctx) {
+            this.ctx = ctx;
+            this.orderKey = "msg|" + ctx.header().sendingSystem() + "|" + ctx.header().controlId() + "|0";
+        }
+
+        List<FhirRecord> map() {
+            boolean seenPid = false;
+            Segment orc = null;
+            for (Segment s : ctx.segments()) {
+                switch (s.getName()) {
+                    case "PID" -> {
+                        if (seenPid) {
+                            flushReport();
+                            return out;
+                        }
+                        seenPid = true;
+                    }
+                    case "ORC" -> orc = ctx.use(s);
+                    case "OBR" -> {
+                        flushReport();
+                        obr = ctx.use(s);
+                        obrCount++;
+                        orderKey = DiagnosticReportSegmentMapper.orderKey(s, orc, obrCount, ctx);
+                        orc = null;
+                    }
+                    case "OBX" -> observation(ctx.use(s));
+                    case "NTE" -> note(ctx.use(s));
+                    case "SPM" -> out.add(ctx.upsert(OrderSegments.specimen(ctx.use(s), orderKey, ++specimens, ctx)));
+                    default -> {
+                    }
+                }
+            }
+            flushReport();
+            return out;
+        }
+
+        private void observation(Segment obx) {
+            flushObservation();
+            org.hl7.fhir.r4.model.Attachment embedded = "ED".equalsIgnoreCase(Hl7Fields.get(obx, 2)) && obr != null
+                    ? MdmMapper.attachment(obx) : null; // OBX.2 ED: an embedded report (PDF, image)
+            if (embedded != null) {
+                presented.add(embedded);
+                return;
+            }
+            Observation o = ObservationSegmentMapper.map(obx, orderKey, results.size() + 1,
+                    obr == null ? null : Hl7Fields.get(obr, 7), ctx); // OBR.7
+            results.add(o);
+            last = o;
+        }
+
+        private void note(Segment nte) {
+            String text = Hl7Fields.get(nte, 3); // NTE.3 comment
+            if (text == null) {
+                return;
+            }
+            if (last != null) {
+                last.addNote().setText(text);
+            } else if (obr != null) {
+                reportNotes.add(text);
+            } else {
+                ctx.unuse(nte); // a patient-level note: no resource here to carry it
+            }
+        }
+
+        private void flushObservation() {
+            if (last == null) {
+                return;
+            }
+            Observation.ObservationStatus st = last.getStatus();
+            if (st == Observation.ObservationStatus.ENTEREDINERROR) {
+                out.add(ctx.delete("Observation", last.getIdElement().getIdPart()));
+                results.remove(last);
+            } else {
+                out.add(ctx.upsert(last));
+            }
+            last = null;
+        }
+
+        private void flushReport() {
+            flushObservation();
+            if (obr != null) {
+                org.hl7.fhir.r4.model.DiagnosticReport dr = DiagnosticReportSegmentMapper.map(obr, orderKey, results,
+                        reportNotes, ctx);
+                presented.forEach(dr::addPresentedForm);
+                out.add(ctx.upsert(dr));
+            }
+            results = new ArrayList<>();
+            reportNotes = new ArrayList<>();
+            presented = new ArrayList<>();
         }
     }
 }

@@ -1,14 +1,11 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
-import ca.uhn.hl7v2.model.Segment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.ehrflow.runtime.identity.IdentifierCandidate;
-import org.ehrflow.schemas.PatientKey;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ContactPoint;
@@ -20,15 +17,13 @@ import org.hl7.fhir.r4.model.Patient;
 /**
  * PID -> Patient (V2-to-FHIR IG "PID[Patient]" where it speaks) and the patient key.
  *
- * <p>Key choice: {@code PatientKeyResolver} over every PID-3 repetition (CX-4 authority, CX-5 type). If it finds
- * none, the first repetition typed as a patient identifier ({@link #PATIENT_ID_TYPES}) or untyped: PID-3 is the
- * sender's own patient id list, and many feeds send the MRN bare. An identifier without CX-4 belongs to the
+ * <p>Key choice: {@code PatientKeyResolver.hl7PatientKey} over every PID-3 repetition (CX-4 authority, CX-5 type):
+ * a configured key system, else the first repetition typed as a patient identifier or untyped (many feeds send the
+ * MRN bare). An identifier without CX-4 belongs to the
  * sending facility (MSH-4, else MSH-3). PID-2 (pre-2.3 external id) is read only when PID-3 is empty.
  */
 public final class PatientSegmentMapper {
 
-    /** HL7 table 0203 codes (and a common local variant) that name the patient's record number. */
-    static final Set<String> PATIENT_ID_TYPES = Set.of("MR", "MRN", "MRT", "PI", "PT", "PN");
     private static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
     private static final CodeTable SEX = CodeTable.load("administrative-sex");
 
@@ -39,7 +34,7 @@ public final class PatientSegmentMapper {
     public static Optional<Patient> map(Segment pid, Hl7Context ctx) {
         List<IdentifierCandidate> pid3 = candidates(pid, 3, ctx);
         List<IdentifierCandidate> candidates = pid3.isEmpty() ? candidates(pid, 2, ctx) : pid3;
-        Optional<String> key = ctx.resolver().patientKey(candidates).or(() -> fallbackKey(candidates, ctx));
+        Optional<String> key = ctx.resolver().hl7PatientKey(candidates);
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -86,12 +81,9 @@ public final class PatientSegmentMapper {
         return out;
     }
 
-    private static Optional<String> fallbackKey(List<IdentifierCandidate> candidates, Hl7Context ctx) {
-        return candidates.stream()
-                .filter(c -> c.type() == null || PATIENT_ID_TYPES.contains(c.type().toUpperCase(java.util.Locale.ROOT)))
-                .filter(c -> ctx.resolver().systemOf(c) != null)
-                .findFirst()
-                .map(c -> PatientKey.of(ctx.resolver().systemOf(c), c.value()));
+    /** The patient key of a CX list field (PID-3, MRG-1), by the same rule as the patient's. */
+    static Optional<String> keyOf(Segment s, int field, Hl7Context ctx) {
+        return ctx.resolver().hl7PatientKey(candidates(s, field, ctx));
     }
 
     private static void names(Segment pid, Patient p) {
