@@ -2,18 +2,12 @@ package org.ehrflow.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ehrflow.localstack.TopicReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.DlqHeaders;
 
@@ -31,38 +25,15 @@ public final class TopicCounter {
     }
 
     public static Count count(KafkaSettings kafka, String topic) {
-        Properties p = kafka.clientProps();
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        p.put("client.id", "ehrflow-demo-counter");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (PartitionInfo pi : c.partitionsFor(topic, Duration.ofSeconds(10))) {
-                tps.add(new TopicPartition(topic, pi.partition()));
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(kafka.clientProps(), topic,
+                Duration.ofSeconds(30));
+        Map<String, Long> reasons = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            Header h = r.headers().lastHeader(DlqHeaders.REASON);
+            if (h != null) {
+                reasons.merge(new String(h.value(), StandardCharsets.UTF_8), 1L, Long::sum);
             }
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = c.endOffsets(tps);
-            long n = 0;
-            Map<String, Long> reasons = new TreeMap<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!caughtUp(c, ends) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    n++;
-                    Header h = r.headers().lastHeader(DlqHeaders.REASON);
-                    if (h != null) {
-                        reasons.merge(new String(h.value(), StandardCharsets.UTF_8), 1L, Long::sum);
-                    }
-                }
-            }
-            return new Count(n, reasons);
         }
-    }
-
-    private static boolean caughtUp(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> ends) {
-        Map<TopicPartition, Long> pos = new HashMap<>();
-        ends.keySet().forEach(tp -> pos.put(tp, c.position(tp)));
-        return ends.entrySet().stream().allMatch(e -> pos.get(e.getKey()) >= e.getValue());
+        return new Count(records.size(), reasons);
     }
 }

@@ -18,11 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.Hl7Sender;
@@ -32,6 +29,7 @@ import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.localstack.TopicReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.DeadLetter;
@@ -267,25 +265,7 @@ class PipelineIT {
     }
 
     private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        Properties p = pipeline.kafka().clientProps();
-        p.put("isolation.level", "read_committed");
-        p.put("auto.offset.reset", "earliest");
-        p.put("enable.auto.commit", "false");
-        p.put("group.id", "pipeline-it-" + topic + "-" + System.nanoTime());
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-            while (System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(500)).forEach(out::add);
-                if (!c.assignment().isEmpty() && c.assignment().stream()
-                        .allMatch(tp -> c.position(tp) >= c.endOffsets(List.of(tp)).get(tp))) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return TopicReader.readAll(pipeline.kafka().clientProps(), topic, Duration.ofSeconds(30));
     }
 
     private static String header(ConsumerRecord<?, ?> r, String name) {

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ehrflow.listener.Fixtures;
 import org.ehrflow.listener.Hl7ListenerApp;
 import org.ehrflow.listener.ListenerConfig;
@@ -202,23 +197,11 @@ class MllpFuzzIT {
 
     /** Every MSH-10 in the raw topic. */
     private static Set<String> storedIds(KafkaSettings settings) {
-        Properties p = settings.clientProps();
-        p.put("enable.auto.commit", "false");
-        Set<String> ids = ConcurrentHashMap.newKeySet();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(Topics.RAW_HL7V2.name()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < until && parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    ids.add(Topics.RAW_HL7V2.valueSerde().deserializer().deserialize(r.topic(), r.value())
-                            .provenance().sourceMessageId());
-                }
-            }
+        Set<String> ids = new java.util.HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : org.ehrflow.localstack.TopicReader.readAll(settings.clientProps(),
+                Topics.RAW_HL7V2.name(), Duration.ofSeconds(30))) {
+            ids.add(Topics.RAW_HL7V2.valueSerde().deserializer().deserialize(r.topic(), r.value())
+                    .provenance().sourceMessageId());
         }
         return ids;
     }
