@@ -5,6 +5,7 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class CdcCaptureApp implements AutoCloseable {
     private static final String ASYNC_ENGINE = "io.debezium.embedded.async.ConvertingAsyncEngineBuilderFactory";
 
     private final Producer<String, byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
     private final ChangeBatchHandler handler;
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
     private final ExecutorService executor;
@@ -54,6 +56,8 @@ public final class CdcCaptureApp implements AutoCloseable {
 
     private CdcCaptureApp(CdcConfig config, MeterRegistry registry) {
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         this.handler = new ChangeBatchHandler(producer, new CdcMetrics(registry), Clock.systemUTC(),
                 Duration.ofMillis(200));
         this.engine = DebeziumEngine.create(Json.class, Json.class, Json.class, ASYNC_ENGINE)
@@ -139,6 +143,7 @@ public final class CdcCaptureApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             slotMonitor.close();
+            producerMetrics.close();
             producer.close(Duration.ofSeconds(10));
         }
     }

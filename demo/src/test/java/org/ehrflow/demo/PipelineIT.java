@@ -145,6 +145,16 @@ class PipelineIT {
     }
 
     @Test
+    void kafkaClientAndStreamsMetricsAreExportedBesideTheStagesOwn() {
+        List<String> names = metrics.getMeters().stream().map(m -> m.getId().getName()).distinct().toList();
+        assertThat(names).anyMatch(n -> n.startsWith("kafka.producer."))
+                .anyMatch(n -> n.startsWith("kafka.consumer."))
+                .anyMatch(n -> n.startsWith("kafka.stream."))
+                .anyMatch(n -> n.startsWith("ehrflow.listener."))
+                .anyMatch(n -> n.startsWith("ehrflow.sink."));
+    }
+
+    @Test
     void rowsLiveInTheirPatientsHashPartition() throws SQLException {
         try (Connection c = rag()) {
             // One patient, one partition.

@@ -1,6 +1,7 @@
 package org.ehrflow.sink;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +38,11 @@ public final class SinkApp implements AutoCloseable {
     private final DlqPublisher dlq;
     private final Embedder embedder;
     private final boolean ownsEmbedder;
+    private final KafkaClientMetrics consumerMetrics;
 
     private SinkApp(SinkLoop loop, BatchProcessor processor, Thread thread, PgSession pg, DlqPublisher dlq,
-            Embedder embedder, boolean owns) {
+            Embedder embedder, boolean owns, KafkaClientMetrics consumerMetrics) {
+        this.consumerMetrics = consumerMetrics;
         this.loop = loop;
         this.processor = processor;
         this.thread = thread;
@@ -79,6 +82,9 @@ public final class SinkApp implements AutoCloseable {
         DlqPublisher dlq = new DlqPublisher(new KafkaProducer<>(config.dlqProducerProperties(), new StringSerializer(),
                 Topics.dlq(Topics.APP_EMBEDDER_SINK).valueSerde().serializer()));
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config.consumerProperties());
+        // The consumer's own metrics (fetch latency, records lag, rebalances) beside the sink's.
+        KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
         SinkMetrics metrics = new SinkMetrics(registry);
         OffsetStore offsets = new OffsetStore(Topics.APP_EMBEDDER_SINK);
         SinkLoop[] self = new SinkLoop[1];
@@ -90,7 +96,7 @@ public final class SinkApp implements AutoCloseable {
         self[0] = loop;
         Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");
         t.start();
-        return new SinkApp(loop, processor, t, pg, dlq, embedder, owns);
+        return new SinkApp(loop, processor, t, pg, dlq, embedder, owns, consumerMetrics);
     }
 
     /**
@@ -119,6 +125,7 @@ public final class SinkApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        consumerMetrics.close();
         dlq.close();
         pg.close();
         if (ownsEmbedder) {

@@ -33,14 +33,16 @@ public final class Hl7ListenerApp implements AutoCloseable {
     private final ExecutorService workers;
     private final MllpEndpoint server;
     private final BrokerReadiness readiness;
+    private final AutoCloseable clientMetrics;
 
     private Hl7ListenerApp(ListenerConfig config, RawPublisher publisher, ExecutorService workers,
-            MllpEndpoint server, BrokerReadiness readiness) {
+            MllpEndpoint server, BrokerReadiness readiness, AutoCloseable clientMetrics) {
         this.config = config;
         this.publisher = publisher;
         this.workers = workers;
         this.server = server;
         this.readiness = readiness;
+        this.clientMetrics = clientMetrics;
     }
 
     /** Starts the listener: the producer, then the MLLP port. */
@@ -72,7 +74,8 @@ public final class Hl7ListenerApp implements AutoCloseable {
         }
         LOG.info("hl7-listener accepting MLLP{} on {}:{}", config.tls() == null ? "" : " over TLS", config.host(),
                 server.port());
-        return new Hl7ListenerApp(config, publisher, workers, server, new BrokerReadiness(config.kafka(), publisher));
+        return new Hl7ListenerApp(config, publisher, workers, server, new BrokerReadiness(config.kafka(), publisher),
+                publisher.bindMetrics(registry));
     }
 
     /** The bound MLLP port. */
@@ -96,6 +99,11 @@ public final class Hl7ListenerApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         readiness.close();
+        try {
+            clientMetrics.close();
+        } catch (Exception e) {
+            LOG.debug("closing producer metrics: {}", e.getClass().getSimpleName());
+        }
         publisher.close(config.ackDeadline());
         LOG.info("hl7-listener stopped");
     }

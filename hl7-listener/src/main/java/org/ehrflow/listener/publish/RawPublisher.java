@@ -60,6 +60,14 @@ public final class RawPublisher implements AutoCloseable {
         return p;
     }
 
+    /** Binds the producer's own metrics (request latency, retries, buffer) to {@code registry}; close to unbind. */
+    public AutoCloseable bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics m =
+                new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer);
+        m.bindTo(registry);
+        return m;
+    }
+
     /** Sends a raw HL7 record; completes when the broker acknowledged it. */
     public CompletableFuture<RecordMetadata> sendRaw(String key, RawMessage message) {
         String topic = Topics.RAW_HL7V2.name();
