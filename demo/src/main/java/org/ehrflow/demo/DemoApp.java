@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.cdc.sim.EhrSimulator;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;
@@ -90,6 +91,11 @@ public final class DemoApp {
             SyntheticEhr.Activity a = SyntheticEhr.run(ehr);
             out.printf("  EHR database (CDC): %d row changes (inserts, a note amended, a note deleted)%n",
                     a.changes());
+            // Realistic background activity: admissions, notes amended, results corrected, orders cancelled,
+            // deletions; bounded by count and time.
+            EhrSimulator.Result sim = new EhrSimulator(ehr, 7).run(50, Duration.ofSeconds(10), 150);
+            out.printf("  EHR simulator (CDC): %d more changes at %.0f/s %s%n", sim.changes(),
+                    sim.changesPerSecond(), sim.byAction());
         }
     }
 
