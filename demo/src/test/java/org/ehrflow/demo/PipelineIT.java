@@ -82,6 +82,8 @@ class PipelineIT {
         acks.add(hl7.send(SyntheticHl7.garbage()));
         acks.add(hl7.send(SyntheticHl7.troponin("IT-ORU-1")));
         acks.add(hl7.send(SyntheticHl7.dischargeSummary("IT-MDM-1")));
+        // The sender lost our ACK and retries: the same message, the same MSH-10, a second time.
+        acks.add(hl7.send(SyntheticHl7.troponin("IT-ORU-1")));
         try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-it")) {
             fhir.publish(Files.readString(smallestSyntheaBundle()));
         }
@@ -112,7 +114,7 @@ class PipelineIT {
 
     @Test
     void malformedMessageIsRejectedAndDeadLetteredWhileGoodOnesFlow() {
-        assertThat(acks).containsExactly("AA", "AR", "AA", "AA");
+        assertThat(acks).containsExactly("AA", "AR", "AA", "AA", "AA");
         List<ConsumerRecord<String, byte[]>> dlq = readAll(Topics.dlq(Topics.APP_HL7_LISTENER).name());
         assertThat(dlq).hasSize(1);
         ConsumerRecord<String, byte[]> r = dlq.get(0);
@@ -152,6 +154,19 @@ class PipelineIT {
                 .anyMatch(n -> n.startsWith("kafka.stream."))
                 .anyMatch(n -> n.startsWith("ehrflow.listener."))
                 .anyMatch(n -> n.startsWith("ehrflow.sink."));
+    }
+
+    @Test
+    void aRetriedMessageConvergesOnTheSameResourcesAndRows() throws SQLException {
+        try (Connection c = rag()) {
+            // The troponin ORU was accepted twice; its deterministic ids make the second copy an update.
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.source_record WHERE source_message_id = 'IT-ORU-1' "
+                    + "AND resource_type = 'Observation'")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.source_record WHERE source_message_id = 'IT-ORU-1' "
+                    + "AND resource_type = 'DiagnosticReport'")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM (SELECT text FROM ehrflow.chunk WHERE patient_key = '"
+                    + SHARED_KEY + "' GROUP BY text HAVING count(*) > 1) dup")).isZero();
+        }
     }
 
     @Test
