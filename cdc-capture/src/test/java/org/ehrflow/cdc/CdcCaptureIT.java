@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +31,6 @@ import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.runtime.TopicAdmin;
-import org.ehrflow.schemas.Json;
 import org.ehrflow.schemas.RawMessage;
 import org.ehrflow.schemas.SchemaValidator;
 import org.ehrflow.schemas.Topics;
@@ -129,6 +127,12 @@ class CdcCaptureIT {
                 await("heartbeat records, acknowledged but not published").atMost(Duration.ofSeconds(10))
                         .until(() -> registry.find("ehrflow.cdc.skipped").tag("kind", "heartbeat").counter() != null
                                 && heartbeatWrites() > 0);
+                // While running, acknowledged changes are confirmed to the slot (offset commit -> flush LSN), so
+                // PostgreSQL may recycle their WAL. After a stop the last confirmation can still be in flight;
+                // correctness after a restart rests on the stored offsets, asserted below.
+                long lastLsn = deleted.at("/source/lsn").asLong();
+                await("acknowledged changes confirmed to the slot").atMost(Duration.ofSeconds(45))
+                        .until(() -> confirmedFlushLsn() >= lastLsn);
                 Timer lag = registry.get("ehrflow.cdc.capture.lag").timer();
                 Timer produce = registry.get("ehrflow.cdc.produce.latency").timer();
                 LOG.info("capture lag (source commit -> broker ack) over {} events: mean {} ms, max {} ms;"
@@ -138,9 +142,6 @@ class CdcCaptureIT {
             }
             int beforeRestart = raw.size();
             assertThat(slotCount()).as("the slot survives a normal stop").isEqualTo(1);
-            long lastLsn = payload(raw.get(raw.size() - 1)).at("/source/lsn").asLong();
-            assertThat(confirmedFlushLsn()).as("acknowledged changes are confirmed to the slot")
-                    .isGreaterThanOrEqualTo(lastLsn);
 
             // Written while capture is down: the slot keeps it, the committed offsets say where to resume.
             long whileDown = ehr.insertNote(patient, null, "Discharge summary", "Dr Synthetic",
@@ -193,14 +194,6 @@ class CdcCaptureIT {
 
     private static RawMessage rawMessage(ConsumerRecord<String, byte[]> r) {
         return Topics.RAW_CDC.valueSerde().deserializer().deserialize(r.topic(), r.value());
-    }
-
-    private static JsonNode payload(ConsumerRecord<String, byte[]> r) {
-        try {
-            return Json.MAPPER.readTree(rawMessage(r).payload());
-        } catch (IOException e) {
-            throw new AssertionError("payload is not JSON", e);
-        }
     }
 
     private static KafkaConsumer<String, byte[]> rawConsumer() {
