@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,6 +32,7 @@ import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.runtime.TopicAdmin;
+import org.ehrflow.schemas.Json;
 import org.ehrflow.schemas.RawMessage;
 import org.ehrflow.schemas.SchemaValidator;
 import org.ehrflow.schemas.Topics;
@@ -194,6 +196,14 @@ class CdcCaptureIT {
 
     private static RawMessage rawMessage(ConsumerRecord<String, byte[]> r) {
         return Topics.RAW_CDC.valueSerde().deserializer().deserialize(r.topic(), r.value());
+    }
+
+    private static JsonNode payload(ConsumerRecord<String, byte[]> r) {
+        try {
+            return Json.MAPPER.readTree(rawMessage(r).payload());
+        } catch (IOException e) {
+            throw new AssertionError("payload is not JSON", e);
+        }
     }
 
     private static KafkaConsumer<String, byte[]> rawConsumer() {
