@@ -31,18 +31,19 @@ public final class DemoReport {
 
     /** Records per stage: what it consumed, produced and dead-lettered. */
     public void stages() {
-        long raw = 0;
         out.println("\n== Stages: records in / out / dead-lettered ==");
+        Map<String, Long> raw = new java.util.LinkedHashMap<>();
         for (var t : List.of(Topics.RAW_HL7V2, Topics.RAW_FHIR, Topics.RAW_CDC)) {
             long n = TopicCounter.count(kafka, t.name()).records();
-            raw += n;
+            raw.put(t.name(), n);
             out.printf(Locale.ROOT, "  %-34s %6d records%n", t.name(), n);
         }
+        long rawTotal = raw.values().stream().mapToLong(Long::longValue).sum();
         long resources = TopicCounter.count(kafka, Topics.FHIR_RESOURCES.name()).records();
         long sets = TopicCounter.count(kafka, Topics.CHUNKS.name()).records();
-        stageLine(Topics.APP_HL7_LISTENER, -1, TopicCounter.count(kafka, Topics.RAW_HL7V2.name()).records());
-        stageLine(Topics.APP_CDC_CAPTURE, -1, TopicCounter.count(kafka, Topics.RAW_CDC.name()).records());
-        stageLine(Topics.APP_FHIR_NORMALIZER, raw, resources);
+        stageLine(Topics.APP_HL7_LISTENER, -1, raw.get(Topics.RAW_HL7V2.name()));
+        stageLine(Topics.APP_CDC_CAPTURE, -1, raw.get(Topics.RAW_CDC.name()));
+        stageLine(Topics.APP_FHIR_NORMALIZER, rawTotal, resources);
         stageLine(Topics.APP_CHUNKER, resources, sets);
         stageLine(Topics.APP_EMBEDDER_SINK, sets, -1);
     }
