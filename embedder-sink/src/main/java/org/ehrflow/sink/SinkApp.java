@@ -3,6 +3,8 @@ package org.ehrflow.sink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,20 +38,18 @@ public final class SinkApp implements AutoCloseable {
     private final Thread thread;
     private final PgSession pg;
     private final DlqPublisher dlq;
-    private final Embedder embedder;
-    private final boolean ownsEmbedder;
+    private final List<Embedder> owned;
     private final KafkaClientMetrics consumerMetrics;
 
     private SinkApp(SinkLoop loop, BatchProcessor processor, Thread thread, PgSession pg, DlqPublisher dlq,
-            Embedder embedder, boolean owns, KafkaClientMetrics consumerMetrics) {
+            List<Embedder> owned, KafkaClientMetrics consumerMetrics) {
         this.consumerMetrics = consumerMetrics;
         this.loop = loop;
         this.processor = processor;
         this.thread = thread;
         this.pg = pg;
         this.dlq = dlq;
-        this.embedder = embedder;
-        this.ownsEmbedder = owns;
+        this.owned = owned;
     }
 
     /**
@@ -59,12 +59,17 @@ public final class SinkApp implements AutoCloseable {
      */
     public static SinkApp start(SinkConfig config, MeterRegistry registry) {
         Migrations.run(config.jdbcUrl(), config.user(), config.password());
-        Embedder embedder = config.httpEmbedder() != null ? new OpenAiEmbedder(config.httpEmbedder())
-                : OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch());
+        List<Embedder> embedders = new ArrayList<>();
         try {
-            return start(config, registry, embedder, true);
+            embedders.add(config.httpEmbedder() != null ? new OpenAiEmbedder(config.httpEmbedder())
+                    : OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch()));
+            if (config.nextModelVariant() != null) {
+                embedders.add(OnnxEmbedder.load(config.nextModelVariant(), config.embedThreads(),
+                        OnnxEmbedder.defaultMaxBatch(config.nextModelVariant())));
+            }
+            return start(config, registry, embedders, embedders);
         } catch (RuntimeException e) {
-            embedder.close();
+            embedders.forEach(Embedder::close);
             throw e;
         }
     }
@@ -72,12 +77,23 @@ public final class SinkApp implements AutoCloseable {
     /** As {@link #start(SinkConfig, MeterRegistry)} with a caller-owned embedder (not closed by {@link #close()}). */
     public static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder) {
         Migrations.run(config.jdbcUrl(), config.user(), config.password());
-        return start(config, registry, embedder, false);
+        return start(config, registry, List.of(embedder), List.of());
     }
 
-    private static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder, boolean owns) {
-        Migrations.checkDimensions(config.jdbcUrl(), config.user(), config.password(), embedder);
-        LOG.info("starting {} with {}, model {}", Topics.APP_EMBEDDER_SINK, config, embedder.modelName());
+    /**
+     * As {@link #start(SinkConfig, MeterRegistry, Embedder)} with a second caller-owned model for a re-index: the
+     * sink writes its vectors too while a re-index builds it, and serves it after the switch.
+     */
+    public static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder, Embedder next) {
+        Migrations.run(config.jdbcUrl(), config.user(), config.password());
+        return start(config, registry, List.of(embedder, next), List.of());
+    }
+
+    private static SinkApp start(SinkConfig config, MeterRegistry registry, List<Embedder> embedders,
+            List<Embedder> owned) {
+        Migrations.registerModel(config.jdbcUrl(), config.user(), config.password(), embedders);
+        LOG.info("starting {} with {}, models {}", Topics.APP_EMBEDDER_SINK, config,
+                embedders.stream().map(Embedder::modelName).toList());
         PgSession pg = new PgSession(config.jdbcUrl(), config.user(), config.password());
         DlqPublisher dlq = new DlqPublisher(new KafkaProducer<>(config.dlqProducerProperties(), new StringSerializer(),
                 Topics.dlq(Topics.APP_EMBEDDER_SINK).valueSerde().serializer()));
@@ -90,13 +106,13 @@ public final class SinkApp implements AutoCloseable {
         SinkLoop[] self = new SinkLoop[1];
         Retrier retrier = new Retrier(pg, config.retryInitial(), config.retryMax(),
                 () -> self[0] == null || self[0].isRunning(), () -> metrics.retried());
-        BatchProcessor processor = new BatchProcessor(pg, offsets, embedder, dlq, retrier, metrics);
+        BatchProcessor processor = new BatchProcessor(pg, offsets, embedders, dlq, retrier, metrics);
         SinkLoop loop = new SinkLoop(consumer, processor, pg, offsets, retrier, config.batchSize(), config.linger(),
                 config.pollTimeout(), config.commitToKafka());
         self[0] = loop;
         Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");
         t.start();
-        return new SinkApp(loop, processor, t, pg, dlq, embedder, owns, consumerMetrics);
+        return new SinkApp(loop, processor, t, pg, dlq, owned, consumerMetrics);
     }
 
     /**
@@ -128,9 +144,7 @@ public final class SinkApp implements AutoCloseable {
         consumerMetrics.close();
         dlq.close();
         pg.close();
-        if (ownsEmbedder) {
-            embedder.close();
-        }
+        owned.forEach(Embedder::close);
     }
 
     public static void main(String[] args) throws InterruptedException {

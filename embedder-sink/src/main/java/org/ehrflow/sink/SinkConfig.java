@@ -36,6 +36,9 @@ import org.ehrflow.sink.embed.HttpEmbedderSettings;
  * @param opsPort        port of the ops endpoint (0 = any free port)
  * @param httpEmbedder   the OpenAI-compatible endpoint ({@code EHRFLOW_SINK_EMBEDDER=openai}), or null for the
  *                       in-process ONNX model ({@code onnx}, the default)
+ * @param nextModelVariant a second ONNX model for a re-index ({@code EHRFLOW_SINK_NEXT_MODEL_VARIANT}), or null:
+ *                       while a re-index builds it the sink writes its vectors too (dual writes), and after the
+ *                       switch it is the model the sink serves
  */
 public record SinkConfig(
         KafkaSettings kafka,
@@ -53,7 +56,8 @@ public record SinkConfig(
         boolean commitToKafka,
         String opsHost,
         int opsPort,
-        HttpEmbedderSettings httpEmbedder) {
+        HttpEmbedderSettings httpEmbedder,
+        ModelVariant nextModelVariant) {
 
     public static final String PREFIX = "EHRFLOW_SINK_";
     public static final int DEFAULT_OPS_PORT = 8085;
@@ -77,7 +81,7 @@ public record SinkConfig(
         return new SinkConfig(kafka, jdbcUrl, user, password, DEFAULT_BATCH_SIZE, DEFAULT_LINGER,
                 DEFAULT_POLL_TIMEOUT, ModelVariant.INT8, Runtime.getRuntime().availableProcessors(),
                 OnnxEmbedder.defaultMaxBatch(ModelVariant.INT8), Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, "127.0.0.1", 0, null);
+                true, "127.0.0.1", 0, null, null);
     }
 
     /** Reads the settings, failing once with every problem found. */
@@ -123,22 +127,34 @@ public record SinkConfig(
                                 ? Duration.ofSeconds(10) : retryMax, httpBatch);
             }
         }
+        ModelVariant next = r.string("NEXT_MODEL_VARIANT", "").isBlank() ? null
+                : r.enumValue("NEXT_MODEL_VARIANT", ModelVariant.class, ModelVariant.FP32);
+        r.check(next == null || http != null || next != variant,
+                r.key("NEXT_MODEL_VARIANT") + " must differ from " + r.key("MODEL_VARIANT"));
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
         return new SinkConfig(kafka, url, user, password, batch, linger, poll, variant, threads, embedBatch,
-                retryInitial, retryMax, commitToKafka, opsHost, opsPort, http);
+                retryInitial, retryMax, commitToKafka, opsHost, opsPort, http, next);
     }
 
     /** The same settings with another batch size and linger (tests, load runs). */
     public SinkConfig withBatching(int size, Duration newLinger) {
         return new SinkConfig(kafka, jdbcUrl, user, password, size, newLinger, pollTimeout, modelVariant,
-                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder);
+                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder,
+                nextModelVariant);
+    }
+
+    /** The same settings with a second model for a re-index (null: none). */
+    public SinkConfig withNextModel(ModelVariant next) {
+        return new SinkConfig(kafka, jdbcUrl, user, password, batchSize, linger, pollTimeout, modelVariant,
+                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder, next);
     }
 
     /** The same settings with the OpenAI-compatible endpoint instead of the ONNX model (null: back to ONNX). */
     public SinkConfig withHttpEmbedder(HttpEmbedderSettings settings) {
         return new SinkConfig(kafka, jdbcUrl, user, password, batchSize, linger, pollTimeout, modelVariant,
-                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, settings);
+                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, settings,
+                nextModelVariant);
     }
 
     /**
@@ -178,6 +194,6 @@ public record SinkConfig(
                 + ", batchSize=" + batchSize + ", linger=" + linger + ", pollTimeout=" + pollTimeout + ", model="
                 + modelVariant + ", embedThreads=" + embedThreads + ", embedBatch=" + embedBatch + ", retry="
                 + retryInitial + ".." + retryMax + ", commitToKafka=" + commitToKafka + ", ops=" + opsHost + ":"
-                + opsPort + "]";
+                + opsPort + (nextModelVariant == null ? "" : ", nextModel=" + nextModelVariant) + "]";
     }
 }

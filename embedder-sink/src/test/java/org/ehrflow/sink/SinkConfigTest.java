@@ -36,6 +36,19 @@ class SinkConfigTest {
     }
 
     @Test
+    void aSecondModelForAReindexIsOptionalAndMustDifferFromTheFirst() {
+        Map<String, String> base = Map.of("EHRFLOW_SINK_MODEL_VARIANT", "int8");
+        assertThat(SinkConfig.fromEnv(base).nextModelVariant()).isNull();
+        Map<String, String> next = new java.util.HashMap<>(base);
+        next.put("EHRFLOW_SINK_NEXT_MODEL_VARIANT", "fp32");
+        assertThat(SinkConfig.fromEnv(next).nextModelVariant()).isEqualTo(ModelVariant.FP32);
+        assertThat(SinkConfig.fromEnv(next).toString()).contains("nextModel=FP32");
+        next.put("EHRFLOW_SINK_NEXT_MODEL_VARIANT", "int8");
+        assertThatThrownBy(() -> SinkConfig.fromEnv(next)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("EHRFLOW_SINK_NEXT_MODEL_VARIANT must differ");
+    }
+
+    @Test
     void collectsEveryProblemAndNamesTheKeys() {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of(
                 "EHRFLOW_SINK_JDBC_URL", "jdbc:mysql://x/y",

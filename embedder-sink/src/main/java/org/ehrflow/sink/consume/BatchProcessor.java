@@ -16,6 +16,7 @@ import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.Topics;
+import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.sink.embed.VectorPlanner;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.ReasonCodes;
@@ -25,6 +26,7 @@ import org.ehrflow.sink.error.SinkFatalException;
 import org.ehrflow.sink.error.TransientException;
 import org.ehrflow.sink.store.ChunkMerge;
 import org.ehrflow.sink.store.ChunkStore;
+import org.ehrflow.sink.store.EmbeddingModels;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
 import org.ehrflow.sink.store.SourceRecordStore;
@@ -47,7 +49,8 @@ public final class BatchProcessor {
     private final PgSession pg;
     private final ChunkStore store;
     private final OffsetStore offsets;
-    private final Embedder embedder;
+    private final List<Embedder> embedders;
+    private EmbeddingModels.Generations lastSeen;
     private final DlqPublisher dlq;
     private final Retrier retrier;
     private final SinkMetrics metrics;
@@ -57,10 +60,19 @@ public final class BatchProcessor {
 
     public BatchProcessor(PgSession pg, OffsetStore offsets, Embedder embedder, DlqPublisher dlq, Retrier retrier,
             SinkMetrics metrics) {
+        this(pg, offsets, List.of(embedder), dlq, retrier, metrics);
+    }
+
+    /**
+     * A processor with the sink's models, primary first: during a re-index the second one is the model being
+     * built, which the sink then also writes (dual writes) and which takes over at the switch.
+     */
+    public BatchProcessor(PgSession pg, OffsetStore offsets, List<Embedder> embedders, DlqPublisher dlq,
+            Retrier retrier, SinkMetrics metrics) {
         this.pg = pg;
         this.store = new ChunkStore();
         this.offsets = offsets;
-        this.embedder = embedder;
+        this.embedders = List.copyOf(embedders);
         this.dlq = dlq;
         this.retrier = retrier;
         this.metrics = metrics;
@@ -98,7 +110,7 @@ public final class BatchProcessor {
         rejected.forEach(k -> metrics.deadLettered(k.letter().reasonCode()));
         List<Decoded> applied = items.stream().map(Item::decoded).filter(d -> !(d instanceof Decoded.Rejected))
                 .toList();
-        VectorPlanner planner = new VectorPlanner();
+        Planners planner = new Planners();
         try {
             writeOnce("the batch write", planner, applied, next);
         } catch (RecordFailure f) {
@@ -111,7 +123,7 @@ public final class BatchProcessor {
     }
 
     /** Writes with retries; a retry first checks whether the previous attempt's commit landed after all. */
-    private void writeOnce(String what, VectorPlanner planner, List<Decoded> items, Map<TopicPartition, Long> next) {
+    private void writeOnce(String what, Planners planner, List<Decoded> items, Map<TopicPartition, Long> next) {
         int[] attempts = {0};
         retrier.run(what, () -> {
             // A commit whose acknowledgement was lost (connection dropped inside COMMIT) may have landed:
@@ -130,7 +142,7 @@ public final class BatchProcessor {
         return next.entrySet().stream().allMatch(e -> stored.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
-    private void perRecord(VectorPlanner planner, List<Item> items, Map<TopicPartition, Long> next) {
+    private void perRecord(Planners planner, List<Item> items, Map<TopicPartition, Long> next) {
         for (Item it : items) {
             if (it.decoded() instanceof Decoded.Rejected) {
                 continue;
@@ -158,8 +170,9 @@ public final class BatchProcessor {
     }
 
     /** One attempt: look up stored vectors, embed the rest, then one transaction for both topics. */
-    private Void write(VectorPlanner planner, List<Decoded> items, Map<TopicPartition, Long> next)
+    private Void write(Planners planner, List<Decoded> items, Map<TopicPartition, Long> next)
             throws java.sql.SQLException {
+        ModelRoles roles = roles();
         Connection c = pg.get();
         List<ChunkSet> sets = new ArrayList<>();
         List<FhirRecord> resources = new ArrayList<>();
@@ -173,20 +186,33 @@ public final class BatchProcessor {
         List<Step> steps = Step.of(sets);
         List<ChunkSet> toWrite = new ArrayList<>();
         steps.forEach(st -> toWrite.addAll(st.latest()));
+        String model = roles.serving().modelName();
+        String nextModel = roles.buildingName();
         ChunkStore.Stored stored = store.lookup(c,
                 toWrite.stream().map(s -> new SourceRef(s.patientKey(), s.sourceId())).distinct().toList(),
-                embedder.modelName());
+                model, nextModel);
         pg.endRead();
         long t0 = System.nanoTime();
         VectorPlanner.Plan plan;
+        VectorPlanner.Plan shadow = null;
         try {
-            plan = planner.plan(toWrite, stored.vectors(), embedder::embed);
+            plan = planner.of(model).plan(toWrite, stored.vectors(), roles.serving()::embed);
+            if (nextModel != null) {
+                shadow = planner.of(nextModel).plan(toWrite, stored.nextVectors(), roles.building()::embed);
+            }
         } catch (SinkFatalException | TransientException e) {
             throw e; // a wrong setting or an endpoint that is down: not this record's fault
         } catch (RuntimeException e) {
             throw new RecordFailure(ReasonCodes.EMBEDDING_FAILED, e);
         }
         long t1 = System.nanoTime();
+        List<org.ehrflow.sink.store.SetWrite> writes = shadow == null ? plan.writes() : withShadow(plan, shadow);
+        // The write transaction starts with the fence: a switch between the lookup and here would have renamed
+        // the columns these vectors were planned for, so the batch is planned again.
+        if (!EmbeddingModels.fence(c).equals(roles.generations())) {
+            pg.reset();
+            throw new TransientException("the embedding model registry changed (re-index); planning again", null);
+        }
         long written = 0;
         long deleted = 0;
         int w = 0;
@@ -198,8 +224,8 @@ public final class BatchProcessor {
                 existing = null; // rows moved after the lookup: any source may now have stale rows
                 continue;
             }
-            ChunkStore.Counts counts = store.replace(c, plan.writes().subList(w, w + st.latest().size()),
-                    embedder.modelName(), existing);
+            ChunkStore.Counts counts = store.replace(c, writes.subList(w, w + st.latest().size()), model, nextModel,
+                    existing);
             w += st.latest().size();
             written += counts.written();
             deleted += counts.deleted();
@@ -218,6 +244,7 @@ public final class BatchProcessor {
         }
         metrics.transactionTime.record(Duration.ofNanos(t2 - t1));
         metrics.embedded.increment(plan.embedded());
+        metrics.shadowEmbedded.increment(shadow == null ? 0 : shadow.embedded());
         metrics.reused.increment(plan.reused());
         metrics.rowsWritten.increment(written);
         metrics.rowsDeleted.increment(deleted);
@@ -229,6 +256,41 @@ public final class BatchProcessor {
             metrics.freshness.record(age.isNegative() ? Duration.ZERO : age); // clock skew between hosts
         }
         return null;
+    }
+
+    /**
+     * The roles of the sink's models from the registry, read under the fence at the start of the lookup
+     * transaction (the write transaction checks them again under its own fence). A change since the last batch drops the connection first,
+     * so no server-side prepared statement planned against the old columns is reused.
+     */
+    private ModelRoles roles() throws java.sql.SQLException {
+        EmbeddingModels.Generations g = EmbeddingModels.fence(pg.get());
+        if (lastSeen != null && !lastSeen.equals(g)) {
+            LOG.info("embedding models changed: serving {}, building {}", g.serving().name(),
+                    g.building() == null ? "none" : g.building().name());
+            pg.reset();
+            g = EmbeddingModels.fence(pg.get());
+        }
+        lastSeen = g;
+        return ModelRoles.resolve(g, embedders);
+    }
+
+    private static List<org.ehrflow.sink.store.SetWrite> withShadow(VectorPlanner.Plan plan, VectorPlanner.Plan shadow) {
+        List<org.ehrflow.sink.store.SetWrite> out = new ArrayList<>(plan.writes().size());
+        for (int i = 0; i < plan.writes().size(); i++) {
+            org.ehrflow.sink.store.SetWrite w = plan.writes().get(i);
+            out.add(new org.ehrflow.sink.store.SetWrite(w.set(), w.vectors(), shadow.writes().get(i).vectors()));
+        }
+        return out;
+    }
+
+    /** One vector planner per model for the attempts of one batch (vectors survive a retry, per model). */
+    private static final class Planners {
+        private final Map<String, VectorPlanner> byModel = new HashMap<>();
+
+        VectorPlanner of(String model) {
+            return byModel.computeIfAbsent(model, m -> new VectorPlanner());
+        }
     }
 
     /**

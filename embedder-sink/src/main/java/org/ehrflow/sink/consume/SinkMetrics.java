@@ -18,6 +18,7 @@ public final class SinkMetrics {
     final Counter sourceRecords;
     final Counter retries;
     final Counter batchesSplit;
+    final Counter shadowEmbedded;
     final DistributionSummary batchSize;
     final Timer embedTime;
     final Timer transactionTime;
@@ -36,6 +37,8 @@ public final class SinkMetrics {
         sourceRecords = Counter.builder("ehrflow.sink.source.records")
                 .description("FHIR records applied to ehrflow.source_record").register(registry);
         retries = Counter.builder("ehrflow.sink.retries").description("transient faults retried").register(registry);
+        shadowEmbedded = Counter.builder("ehrflow.sink.embeddings.shadow")
+                .description("texts embedded with the model a re-index builds (dual writes)").register(registry);
         batchesSplit = Counter.builder("ehrflow.sink.batches.split")
                 .description("batches that failed on their data and were replayed record by record").register(registry);
         batchSize = DistributionSummary.builder("ehrflow.sink.batch.size").description("records per batch")

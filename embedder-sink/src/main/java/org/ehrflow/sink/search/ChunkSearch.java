@@ -22,19 +22,33 @@ public final class ChunkSearch {
             SELECT chunk_id, source_id, resource_type, section, note_type, text, distance, source_type,
                    source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time
             FROM ehrflow.search_chunks(?, ?::vector, ?)""";
+    private static final String SQL_MODEL = SQL.replace("?, ?::vector, ?)", "?, ?::vector, ?, ?)");
 
     private ChunkSearch() {
     }
 
     /** The {@code k} chunks of {@code patientKey} nearest to {@code query} (a normalised model vector). */
     public static List<SearchHit> search(Connection c, String patientKey, float[] query, int k) throws SQLException {
+        return search(c, patientKey, query, k, null);
+    }
+
+    /**
+     * As {@link #search(Connection, String, float[], int)} for a query embedded with {@code model}: refused with
+     * SQLSTATE 55000 when readers are served another model (a re-index switched), so a query is never compared
+     * with vectors of another model. Null: no check.
+     */
+    public static List<SearchHit> search(Connection c, String patientKey, float[] query, int k, String model)
+            throws SQLException {
         Objects.requireNonNull(patientKey, "patientKey");
         List<SearchHit> hits = new ArrayList<>(k);
-        try (PreparedStatement ps = c.prepareStatement(SQL)) {
+        try (PreparedStatement ps = c.prepareStatement(model == null ? SQL : SQL_MODEL)) {
             ps.setString(1, patientKey);
             // Sent as text and cast, so the caller's connection needs no registered vector type.
             ps.setString(2, new PGvector(query).toString());
             ps.setInt(3, k);
+            if (model != null) {
+                ps.setString(4, model);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     OffsetDateTime event = rs.getObject(14, OffsetDateTime.class);

@@ -15,7 +15,7 @@ import org.ehrflow.sink.embed.OpenAiEmbedder;
 
 /**
  * {@code search}: prints the top chunks of one patient for a question, with provenance. Reads the database and
- * embedder settings from {@code EHRFLOW_SINK_*} (the query must be embedded by the model that wrote the rows).
+ * embedder settings from {@code EHRFLOW_SINK_*} (the query must be embedded by the serving model: another is refused).
  * Usage: {@code SearchCli (--patient-key pk_... | --mrn-system S --mrn V) [--k 5] question words...}.
  * It prints chunk text, which is PHI: for an operator's terminal, never for logs.
  */
@@ -54,7 +54,7 @@ public final class SearchCli {
         try (Connection c = DriverManager.getConnection(config.jdbcUrl(), p)) {
             c.setAutoCommit(false);
             ChunkSearch.scopeTo(c, req.patientKey()); // needed when the user is a reader role (RLS)
-            List<SearchHit> hits = ChunkSearch.search(c, req.patientKey(), q, req.k());
+            List<SearchHit> hits = ChunkSearch.search(c, req.patientKey(), q, req.k(), embedder.modelName());
             c.rollback();
             out.printf(Locale.ROOT, "%d hit(s) for patient %s, model %s%n", hits.size(), req.patientKey(),
                     embedder.modelName());

@@ -24,13 +24,16 @@ import org.ehrflow.schemas.Provenance;
 public final class ChunkStore {
 
     // Every row of the sources: which sources exist at all (only those can have stale rows to delete) and the
-    // vectors of the current model by content hash (only those can be reused).
+    // vectors of the current model by content hash (only those can be reused); during a re-index with dual
+    // writes also the shadow vectors that are current for the row's text.
     private static final String LOOKUP = """
             SELECT c.patient_key, c.source_id, c.content_hash,
-                   CASE WHEN c.model_name = ? THEN c.embedding END
+                   CASE WHEN c.model_name = ? THEN c.embedding END, NULL::vector
             FROM ehrflow.chunk c
             JOIN unnest(?::text[], ?::text[]) AS s(patient_key, source_id)
               ON c.patient_key = s.patient_key AND c.source_id = s.source_id""";
+    private static final String LOOKUP_DUAL = LOOKUP.replace("NULL::vector", """
+            CASE WHEN c.next_model_name = ? AND c.next_content_hash = c.content_hash THEN c.next_embedding END""");
 
     // One statement for a whole batch: rows of the touched sources whose chunk id is not re-emitted.
     private static final String DELETE_STALE = """
@@ -57,6 +60,16 @@ public final class ChunkStore {
                 embedding = EXCLUDED.embedding, deidentified_text = EXCLUDED.deidentified_text,
                 indexed_at = EXCLUDED.indexed_at""";
 
+    // During a re-index with dual writes: the same upsert, also setting the shadow vector of the model being
+    // built for the row's current text.
+    private static final String UPSERT_DUAL = UPSERT
+            .replace("deidentified_text, indexed_at)", "deidentified_text, indexed_at, next_model_name, "
+                    + "next_content_hash, next_embedding)")
+            .replace("clock_timestamp())", "clock_timestamp(), ?, ?, ?)")
+            .replace("indexed_at = EXCLUDED.indexed_at", "indexed_at = EXCLUDED.indexed_at, "
+                    + "next_model_name = EXCLUDED.next_model_name, next_content_hash = EXCLUDED.next_content_hash, "
+                    + "next_embedding = EXCLUDED.next_embedding");
+
     private static final String WATERMARK = """
             INSERT INTO ehrflow.patient_watermark AS w
                 (patient_key, last_event_time, last_ingest_time, last_indexed_at, chunk_sets, last_source_message_id)
@@ -81,15 +94,29 @@ public final class ChunkStore {
 
     /** What is stored for {@code sources}: reusable vectors of {@code model}, and which sources have rows. */
     public Stored lookup(Connection c, Collection<SourceRef> sources, String model) throws SQLException {
+        return lookup(c, sources, model, null);
+    }
+
+    /**
+     * As {@link #lookup(Connection, Collection, String)}, also reading the reusable shadow vectors of
+     * {@code nextModel} (the model a re-index builds; null: none, and the shadow columns are not named).
+     */
+    public Stored lookup(Connection c, Collection<SourceRef> sources, String model, String nextModel)
+            throws SQLException {
         Map<SourceRef, Map<String, float[]>> out = new HashMap<>();
+        Map<SourceRef, Map<String, float[]>> next = new HashMap<>();
         java.util.Set<SourceRef> existing = new java.util.HashSet<>();
         if (sources.isEmpty()) {
-            return new Stored(out, existing);
+            return new Stored(out, existing, next);
         }
-        try (PreparedStatement ps = c.prepareStatement(LOOKUP)) {
-            ps.setString(1, model);
-            ps.setArray(2, c.createArrayOf("text", sources.stream().map(SourceRef::patientKey).toArray()));
-            ps.setArray(3, c.createArrayOf("text", sources.stream().map(SourceRef::sourceId).toArray()));
+        try (PreparedStatement ps = c.prepareStatement(nextModel == null ? LOOKUP : LOOKUP_DUAL)) {
+            int i = 1;
+            ps.setString(i++, model);
+            if (nextModel != null) {
+                ps.setString(i++, nextModel);
+            }
+            ps.setArray(i++, c.createArrayOf("text", sources.stream().map(SourceRef::patientKey).toArray()));
+            ps.setArray(i, c.createArrayOf("text", sources.stream().map(SourceRef::sourceId).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     SourceRef ref = new SourceRef(rs.getString(1), rs.getString(2));
@@ -98,19 +125,25 @@ public final class ChunkStore {
                     if (v != null) {
                         out.computeIfAbsent(ref, k -> new HashMap<>()).put(rs.getString(3), v.toArray());
                     }
+                    PGvector n = (PGvector) rs.getObject(5);
+                    if (n != null) {
+                        next.computeIfAbsent(ref, k -> new HashMap<>()).put(rs.getString(3), n.toArray());
+                    }
                 }
             }
         }
-        return new Stored(out, existing);
+        return new Stored(out, existing, next);
     }
 
     /**
      * The result of {@link #lookup}.
      *
-     * @param vectors  reusable vectors per source, by content hash
-     * @param existing sources with at least one row (any model)
+     * @param vectors     reusable vectors per source, by content hash
+     * @param existing    sources with at least one row (any model)
+     * @param nextVectors reusable shadow vectors of the model being built, per source, by content hash
      */
-    public record Stored(Map<SourceRef, Map<String, float[]>> vectors, java.util.Set<SourceRef> existing) {
+    public record Stored(Map<SourceRef, Map<String, float[]>> vectors, java.util.Set<SourceRef> existing,
+            Map<SourceRef, Map<String, float[]>> nextVectors) {
     }
 
     /** Makes each source's rows equal to its set, in the caller's transaction. */
@@ -125,6 +158,15 @@ public final class ChunkStore {
      */
     public Counts replace(Connection c, List<SetWrite> writes, String model, java.util.Set<SourceRef> existing)
             throws SQLException {
+        return replace(c, writes, model, null, existing);
+    }
+
+    /**
+     * As {@link #replace(Connection, List, String, java.util.Set)}; with {@code nextModel} (dual writes during a
+     * re-index) each row also gets its {@link SetWrite#nextVectors() shadow vector}.
+     */
+    public Counts replace(Connection c, List<SetWrite> writes, String model, String nextModel,
+            java.util.Set<SourceRef> existing) throws SQLException {
         if (writes.isEmpty()) {
             return new Counts(0, 0);
         }
@@ -134,7 +176,7 @@ public final class ChunkStore {
         List<String> keepIds = new java.util.ArrayList<>();
         long written = 0;
         try (PreparedStatement del = c.prepareStatement(DELETE_STALE);
-                PreparedStatement up = c.prepareStatement(UPSERT)) {
+                PreparedStatement up = c.prepareStatement(nextModel == null ? UPSERT : UPSERT_DUAL)) {
             for (SetWrite w : writes) {
                 ChunkSet s = w.set();
                 boolean mayHaveRows = existing == null || existing.contains(w.source());
@@ -148,6 +190,9 @@ public final class ChunkStore {
                         keepIds.add(s.chunks().get(i).chunkId());
                     }
                     bindRow(c, up, s, s.chunks().get(i), w.vectors().get(i), model);
+                    if (nextModel != null) {
+                        bindShadow(up, nextModel, s.chunks().get(i).contentHash(), w.nextVectors().get(i));
+                    }
                     up.addBatch();
                     written++;
                 }
@@ -231,6 +276,14 @@ public final class ChunkStore {
         ps.setString(i++, model);
         ps.setObject(i++, new PGvector(vector));
         ps.setString(i, ch.deidentifiedText());
+    }
+
+    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 26 to 28, after those of {@link #UPSERT}). */
+    private static void bindShadow(PreparedStatement ps, String nextModel, String contentHash, float[] vector)
+            throws SQLException {
+        ps.setString(26, nextModel);
+        ps.setString(27, contentHash);
+        ps.setObject(28, new PGvector(vector));
     }
 
     static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {

@@ -5,7 +5,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
+import org.ehrflow.embedding.Embedder;
+import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.sink.error.SinkFatalException;
 import org.flywaydb.core.Flyway;
@@ -44,25 +47,21 @@ public final class Migrations {
     }
 
     /**
-     * Fails with a message naming the settings when the embedder's vector length differs from the
-     * {@code ehrflow.chunk.embedding} column (pgvector stores the length as the column's type modifier).
+     * Registers the first embedder as the serving model of a new store ({@code ehrflow.embedding_model}) and
+     * checks that one of {@code embedders} is the serving model with the stored vector length, failing with a
+     * message naming the settings otherwise.
      */
-    public static void checkDimensions(String url, String user, Secret password, org.ehrflow.embedding.Embedder e) {
+    public static void registerModel(String url, String user, Secret password, List<Embedder> embedders) {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password.value());
-        try (Connection c = DriverManager.getConnection(url, p); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT atttypmod FROM pg_attribute WHERE attrelid = "
-                        + "'ehrflow.chunk'::regclass AND attname = 'embedding'")) {
-            int column = rs.next() ? rs.getInt(1) : -1;
-            if (column != e.dimensions()) {
-                throw new SinkFatalException("model " + e.modelName() + " returns " + e.dimensions()
-                        + "-dimensional vectors but ehrflow.chunk.embedding is vector(" + column + "): check "
-                        + "EHRFLOW_SINK_EMBEDDER / EHRFLOW_SINK_EMBED_MODEL / EHRFLOW_SINK_EMBED_DIMENSIONS "
-                        + "(another length needs a re-index into a new table)", null);
-            }
+        try (Connection c = DriverManager.getConnection(url, p)) {
+            c.setAutoCommit(false);
+            EmbeddingModels.Generations g = EmbeddingModels.claim(c, embedders.get(0));
+            c.commit();
+            ModelRoles.resolve(g, embedders);
         } catch (SQLException ex) {
-            throw SinkFatalException.ofSql("the dimension check", ex);
+            throw SinkFatalException.ofSql("the model registration", ex);
         }
     }
 

@@ -53,6 +53,8 @@ public final class SinkWriteBenchmark {
             pg.createDatabase("bench");
             String url = pg.jdbcUrl("bench");
             Migrations.run(url, pg.superuser(), pg.superuserPassword());
+            Migrations.registerModel(url, pg.superuser(), pg.superuserPassword(),
+                    List.of(new FixedEmbedder(new float[384])));
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             List<ChunkSet> all = new ArrayList<>();
             for (int i = 0; i < sets; i++) {
