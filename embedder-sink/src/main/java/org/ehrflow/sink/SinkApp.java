@@ -22,6 +22,7 @@ import org.ehrflow.sink.embed.OpenAiEmbedder;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.Retrier;
 import org.ehrflow.sink.error.SinkFatalException;
+import org.ehrflow.sink.store.EventRetention;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
@@ -107,6 +108,7 @@ public final class SinkApp implements AutoCloseable {
         Retrier retrier = new Retrier(pg, config.retryInitial(), config.retryMax(),
                 () -> self[0] == null || self[0].isRunning(), () -> metrics.retried());
         BatchProcessor processor = new BatchProcessor(pg, offsets, embedders, dlq, retrier, metrics);
+        processor.retainEvents(new EventRetention(config.eventRetention(), 10_000));
         SinkLoop loop = new SinkLoop(consumer, processor, pg, offsets, retrier, config.batchSize(), config.linger(),
                 config.pollTimeout(), config.commitToKafka());
         self[0] = loop;

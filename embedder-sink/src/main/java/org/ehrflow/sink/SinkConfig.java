@@ -39,6 +39,8 @@ import org.ehrflow.sink.embed.HttpEmbedderSettings;
  * @param nextModelVariant a second ONNX model for a re-index ({@code EHRFLOW_SINK_NEXT_MODEL_VARIANT}), or null:
  *                       while a re-index builds it the sink writes its vectors too (dual writes), and after the
  *                       switch it is the model the sink serves
+ * @param eventRetention how long {@code ehrflow.source_event} rows are kept ({@code EHRFLOW_SINK_EVENT_RETENTION},
+ *                       default 30 days; zero keeps them forever)
  */
 public record SinkConfig(
         KafkaSettings kafka,
@@ -57,13 +59,15 @@ public record SinkConfig(
         String opsHost,
         int opsPort,
         HttpEmbedderSettings httpEmbedder,
-        ModelVariant nextModelVariant) {
+        ModelVariant nextModelVariant,
+        Duration eventRetention) {
 
     public static final String PREFIX = "EHRFLOW_SINK_";
     public static final int DEFAULT_OPS_PORT = 8085;
     public static final int DEFAULT_BATCH_SIZE = 256;
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(100);
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(30);
 
     public SinkConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -71,6 +75,7 @@ public record SinkConfig(
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(modelVariant, "modelVariant");
+        Objects.requireNonNull(eventRetention, "eventRetention");
         if (batchSize < 1 || embedThreads < 1 || embedBatch < 1) {
             throw new IllegalArgumentException("batchSize, embedThreads and embedBatch must be positive");
         }
@@ -81,7 +86,7 @@ public record SinkConfig(
         return new SinkConfig(kafka, jdbcUrl, user, password, DEFAULT_BATCH_SIZE, DEFAULT_LINGER,
                 DEFAULT_POLL_TIMEOUT, ModelVariant.INT8, Runtime.getRuntime().availableProcessors(),
                 OnnxEmbedder.defaultMaxBatch(ModelVariant.INT8), Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, "127.0.0.1", 0, null, null);
+                true, "127.0.0.1", 0, null, null, DEFAULT_EVENT_RETENTION);
     }
 
     /** Reads the settings, failing once with every problem found. */
@@ -131,30 +136,33 @@ public record SinkConfig(
                 : r.enumValue("NEXT_MODEL_VARIANT", ModelVariant.class, ModelVariant.FP32);
         r.check(next == null || http != null || next != variant,
                 r.key("NEXT_MODEL_VARIANT") + " must differ from " + r.key("MODEL_VARIANT"));
+        Duration retention = r.duration("EVENT_RETENTION", DEFAULT_EVENT_RETENTION, Duration.ZERO,
+                Duration.ofDays(3650));
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
         return new SinkConfig(kafka, url, user, password, batch, linger, poll, variant, threads, embedBatch,
-                retryInitial, retryMax, commitToKafka, opsHost, opsPort, http, next);
+                retryInitial, retryMax, commitToKafka, opsHost, opsPort, http, next, retention);
     }
 
     /** The same settings with another batch size and linger (tests, load runs). */
     public SinkConfig withBatching(int size, Duration newLinger) {
         return new SinkConfig(kafka, jdbcUrl, user, password, size, newLinger, pollTimeout, modelVariant,
                 embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder,
-                nextModelVariant);
+                nextModelVariant, eventRetention);
     }
 
     /** The same settings with a second model for a re-index (null: none). */
     public SinkConfig withNextModel(ModelVariant next) {
         return new SinkConfig(kafka, jdbcUrl, user, password, batchSize, linger, pollTimeout, modelVariant,
-                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder, next);
+                embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, httpEmbedder, next,
+                eventRetention);
     }
 
     /** The same settings with the OpenAI-compatible endpoint instead of the ONNX model (null: back to ONNX). */
     public SinkConfig withHttpEmbedder(HttpEmbedderSettings settings) {
         return new SinkConfig(kafka, jdbcUrl, user, password, batchSize, linger, pollTimeout, modelVariant,
                 embedThreads, embedBatch, retryInitial, retryMax, commitToKafka, opsHost, opsPort, settings,
-                nextModelVariant);
+                nextModelVariant, eventRetention);
     }
 
     /**
@@ -194,6 +202,7 @@ public record SinkConfig(
                 + ", batchSize=" + batchSize + ", linger=" + linger + ", pollTimeout=" + pollTimeout + ", model="
                 + modelVariant + ", embedThreads=" + embedThreads + ", embedBatch=" + embedBatch + ", retry="
                 + retryInitial + ".." + retryMax + ", commitToKafka=" + commitToKafka + ", ops=" + opsHost + ":"
-                + opsPort + (nextModelVariant == null ? "" : ", nextModel=" + nextModelVariant) + "]";
+                + opsPort + ", eventRetention=" + eventRetention
+                + (nextModelVariant == null ? "" : ", nextModel=" + nextModelVariant) + "]";
     }
 }

@@ -560,6 +560,31 @@ class EmbedderSinkIT {
         return new org.ehrflow.sink.consume.SinkMetrics(registry);
     }
 
+    @Test
+    @Order(18)
+    void expiredSourceEventsArePrunedOldestFirstInBoundedSteps() throws Exception {
+        long before = count("SELECT count(*) FROM ehrflow.source_event");
+        try (Statement st = db.createStatement()) {
+            st.execute("INSERT INTO ehrflow.source_event (patient_key, source_message_id, ingest_time, indexed_at) "
+                    + "SELECT '" + PATIENT_A + "', 'MSG-OLD-' || g, now() - interval '40 days', "
+                    + "now() - interval '40 days' + g * interval '1 second' FROM generate_series(1, 5) g");
+        }
+        org.ehrflow.sink.store.EventRetention retention =
+                new org.ehrflow.sink.store.EventRetention(Duration.ofDays(30), 3);
+        try (Connection c = pg.connect(DB)) {
+            c.setAutoCommit(false);
+            assertThat(retention.prune(c)).isEqualTo(3);
+            c.commit();
+            assertThat(count("SELECT count(*) FROM ehrflow.source_event WHERE source_message_id IN "
+                    + "('MSG-OLD-1', 'MSG-OLD-2', 'MSG-OLD-3')")).as("oldest first").isZero();
+            assertThat(retention.prune(c)).isEqualTo(2);
+            assertThat(retention.prune(c)).isZero();
+            c.commit();
+        }
+        assertThat(count("SELECT count(*) FROM ehrflow.source_event")).as("recent events kept").isEqualTo(before);
+        assertThat(new org.ehrflow.sink.store.EventRetention(Duration.ZERO, 3).enabled()).isFalse();
+    }
+
     private static void send(String key, ChunkSet set) throws Exception {
         producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), key, Fixtures.bytes(set))).get();
     }

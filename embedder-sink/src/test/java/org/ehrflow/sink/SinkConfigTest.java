@@ -36,6 +36,14 @@ class SinkConfigTest {
     }
 
     @Test
+    void sourceEventsAreKeptThirtyDaysUnlessSetOtherwise() {
+        assertThat(SinkConfig.fromEnv(Map.of()).eventRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(SinkConfig.fromEnv(Map.of("EHRFLOW_SINK_EVENT_RETENTION", "P7D")).eventRetention())
+                .isEqualTo(Duration.ofDays(7));
+        assertThat(SinkConfig.fromEnv(Map.of("EHRFLOW_SINK_EVENT_RETENTION", "0")).eventRetention()).isZero();
+    }
+
+    @Test
     void aSecondModelForAReindexIsOptionalAndMustDifferFromTheFirst() {
         Map<String, String> base = Map.of("EHRFLOW_SINK_MODEL_VARIANT", "int8");
         assertThat(SinkConfig.fromEnv(base).nextModelVariant()).isNull();

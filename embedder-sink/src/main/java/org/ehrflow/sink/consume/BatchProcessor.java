@@ -27,6 +27,7 @@ import org.ehrflow.sink.error.TransientException;
 import org.ehrflow.sink.store.ChunkMerge;
 import org.ehrflow.sink.store.ChunkStore;
 import org.ehrflow.sink.store.EmbeddingModels;
+import org.ehrflow.sink.store.EventRetention;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
 import org.ehrflow.sink.store.SourceRecordStore;
@@ -45,6 +46,7 @@ public final class BatchProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
     private static final int PARALLEL_DECODE_MIN = 32;
+    static final Duration PRUNE_INTERVAL = Duration.ofMinutes(10);
 
     private final PgSession pg;
     private final ChunkStore store;
@@ -57,6 +59,8 @@ public final class BatchProcessor {
     private final SourceRecordStore sources = new SourceRecordStore();
     private final ChunkMerge merges = new ChunkMerge();
     private volatile Runnable beforeCommit;
+    private EventRetention retention = new EventRetention(Duration.ZERO, 1);
+    private long nextPruneAt = System.nanoTime();
 
     public BatchProcessor(PgSession pg, OffsetStore offsets, Embedder embedder, DlqPublisher dlq, Retrier retrier,
             SinkMetrics metrics) {
@@ -84,6 +88,34 @@ public final class BatchProcessor {
      */
     public void injectBeforeCommit(Runnable hook) {
         this.beforeCommit = hook;
+    }
+
+    /** Prunes {@code ehrflow.source_event} by age with {@code r} (see {@link #housekeeping()}). */
+    public void retainEvents(EventRetention r) {
+        this.retention = r;
+    }
+
+    /**
+     * Between batches (poll thread): one pruning step of expired source events when one is due (every
+     * {@link #PRUNE_INTERVAL}, or at once again while a full step was found). A failure only postpones it.
+     */
+    public void housekeeping() {
+        if (!retention.enabled() || System.nanoTime() - nextPruneAt < 0) {
+            return;
+        }
+        try {
+            int pruned = retrier.run("pruning source events", () -> {
+                Connection c = pg.get();
+                int n = retention.prune(c);
+                c.commit();
+                return n;
+            });
+            metrics.eventsPruned.increment(pruned);
+            nextPruneAt = System.nanoTime() + (pruned >= retention.maxRows() ? 0 : PRUNE_INTERVAL.toNanos());
+        } catch (RecordFailure e) {
+            LOG.warn("pruning source events failed ({}); next try in {}", e.getMessage(), PRUNE_INTERVAL);
+            nextPruneAt = System.nanoTime() + PRUNE_INTERVAL.toNanos();
+        }
     }
 
     /** Processes {@code records} (offset order within each partition); returns the next offsets now stored. */

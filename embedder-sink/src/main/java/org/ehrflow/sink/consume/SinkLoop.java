@@ -80,6 +80,9 @@ public final class SinkLoop implements Runnable {
                         || System.nanoTime() - firstBufferedAt >= linger.toNanos())) {
                     flush();
                 }
+                if (buffer.isEmpty()) {
+                    processor.housekeeping();
+                }
             }
         } catch (WakeupException | SinkStoppedException e) {
             // close() was called: buffered records are dropped uncommitted and re-read from stored offsets.

@@ -19,6 +19,7 @@ public final class SinkMetrics {
     final Counter retries;
     final Counter batchesSplit;
     final Counter shadowEmbedded;
+    final Counter eventsPruned;
     final DistributionSummary batchSize;
     final Timer embedTime;
     final Timer transactionTime;
@@ -37,6 +38,8 @@ public final class SinkMetrics {
         sourceRecords = Counter.builder("ehrflow.sink.source.records")
                 .description("FHIR records applied to ehrflow.source_record").register(registry);
         retries = Counter.builder("ehrflow.sink.retries").description("transient faults retried").register(registry);
+        eventsPruned = Counter.builder("ehrflow.sink.events.pruned")
+                .description("source events deleted by age (EHRFLOW_SINK_EVENT_RETENTION)").register(registry);
         shadowEmbedded = Counter.builder("ehrflow.sink.embeddings.shadow")
                 .description("texts embedded with the model a re-index builds (dual writes)").register(registry);
         batchesSplit = Counter.builder("ehrflow.sink.batches.split")
