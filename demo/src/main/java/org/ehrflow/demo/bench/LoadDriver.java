@@ -59,6 +59,7 @@ public final class LoadDriver {
             }
             drain.awaitDrained(Duration.ofSeconds(2), Duration.ofMinutes(10));
 
+            System.err.println("phase: burst starts"); // markers for external CPU accounting (scripts/cpu-by-thread)
             double embeddedBefore = computed(ops);
             try (MllpClient client = MllpClient.connect("127.0.0.1", pipeline.mllpPort(), Duration.ofSeconds(30))) {
                 for (int i = 0; i < burst; i++) {
@@ -66,6 +67,7 @@ public final class LoadDriver {
                 }
             }
             drain.awaitDrained(Duration.ofSeconds(2), Duration.ofMinutes(10));
+            System.err.println("phase: burst drained");
             double embeddedInBurst = computed(ops) - embeddedBefore;
             Phase burstPhase = phase(rag, 0, 50);
             double embedOnly = embeddingOnlyRate(rag, 0, 50);
@@ -117,7 +119,7 @@ public final class LoadDriver {
                 SELECT count(*), extract(epoch FROM max(indexed_at) - min(ingest_time)),
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM indexed_at - ingest_time)),
                   percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM indexed_at - ingest_time))
-                FROM ehrflow.chunk WHERE """ + patients(from, to);
+                FROM ehrflow.chunk WHERE\s""" + patients(from, to);
         try (Statement st = rag.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return new Phase(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
