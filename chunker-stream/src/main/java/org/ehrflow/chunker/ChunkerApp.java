@@ -12,6 +12,7 @@ import org.ehrflow.chunker.chunking.phi.PhiDetector;
 import org.ehrflow.chunker.topology.ChunkerMetrics;
 import org.ehrflow.chunker.topology.ChunkerTopology;
 import org.ehrflow.embedding.ModelTokenizer;
+import org.ehrflow.embedding.WordPieceTokenizer;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ public final class ChunkerApp implements AutoCloseable {
         LOG.info("starting {} with {}", Topics.APP_CHUNKER, config);
         ModelTokenizer tokenizer = ModelTokenizer.load(config.modelVariant());
         try {
-            ResourceChunker chunker = new ResourceChunker(new TextChunker(tokenizer, config.chunking()),
+            ResourceChunker chunker = new ResourceChunker(
+                    new TextChunker(WordPieceTokenizer.over(tokenizer), config.chunking()),
                     PhiDetector.patternsOnly(), config.deidentify());
             KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunker, new ChunkerMetrics(registry)),
                     config.streamsProperties());

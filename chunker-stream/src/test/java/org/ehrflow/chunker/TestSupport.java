@@ -7,6 +7,7 @@ import org.ehrflow.chunker.chunking.TextChunker;
 import org.ehrflow.chunker.chunking.phi.PhiDetector;
 import org.ehrflow.embedding.ModelTokenizer;
 import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.embedding.WordPieceTokenizer;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.schemas.Provenance;
@@ -18,6 +19,8 @@ public final class TestSupport {
 
     /** The production tokenizer: every budget assertion counts with it. */
     public static final ModelTokenizer TOKENIZER = ModelTokenizer.load(ModelVariant.INT8);
+    /** The production counter the chunker uses (pure Java, same counts and spans as {@link #TOKENIZER}). */
+    public static final WordPieceTokenizer COUNTER = WordPieceTokenizer.over(TOKENIZER);
     /** A synthetic patient key (not derived from any real identifier). */
     public static final String PATIENT = PatientKey.of("urn:test:mrn", "TEST-0001");
 
@@ -29,7 +32,7 @@ public final class TestSupport {
     }
 
     public static ResourceChunker chunker(ChunkingOptions options) {
-        return new ResourceChunker(new TextChunker(TOKENIZER, options), PhiDetector.patternsOnly());
+        return new ResourceChunker(new TextChunker(COUNTER, options), PhiDetector.patternsOnly());
     }
 
     public static Provenance provenance() {

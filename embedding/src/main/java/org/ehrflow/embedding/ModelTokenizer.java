@@ -13,7 +13,7 @@ import java.util.Map;
  * them. Counting never truncates (the bundled tokenizer.json truncates at 128, which would hide overflow).
  * Thread-safe: the native tokenizer is immutable after construction.
  */
-public final class ModelTokenizer implements AutoCloseable {
+public final class ModelTokenizer implements TokenCounter, AutoCloseable {
 
     static {
         // DJL "calls home" to the EC2 metadata address when it loads, unless told not to; this pipeline must make
@@ -35,6 +35,7 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     /** Tokens the model sees for {@code text}, including [CLS] and [SEP]. */
+    @Override
     public int countTokens(String text) {
         return counting.encode(text).getIds().length;
     }
@@ -43,6 +44,7 @@ public final class ModelTokenizer implements AutoCloseable {
      * Tokens of {@code text} without special tokens, with their character spans, for cutting text at a token
      * budget.
      */
+    @Override
     public List<TokenSpan> spans(String text) {
         Encoding e = counting.encode(text, false, false);
         ai.djl.huggingface.tokenizers.jni.CharSpan[] cs = e.getCharTokenSpans();

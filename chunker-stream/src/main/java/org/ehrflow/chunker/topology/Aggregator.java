@@ -10,6 +10,7 @@ import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.chunking.aggregate.EncounterStory;
 import org.ehrflow.chunker.chunking.aggregate.Fact;
 import org.ehrflow.chunker.chunking.aggregate.PatientSummary;
+import org.ehrflow.chunker.chunking.phi.KnownPhi;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.Provenance;
@@ -17,8 +18,8 @@ import org.ehrflow.schemas.Provenance;
 /**
  * Applies one interpreted record to the patient's state and returns the chunk sets that changed: a note's or
  * unaggregated resource's own set, the encounter stories it joined or left, the patient summary, DELETE sets for
- * what it no longer produces, and a MERGE pass-through. Structured facts with an encounter never get their own
- * set: they live only in "Encounter/<id>".
+ * what it no longer produces, a MERGE pass-through, and stories and summary whose PHI tags an identity change
+ * altered. Structured facts with an encounter never get their own set: they live only in "Encounter/<id>".
  */
 final class Aggregator {
 
@@ -41,7 +42,10 @@ final class Aggregator {
         } else if (i instanceof Interpretation.Structured s) {
             structured(s, out);
         } else if (i instanceof Interpretation.Identity id) {
-            state.putIdentity(id.rec().patientKey(), id.rec().reference(), id.identity());
+            String pk = id.rec().patientKey();
+            KnownPhi before = state.known(pk);
+            state.putIdentity(pk, id.rec().reference(), id.identity());
+            retag(pk, before, id.rec().provenance(), out);
         } else if (i instanceof Interpretation.Retract r) {
             retract(r.rec(), r.encounterId(), out);
         } else if (i instanceof Interpretation.Merge m) {
@@ -54,7 +58,9 @@ final class Aggregator {
         FhirRecord rec = s.rec();
         String pk = rec.patientKey();
         String ref = rec.reference();
-        if ("Patient".equals(rec.resourceType())) {
+        boolean identity = "Patient".equals(rec.resourceType());
+        KnownPhi knownBefore = identity ? state.known(pk) : null;
+        if (identity) {
             state.putIdentity(pk, ref, s.identity());
         }
         boolean summaryChanged = state.putSummary(pk, ref, s.summaryItem());
@@ -82,6 +88,9 @@ final class Aggregator {
         if (summaryChanged) {
             out.add(chunker.summarySet(pk, state.summary(pk), rec.provenance(), state.known(pk)));
         }
+        if (identity) {
+            retag(pk, knownBefore, rec.provenance(), out);
+        }
     }
 
     private void retract(FhirRecord rec, String encounterHint, List<ChunkSet> out) {
@@ -100,9 +109,42 @@ final class Aggregator {
             state.unfile(pk, ref);
             out.add(ResourceChunker.deleteSet(rec, encounterHint));
         }
+        KnownPhi known = state.known(pk);
         state.removeIdentity(pk, ref);
         if (state.putSummary(pk, ref, null)) {
             out.add(chunker.summarySet(pk, state.summary(pk), rec.provenance(), state.known(pk)));
+        }
+        retag(pk, known, rec.provenance(), out);
+    }
+
+    /**
+     * When what is known about the patient's identity changed, re-emits the stories and the summary whose PHI
+     * tags change with it (both are rebuilt from state; each is chunked with the old and the new identity and
+     * emitted only where the chunks differ, so an identity change that touches no text emits nothing). Notes and
+     * unaggregated resources are not kept in state and keep their tags: README "PHI tags".
+     */
+    private void retag(String pk, KnownPhi before, Provenance cause, List<ChunkSet> out) {
+        KnownPhi after = state.known(pk);
+        if (after.equals(before)) {
+            return;
+        }
+        Set<String> emitted = new HashSet<>();
+        out.forEach(set -> emitted.add(set.sourceId()));
+        for (String enc : state.encounters(pk)) {
+            List<Fact> facts = state.facts(pk, enc);
+            addIfRetagged(chunker.encounterSet(pk, enc, facts, cause, before),
+                    chunker.encounterSet(pk, enc, facts, cause, after), emitted, out);
+        }
+        List<Fact> items = state.summary(pk);
+        if (!items.isEmpty()) {
+            addIfRetagged(chunker.summarySet(pk, items, cause, before), chunker.summarySet(pk, items, cause, after),
+                    emitted, out);
+        }
+    }
+
+    private static void addIfRetagged(ChunkSet old, ChunkSet now, Set<String> emitted, List<ChunkSet> out) {
+        if (!emitted.contains(now.sourceId()) && !now.chunks().equals(old.chunks())) {
+            out.add(now);
         }
     }
 

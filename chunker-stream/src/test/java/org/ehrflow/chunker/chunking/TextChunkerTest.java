@@ -23,7 +23,7 @@ class TextChunkerTest {
 
     @Test
     void longSectionIsSplitWithinBudgetAndLosesNoSentence() {
-        TextChunker chunker = new TextChunker(TestSupport.TOKENIZER, ChunkingOptions.defaults());
+        TextChunker chunker = new TextChunker(TestSupport.COUNTER, ChunkingOptions.defaults());
         List<Piece> pieces = chunker.chunk(HEADER, List.of(new Section("Hospital Course", sentences(60))));
         assertThat(pieces).hasSizeGreaterThan(3);
         for (Piece p : pieces) {
@@ -38,7 +38,7 @@ class TextChunkerTest {
     @Test
     void consecutiveChunksOfASectionOverlapAndWithoutOverlapTheyPartitionTheText() {
         String text = sentences(40);
-        TextChunker overlapping = new TextChunker(TestSupport.TOKENIZER, new ChunkingOptions(128, 16));
+        TextChunker overlapping = new TextChunker(TestSupport.COUNTER, new ChunkingOptions(128, 16));
         List<Piece> a = overlapping.chunk(HEADER, List.of(new Section("Plan", text)));
         for (int i = 1; i < a.size(); i++) {
             String[] previous = body(a.get(i - 1)).split("(?<=\\.) ");
@@ -47,7 +47,7 @@ class TextChunkerTest {
             String carried = previous[previous.length - 2] + " " + previous[previous.length - 1];
             assertThat(current).as("chunk %d starts with the end of chunk %d", i, i - 1).startsWith(carried);
         }
-        TextChunker plain = new TextChunker(TestSupport.TOKENIZER, new ChunkingOptions(128, 0));
+        TextChunker plain = new TextChunker(TestSupport.COUNTER, new ChunkingOptions(128, 0));
         String joined = plain.chunk(HEADER, List.of(new Section("Plan", text))).stream().map(TextChunkerTest::body)
                 .collect(Collectors.joining(" "));
         assertThat(joined).isEqualTo(text);
@@ -55,7 +55,7 @@ class TextChunkerTest {
 
     @Test
     void chunksNeverSpanTwoSections() {
-        TextChunker chunker = new TextChunker(TestSupport.TOKENIZER, ChunkingOptions.defaults());
+        TextChunker chunker = new TextChunker(TestSupport.COUNTER, ChunkingOptions.defaults());
         List<Piece> pieces = chunker.chunk(HEADER, List.of(new Section("Allergies", "No known allergies."),
                 new Section("Plan", "Rest and fluids.")));
         assertThat(pieces).extracting(Piece::text).containsExactly(
@@ -68,7 +68,7 @@ class TextChunkerTest {
         // No whitespace or punctuation to split at: only token spans can cut it.
         // (One 2,400-character word would be a single [UNK]; hyphens make every piece a token.)
         String blob = "ab-".repeat(500);
-        TextChunker chunker = new TextChunker(TestSupport.TOKENIZER, new ChunkingOptions(64, 8));
+        TextChunker chunker = new TextChunker(TestSupport.COUNTER, new ChunkingOptions(64, 8));
         List<Piece> pieces = chunker.chunk(HEADER, List.of(new Section("Results", blob)));
         assertThat(pieces).hasSizeGreaterThan(10);
         pieces.forEach(p -> assertThat(TestSupport.TOKENIZER.countTokens(p.text())).isLessThanOrEqualTo(64));
@@ -77,7 +77,7 @@ class TextChunkerTest {
     @Test
     void nonAsciiTextStaysWithinBudget() {
         String text = "Température 38,5 °C, naïve patient, Überweisung; 患者は安定しています。 ".repeat(30);
-        TextChunker chunker = new TextChunker(TestSupport.TOKENIZER, ChunkingOptions.defaults());
+        TextChunker chunker = new TextChunker(TestSupport.COUNTER, ChunkingOptions.defaults());
         List<Piece> pieces = chunker.chunk(HEADER, List.of(new Section("Notes", text)));
         pieces.forEach(p -> assertThat(TestSupport.TOKENIZER.countTokens(p.text())).isLessThanOrEqualTo(128));
         assertThat(pieces).isNotEmpty();
@@ -85,7 +85,7 @@ class TextChunkerTest {
 
     @Test
     void headerSpellsOutShortEncounterReferencesOnly() {
-        TextChunker chunker = new TextChunker(TestSupport.TOKENIZER, ChunkingOptions.defaults());
+        TextChunker chunker = new TextChunker(TestSupport.COUNTER, ChunkingOptions.defaults());
         Section s = new Section("Plan", "Rest.");
         assertThat(chunker.chunk(new ContextHeader("ED note", "2024-01-02", "V1234"), List.of(s)).get(0).text())
                 .isEqualTo("ED note | 2024-01-02 | Plan | Encounter/V1234\nRest.");

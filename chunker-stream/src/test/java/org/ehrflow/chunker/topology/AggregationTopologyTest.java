@@ -232,6 +232,46 @@ class AggregationTopologyTest {
     }
 
     @Test
+    void storiesAndSummaryAreReTaggedWhenIdentityChangesTheirTagsAndOnlyThen() {
+        // A fact whose text names a relative who is not known yet (no pattern finds "daughter Elvira").
+        send(PK, "Condition", "c1", condition("c1", "e1", "active")
+                .replace("Type 2 diabetes mellitus", "Type 2 diabetes mellitus per daughter Elvira"));
+        List<ChunkSet> first = sets();
+        assertThat(first).extracting(ChunkSet::sourceId).containsExactly("Encounter/e1", PatientSummary.sourceId(PK));
+        assertThat(first).allSatisfy(s -> assertThat(text(s)).contains("Elvira"));
+        assertThat(first).flatExtracting(ChunkSet::chunks).allSatisfy(c -> assertThat(c.phiKinds()).doesNotContain("NAME"));
+        String relative = "{\"resourceType\":\"RelatedPerson\",\"id\":\"rp-1\",\"patient\":{\"reference\":"
+                + "\"Patient/p-1\"},\"name\":[{\"family\":\"Quixano\",\"given\":[\"Elvira\"]}]}";
+        // The name becomes known: both sets come again, same chunk ids and texts, now tagged and de-identified.
+        send(PK, "RelatedPerson", "rp-1", relative);
+        List<ChunkSet> retagged = sets();
+        assertThat(retagged).extracting(ChunkSet::sourceId).containsExactly("Encounter/e1", PatientSummary.sourceId(PK));
+        for (int i = 0; i < 2; i++) {
+            assertThat(retagged.get(i).chunks()).extracting(Chunk::chunkId, Chunk::text, Chunk::contentHash)
+                    .isEqualTo(first.get(i).chunks().stream()
+                            .map(c -> org.assertj.core.groups.Tuple.tuple(c.chunkId(), c.text(), c.contentHash())).toList());
+            assertThat(retagged.get(i).chunks()).anySatisfy(c -> {
+                assertThat(c.phiKinds()).contains("NAME");
+                assertThat(c.deidentifiedText()).contains("[NAME-1]").doesNotContain("Elvira");
+            });
+        }
+        // The same identity again, or names that occur in no story or summary: nothing is re-tagged.
+        send(PK, "RelatedPerson", "rp-1", relative);
+        send(PK, "Patient", "p-1", "{\"resourceType\":\"Patient\",\"id\":\"p-1\",\"name\":[{\"family\":"
+                + "\"Quixano\",\"given\":[\"Zorblatt\"]}],\"gender\":\"female\"}");
+        assertThat(sets()).extracting(ChunkSet::sourceId).containsExactly("Patient/p-1");
+        // The relative retracted: its DELETE, then both sets without the tag.
+        send(new FhirRecord(PK, RecordOp.DELETE, "RelatedPerson", "rp-1", "2", null, null, TestSupport.provenance()));
+        List<ChunkSet> untagged = sets();
+        assertThat(untagged).extracting(ChunkSet::sourceId, ChunkSet::op).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("RelatedPerson/rp-1", RecordOp.DELETE),
+                org.assertj.core.groups.Tuple.tuple("Encounter/e1", RecordOp.UPSERT),
+                org.assertj.core.groups.Tuple.tuple(PatientSummary.sourceId(PK), RecordOp.UPSERT));
+        assertThat(untagged.get(1).chunks()).isEqualTo(first.get(0).chunks());
+        assertThat(untagged.get(2).chunks()).isEqualTo(first.get(1).chunks());
+    }
+
+    @Test
     void mergePassesTheMergeOnAndMovesTheRetiredPatientsFactsToTheSurvivor() {
         send(SURVIVOR, "Patient", "p-2", "{\"resourceType\":\"Patient\",\"id\":\"p-2\",\"gender\":\"male\"}");
         send(SURVIVOR, "Condition", "c9", condition("c9", "e9", "active").replace("Type 2 diabetes mellitus", "Asthma"));
