@@ -19,6 +19,8 @@ public final class ReasonCodes {
     public static final String ATTACHMENT_DECODE_ERROR = "ATTACHMENT_DECODE_ERROR";
     /** Chunking failed unexpectedly on this record (a defect; the exception class name is kept). */
     public static final String CHUNKING_ERROR = "CHUNKING_ERROR";
+    /** A merge's state transfer on the internal topic could not be applied (a defect; class name kept). */
+    public static final String MERGE_TRANSFER_ERROR = "MERGE_TRANSFER_ERROR";
 
     private ReasonCodes() {
     }

@@ -19,7 +19,8 @@ import org.ehrflow.schemas.Provenance;
  * Applies one interpreted record to the patient's state and returns the chunk sets that changed: a note's or
  * unaggregated resource's own set, the encounter stories it joined or left, the patient summary, DELETE sets for
  * what it no longer produces, a MERGE pass-through, and stories and summary whose PHI tags an identity change
- * altered. Structured facts with an encounter never get their own set: they live only in "Encounter/<id>".
+ * altered. Structured facts with an encounter never get their own set: they live only in "Encounter/<id>". A
+ * MERGE also yields the retired patient's state as a transfer to the survivor's task, applied by {@link #absorb}.
  */
 final class Aggregator {
 
@@ -35,8 +36,10 @@ final class Aggregator {
         this.state = state;
     }
 
-    List<ChunkSet> apply(Interpretation i) {
+    /** The sets {@code i} changes, as {@link Routed.Out}s, and for a MERGE the {@link Routed.Transfer}s of state. */
+    List<Routed> apply(Interpretation i) {
         List<ChunkSet> out = new ArrayList<>();
+        List<StateTransfer> transfers = List.of();
         if (i instanceof Interpretation.Note n) {
             out.add(chunker.noteSet(n, state.known(n.rec().patientKey())));
         } else if (i instanceof Interpretation.Structured s) {
@@ -49,9 +52,11 @@ final class Aggregator {
         } else if (i instanceof Interpretation.Retract r) {
             retract(r.rec(), r.encounterId(), out);
         } else if (i instanceof Interpretation.Merge m) {
-            merge(m.rec(), out);
+            transfers = merge(m.rec(), out);
         }
-        return out;
+        List<Routed> routed = new ArrayList<>(out.stream().<Routed>map(Routed.Out::new).toList());
+        transfers.forEach(t -> routed.add(new Routed.Transfer(t)));
+        return routed;
     }
 
     private void structured(Interpretation.Structured s, List<ChunkSet> out) {
@@ -158,41 +163,45 @@ final class Aggregator {
     }
 
     /**
-     * MERGE: the sink moves every row of the retired key under the surviving key, so the MERGE set is passed on
-     * (after a DELETE of the retired patient's summary, which would otherwise sit beside the survivor's). State is
-     * moved to the surviving key in this task; when the survivor is known here (same task), its summary and the
-     * stories both patients shared are re-emitted under the surviving key. See README "Merges" for the limits.
+     * MERGE, in the retired patient's task: the sink moves every row of the retired key under the surviving key,
+     * so the MERGE set is passed on (after a DELETE of the retired patient's summary, which would otherwise sit
+     * beside the survivor's). The retired patient's state is removed here and returned as transfer records (none
+     * when it had no state) for the survivor's task, which may be another one ({@link #absorb}). README "Merges".
      */
-    private void merge(FhirRecord rec, List<ChunkSet> out) {
+    private List<StateTransfer> merge(FhirRecord rec, List<ChunkSet> out) {
         String retired = rec.patientKey();
         String survivor = rec.targetPatientKey();
         Provenance cause = rec.provenance();
-        boolean hadSummary = !state.summary(retired).isEmpty();
-        if (hadSummary) {
+        if (!state.summary(retired).isEmpty()) {
             out.add(chunker.summarySet(retired, List.of(), cause, state.known(retired)));
         }
         out.add(ResourceChunker.mergeSet(rec));
         if (retired.equals(survivor)) {
-            return;
+            return List.of();
         }
-        boolean survivorHere = state.hasAny(survivor);
-        Set<String> shared = new HashSet<>();
-        if (survivorHere) {
-            for (String enc : state.encounters(retired)) {
-                if (!state.facts(survivor, enc).isEmpty()) {
-                    shared.add(enc);
-                }
-            }
+        // Cut into records well under the record size limit; a long-lived patient's facts can be megabytes.
+        return new StateTransfer(retired, survivor, cause, state.take(retired)).parts(StateTransfer.MAX_PART_CHARS);
+    }
+
+    /**
+     * The second half of a MERGE, in the surviving patient's task: merges (a part of) the retired patient's
+     * state into the survivor's, never overwriting what the survivor already has, and returns the stories that
+     * gained facts and the summary if it gained items, tagged with the combined identity, plus the stories whose
+     * tags the combined identity changes.
+     */
+    List<ChunkSet> absorb(StateTransfer t) {
+        String pk = t.survivorKey();
+        KnownPhi before = state.known(pk);
+        PatientState.Absorbed added = state.absorb(pk, t.entries());
+        List<ChunkSet> out = new ArrayList<>();
+        for (String enc : added.encounters()) {
+            out.add(encounterSet(pk, enc, t.cause()));
         }
-        state.move(retired, survivor);
-        if (survivorHere) {
-            for (String enc : shared) {
-                out.add(encounterSet(survivor, enc, cause));
-            }
-            if (hadSummary) {
-                out.add(chunker.summarySet(survivor, state.summary(survivor), cause, state.known(survivor)));
-            }
+        if (added.summaryChanged()) {
+            out.add(chunker.summarySet(pk, state.summary(pk), t.cause(), state.known(pk)));
         }
+        retag(pk, before, t.cause(), out);
+        return out;
     }
 
     private ChunkSet encounterSet(String pk, String encounterId, Provenance cause) {

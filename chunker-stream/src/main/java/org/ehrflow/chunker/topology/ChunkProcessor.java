@@ -14,7 +14,6 @@ import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.error.ReasonCodes;
 import org.ehrflow.runtime.DeadLetters;
 import org.ehrflow.runtime.LogSafe;
-import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.Topics;
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The chunk step: deserializes the value here (not in the source) so corrupt bytes become a dead letter instead
  * of stopping the app, interprets it, lets {@link Aggregator} update the patient's state and emit every chunk set
- * that changed, or forwards a dead letter. A key-changing processor only because a merge may re-emit the
- * surviving patient's sets under the surviving key.
+ * that changed, or forwards a dead letter. Key-changing because a merge forwards the retired patient's state
+ * under the surviving key, towards the survivor's task.
  */
 final class ChunkProcessor implements Processor<String, byte[], String, Routed> {
 
@@ -78,19 +77,25 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
             if (interpretation instanceof Interpretation.Note n) {
                 metrics.skippedAttachments(n.note().skipped());
             }
-            List<ChunkSet> sets;
+            List<Routed> results;
             try {
-                sets = aggregator.apply(interpretation);
+                results = aggregator.apply(interpretation);
             } catch (KafkaException e) {
                 throw e; // a store or broker fault, not about the record: Streams retries or stops
             } catch (RuntimeException e) {
                 deadLetter(record, ReasonCodes.CHUNKING_ERROR, e, in.provenance().sourceMessageId());
                 return;
             }
-            for (ChunkSet set : sets) {
-                metrics.set(set);
-                context.forward(new Record<String, Routed>(set.patientKey(), new Routed.Out(set), record.timestamp(),
-                        new RecordHeaders()));
+            for (Routed r : results) {
+                // A set goes out under its patient's key; a merge's transfer under the surviving key.
+                String key;
+                if (r instanceof Routed.Out o) {
+                    metrics.set(o.set());
+                    key = o.set().patientKey();
+                } else {
+                    key = ((Routed.Transfer) r).transfer().survivorKey();
+                }
+                context.forward(new Record<>(key, r, record.timestamp(), new RecordHeaders()));
             }
         }
         metrics.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

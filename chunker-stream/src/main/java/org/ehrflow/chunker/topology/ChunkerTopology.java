@@ -8,6 +8,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.TopicSpec;
@@ -15,11 +16,18 @@ import org.ehrflow.schemas.Topics;
 
 /**
  * The chunker's Streams graph: normalised FHIR records (read as bytes) through the chunk step, then split into
- * chunk sets and dead letters. The chunk step owns four state stores (encounter facts, their index, summary
- * items, identities; see {@link StateStores}); operator and store names are stable because they name internal
- * topics and metrics.
+ * chunk sets and dead letters; a MERGE's state transfer loops through an internal topic to the surviving patient's
+ * task. The chunk step and the transfer step share four state stores (encounter facts, their index, summary items,
+ * identities; see {@link StateStores}); operator and store names are stable because they name internal topics and
+ * metrics.
  */
 public final class ChunkerTopology {
+
+    /**
+     * Name of the repartition step that carries merge transfers; the internal topic is
+     * {@code chunker-stream-merge-transfer-repartition}. Stable: renaming it strands transfers in flight.
+     */
+    static final String MERGE_TRANSFER = "merge-transfer";
 
     private ChunkerTopology() {
     }
@@ -28,12 +36,23 @@ public final class ChunkerTopology {
         StreamsBuilder builder = new StreamsBuilder();
         TopicSpec<String, DeadLetter> dlq = Topics.dlq(Topics.APP_CHUNKER);
         StateStores.ALL.forEach(name -> builder.addStateStore(StateStores.builder(name)));
-        KStream<String, Routed> routed = builder
+        String[] stores = StateStores.ALL.toArray(String[]::new);
+        KStream<String, Routed> chunked = builder
                 .stream(Topics.FHIR_RESOURCES.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources-source"))
-                .process(() -> new ChunkProcessor(chunker, metrics), Named.as("chunk-resource"),
-                        StateStores.ALL.toArray(String[]::new));
-        routed.split(Named.as("route-"))
+                .process(() -> new ChunkProcessor(chunker, metrics), Named.as("chunk-resource"), stores);
+        // A MERGE's state transfer, keyed by the surviving key, goes through an internal topic to the task that
+        // owns the survivor. Its processor shares the stores, so Streams puts it in the chunk step's sub-topology:
+        // the internal topic gets the input's partition count and partition p of both is read by task p.
+        KStream<String, Routed> absorbed = chunked
+                .filter((key, value) -> value instanceof Routed.Transfer, Named.as("merge-transfers"))
+                .mapValues(v -> ((Routed.Transfer) v).transfer().toJson(), Named.as("merge-transfer-json"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName(MERGE_TRANSFER))
+                .process(() -> new MergeTransferProcessor(chunker, metrics), Named.as("absorb-merge-transfer"),
+                        stores);
+        chunked.filterNot((key, value) -> value instanceof Routed.Transfer, Named.as("chunk-results"))
+                .merge(absorbed, Named.as("all-results"))
+                .split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Routed.Dead, Branched.withConsumer(dead -> dead
                         .mapValues(v -> ((Routed.Dead) v).letter(), Named.as("dead-letter-value"))
                         .to(dlq.name(), Produced.with(dlq.keySerde(), dlq.valueSerde()).withName("dead-letters-sink")),

@@ -7,12 +7,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -111,39 +115,71 @@ final class PatientState {
         return names.isEmpty() && ids.isEmpty() ? KnownPhi.NONE : new KnownPhi(names, ids);
     }
 
-    /** Whether any entry of {@code pk} is in this task's stores (then the patient is owned by this task). */
-    boolean hasAny(String pk) {
-        for (KeyValueStore<String, String> s : List.of(index, summary, identity)) {
-            try (KeyValueIterator<String, String> it = s.prefixScan(prefix(pk), new StringSerializer())) {
-                if (it.hasNext()) {
-                    return true;
-                }
+    /**
+     * Removes every entry of {@code pk} from this task's stores and returns them: store name to (key after the
+     * patient-key prefix to stored value). Used by a MERGE to send the retired patient's state to the survivor.
+     */
+    Map<String, SortedMap<String, String>> take(String pk) {
+        Map<String, SortedMap<String, String>> out = new LinkedHashMap<>();
+        String prefix = prefix(pk);
+        for (Map.Entry<String, KeyValueStore<String, String>> s : stores().entrySet()) {
+            SortedMap<String, String> entries = new TreeMap<>();
+            try (KeyValueIterator<String, String> it = s.getValue().prefixScan(prefix, new StringSerializer())) {
+                it.forEachRemaining(e -> entries.put(e.key.substring(prefix.length()), e.value));
             }
+            entries.keySet().forEach(rest -> s.getValue().delete(prefix + rest));
+            out.put(s.getKey(), entries);
         }
-        return false;
+        return out;
     }
 
     /**
-     * Moves every entry of {@code from} under {@code to}; where {@code to} already has the same entry, its own
-     * wins (the survivor's facts are newer). Returns the encounter ids of the moved facts.
+     * Merges entries taken from another patient ({@link #take}) into {@code pk}; never overwrites: a resource
+     * {@code pk} already knows (indexed or a summary item: it arrived under the survivor, so it is newer) keeps
+     * {@code pk}'s version, facts and summary item included, and an identity entry {@code pk} has stays. Applying
+     * the same entries twice changes nothing the second time.
      */
-    Set<String> move(String from, String to) {
-        Set<String> encounters = new HashSet<>();
-        for (KeyValueStore<String, String> s : List.of(facts, index, summary, identity)) {
-            List<KeyValue<String, String>> entries = new ArrayList<>();
-            try (KeyValueIterator<String, String> it = s.prefixScan(prefix(from), new StringSerializer())) {
-                it.forEachRemaining(entries::add);
-            }
-            for (KeyValue<String, String> e : entries) {
-                String rest = e.key.substring(prefix(from).length());
-                if (s == facts) {
-                    encounters.add(rest.substring(0, rest.indexOf(StateStores.SEP)));
+    Absorbed absorb(String pk, Map<String, SortedMap<String, String>> taken) {
+        // Decided before anything is written: every entry of a resource travels in the same transfer record.
+        Set<String> known = new HashSet<>();
+        for (String store : List.of(StateStores.INDEX, StateStores.SUMMARY)) {
+            for (String ref : taken.getOrDefault(store, new TreeMap<>()).keySet()) {
+                if (index.get(key(pk, ref)) != null || summary.get(key(pk, ref)) != null) {
+                    known.add(ref);
                 }
-                s.putIfAbsent(prefix(to) + rest, e.value);
-                s.delete(e.key);
             }
         }
-        return encounters;
+        Set<String> encounters = new TreeSet<>();
+        boolean summaryChanged = false;
+        for (Map.Entry<String, SortedMap<String, String>> s : taken.entrySet()) {
+            KeyValueStore<String, String> store = stores().get(s.getKey());
+            if (store == null) {
+                throw new IllegalArgumentException("unknown store in transfer: " + s.getKey());
+            }
+            for (Map.Entry<String, String> e : s.getValue().entrySet()) {
+                String rest = e.getKey();
+                String ref = StateTransfer.ref(s.getKey(), rest);
+                if (store != identity && known.contains(ref)) {
+                    continue;
+                }
+                if (store.putIfAbsent(prefix(pk) + rest, e.getValue()) == null) {
+                    if (store == facts) {
+                        encounters.add(rest.substring(0, rest.indexOf(StateStores.SEP)));
+                    }
+                    summaryChanged |= store == summary;
+                }
+            }
+        }
+        return new Absorbed(encounters, summaryChanged);
+    }
+
+    /** What {@link #absorb} added: encounters that gained facts, whether the summary gained items. */
+    record Absorbed(Set<String> encounters, boolean summaryChanged) {
+    }
+
+    private Map<String, KeyValueStore<String, String>> stores() {
+        return Map.of(StateStores.FACTS, facts, StateStores.INDEX, index, StateStores.SUMMARY, summary,
+                StateStores.IDENTITY, identity);
     }
 
     private static boolean put(KeyValueStore<String, String> store, String key, Object value) {

@@ -3,12 +3,18 @@ package org.ehrflow.chunker.topology;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.DeadLetter;
 
-/** The chunk step's output inside the topology: a chunk set for the chunk topic or a dead letter for the DLQ. */
+/**
+ * The chunk step's output inside the topology: a chunk set for the chunk topic, a dead letter for the DLQ, or a
+ * merge's state transfer for the internal topic that takes it to the surviving patient's task.
+ */
 sealed interface Routed {
 
     record Out(ChunkSet set) implements Routed {
     }
 
     record Dead(DeadLetter letter) implements Routed {
+    }
+
+    record Transfer(StateTransfer transfer) implements Routed {
     }
 }
