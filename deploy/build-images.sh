@@ -4,16 +4,28 @@
 # Load them where Docker runs with:  for t in */target/jib-image.tar; do docker load -i "$t"; done
 #
 # Prerequisite: the modules are installed in the local repository (mvn -DskipTests install, once).
-# Base image: EHRFLOW_JIB_FROM (default eclipse-temurin:17-jre), pulled from its registry by Jib, so building a
-# runnable image needs registry access. Without it, EHRFLOW_JIB_FROM=scratch builds the same layers and
-# configuration on an empty base (checks the build; the image has no JVM and does not run), or point it at a
-# saved base image: EHRFLOW_JIB_FROM=tar:///path/to/eclipse-temurin-17-jre.tar
+# Base image: EHRFLOW_JIB_FROM; default: deploy/target/ehrflow-jre17-base.tar when present (Debian 12 + OpenJDK 17
+# JRE, built from Debian's mirror alone by deploy/build-base-image.sh; apps run as uid 10001), else
+# eclipse-temurin:17-jre pulled from its registry by Jib. EHRFLOW_JIB_FROM=scratch builds the same layers and
+# configuration on an empty base (checks the build; the image has no JVM and does not run); any saved
+# docker-save tarball works too: EHRFLOW_JIB_FROM=tar:///path/to/image.tar
+# deploy/check-image.sh runs a built image without a container runtime (unpack + chroot).
+# Logging: the apps depend on the SLF4J API only, so every image gets logback-classic (the parent's version) and
+# deploy/logging/logback.xml under /opt/ehrflow/logging, ahead of the app on the classpath; without them SLF4J
+# falls back to its no-op logger and the apps log nothing.
 # Extra Maven flags (e.g. -o for offline once the Jib plugin is cached) come from MVN_FLAGS.
 # Usage: deploy/build-images.sh [module...]   (default: every app)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FROM="${EHRFLOW_JIB_FROM:-eclipse-temurin:17-jre}"
+LOCAL_BASE="$PWD/deploy/target/ehrflow-jre17-base.tar"
+if [ -n "${EHRFLOW_JIB_FROM:-}" ]; then
+  FROM="$EHRFLOW_JIB_FROM"
+elif [ -f "$LOCAL_BASE" ]; then
+  FROM="tar://$LOCAL_BASE"
+else
+  FROM=eclipse-temurin:17-jre
+fi
 JIB="com.google.cloud.tools:jib-maven-plugin:3.4.4:buildTar"
 
 declare -A MAIN=(
@@ -24,6 +36,22 @@ declare -A MAIN=(
   [cdc-capture]=org.ehrflow.cdc.CdcCaptureApp
   [ops]=org.ehrflow.ops.OpsApp
 )
+
+# The logging layer: staged once, copied into each image by Jib as an extra directory.
+LOGBACK_VERSION=$(sed -n 's:.*<logback.version>\(.*\)</logback.version>.*:\1:p' pom.xml)
+M2="${M2_REPO:-$HOME/.m2/repository}/ch/qos/logback"
+EXTRA="$PWD/deploy/target/image-extra"
+rm -rf "$EXTRA"
+mkdir -p "$EXTRA/opt/ehrflow/logging/lib" "$EXTRA/opt/ehrflow/logging/conf"
+for a in logback-classic logback-core; do
+  jar="$M2/$a/$LOGBACK_VERSION/$a-$LOGBACK_VERSION.jar"
+  if [ ! -f "$jar" ]; then
+    # shellcheck disable=SC2086
+    mvn -B -q ${MVN_FLAGS:-} dependency:get -Dartifact="ch.qos.logback:$a:$LOGBACK_VERSION" -Dtransitive=false
+  fi
+  cp "$jar" "$EXTRA/opt/ehrflow/logging/lib/"
+done
+cp deploy/logging/logback.xml "$EXTRA/opt/ehrflow/logging/conf/"
 
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
@@ -43,6 +71,8 @@ for m in "${modules[@]}"; do
     -Djib.to.image="ehrflow/$m:dev" \
     -Djib.container.mainClass="$main" \
     -Djib.container.creationTime=USE_CURRENT_TIMESTAMP \
+    -Djib.extraDirectories.paths="$EXTRA" \
+    -Djib.container.extraClasspath="/opt/ehrflow/logging/conf,/opt/ehrflow/logging/lib/*" \
     -Djib.outputPaths.tar="target/jib-image.tar"
   ls -l "$m/target/jib-image.tar"
 done

@@ -117,9 +117,14 @@ public final class OpsApp implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdown();
+        // A round against an unreachable broker blocks for its timeouts: interrupt it and wake the consumers up,
+        // else SIGTERM waits out the round and closing a consumer still in use fails (not thread-safe).
+        timer.shutdownNow();
+        scanner.wakeup();
+        lag.wakeup();
+        boolean stopped = false;
         try {
-            timer.awaitTermination(30, TimeUnit.SECONDS);
+            stopped = timer.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -127,14 +132,20 @@ public final class OpsApp implements AutoCloseable {
         if (canary != null) {
             canary.close();
         }
-        scanner.close();
-        lag.close();
+        if (stopped) {
+            scanner.close();
+            lag.close();
+        } else {
+            LOG.warn("ops: measuring round still running after 30 s; Kafka clients left to the JVM exit");
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {
         OpsConfig config = OpsConfig.fromEnv(System.getenv());
         CanaryConfig canary = CanaryConfig.fromEnv(System.getenv());
         OpsEndpoint ops = OpsEndpoint.start("ops", config.opsHost(), config.opsPort());
+        // The endpoint reports ready until told otherwise: not before the first round has reached the broker.
+        ops.readiness(() -> false);
         OpsApp app = start(config, canary, ops.registry());
         ops.readiness(app::isReady);
         CountDownLatch done = new CountDownLatch(1);

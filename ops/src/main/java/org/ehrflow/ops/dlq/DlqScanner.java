@@ -128,6 +128,14 @@ public final class DlqScanner implements AutoCloseable {
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Aborts the blocking call in progress, or the next one, with a WakeupException: the one consumer method that
+     * is safe from another thread, so a shutdown need not wait out a round against an unreachable broker.
+     */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
     @Override
     public void close() {
         consumer.close(Duration.ofSeconds(5));

@@ -31,6 +31,7 @@ import org.ehrflow.runtime.KafkaSettings;
 public final class LagMonitor implements AutoCloseable {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> peeker;
@@ -157,9 +158,15 @@ public final class LagMonitor implements AutoCloseable {
         return new Peek(false, 0.0);
     }
 
+    /** As {@link org.ehrflow.ops.dlq.DlqScanner#wakeup()}, for the consumer that peeks at partition ends. */
+    public void wakeup() {
+        peeker.wakeup();
+    }
+
     @Override
     public void close() {
-        peeker.close();
-        admin.close();
+        peeker.close(CLOSE_TIMEOUT);
+        // Admin.close() without a timeout waits for pending calls to time out: a minute against a lost broker.
+        admin.close(CLOSE_TIMEOUT);
     }
 }
