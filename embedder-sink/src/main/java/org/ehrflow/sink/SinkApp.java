@@ -125,6 +125,11 @@ public final class SinkApp implements AutoCloseable {
         processor.injectBeforeCommit(hook);
     }
 
+    /** Test hook: runs between the stored-vector lookup and the write transaction of every attempt. */
+    public void injectAfterLookup(Runnable hook) {
+        processor.injectAfterLookup(hook);
+    }
+
     /** Polling and writing (what /ready reports). */
     public boolean isRunning() {
         return loop.isRunning() && thread.isAlive();

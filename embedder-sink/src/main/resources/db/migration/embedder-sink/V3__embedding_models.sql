@@ -22,8 +22,10 @@ GRANT SELECT ON ehrflow.embedding_model TO ehrflow_reader, ehrflow_deid_reader;
 
 -- Search that names the model its query was embedded with. A query of another model than the serving one is
 -- refused (SQLSTATE 55000) instead of being compared with vectors of a different space, and only rows of that
--- model are returned. STABLE: the serving check and the rows come from one snapshot, and a switch is one
--- transaction, so a search sees either the old model's rows or the new one's, never a mix.
+-- model are returned. It first takes the table's ACCESS SHARE lock, and is VOLATILE so that each statement after
+-- the lock reads a fresh snapshot: a search that waited behind a switch's exclusive lock then sees the switched
+-- catalog AND the switched registry and rows (a snapshot taken before the wait would read the renamed columns'
+-- old values and find no rows of its model). A search holding the lock makes a switch wait for it instead.
 CREATE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_k integer, p_model text)
     RETURNS TABLE (
         chunk_id          text,
@@ -48,7 +50,7 @@ CREATE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_k in
         indexed_at        timestamptz,
         model_name        text,
         distance          double precision)
-    LANGUAGE plpgsql STABLE SECURITY INVOKER
+    LANGUAGE plpgsql VOLATILE SECURITY INVOKER
     SET search_path = public, pg_catalog
 AS $$
 DECLARE
@@ -63,6 +65,9 @@ BEGIN
     IF p_k IS NULL OR p_k < 1 OR p_k > 1000 THEN
         RAISE EXCEPTION 'ehrflow.search_chunks: p_k must be between 1 and 1000' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- Takes ACCESS SHARE on ehrflow.chunk (any query does, when it is parsed); LOCK TABLE would need a
+    -- table-wide privilege that the de-identified reader does not have.
+    PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
     SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
     IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
         RAISE EXCEPTION 'ehrflow.search_chunks: the query was embedded with %, readers are served %', p_model,
@@ -85,7 +90,7 @@ BEGIN
 END
 $$;
 
--- The de-identified twin with the same model check.
+-- The de-identified twin with the same model check and lock.
 CREATE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_query vector, p_k integer, p_model text)
     RETURNS TABLE (
         chunk_id          text,
@@ -97,7 +102,7 @@ CREATE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_query vector, p
         source_message_id text,
         event_time        timestamptz,
         distance          double precision)
-    LANGUAGE plpgsql STABLE SECURITY INVOKER
+    LANGUAGE plpgsql VOLATILE SECURITY INVOKER
     SET search_path = public, pg_catalog
 AS $$
 DECLARE
@@ -110,6 +115,9 @@ BEGIN
     IF p_k IS NULL OR p_k < 1 OR p_k > 1000 THEN
         RAISE EXCEPTION 'ehrflow.search_chunks_deid: p_k must be between 1 and 1000' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- Takes ACCESS SHARE on ehrflow.chunk (any query does, when it is parsed); LOCK TABLE would need a
+    -- table-wide privilege that the de-identified reader does not have.
+    PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
     SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
     IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
         RAISE EXCEPTION 'ehrflow.search_chunks_deid: the query was embedded with %, readers are served %', p_model,

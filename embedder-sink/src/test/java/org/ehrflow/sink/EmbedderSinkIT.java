@@ -585,6 +585,43 @@ class EmbedderSinkIT {
         assertThat(new org.ehrflow.sink.store.EventRetention(Duration.ZERO, 3).enabled()).isFalse();
     }
 
+    @Test
+    @Order(19)
+    void aRowAppearingAfterTheLookupMakesTheBatchRetryNotFail() throws Exception {
+        String key = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0007");
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Another writer (a partition's previous owner during a rebalance) commits a row of the source between
+        // this sink's lookup ("no rows yet": plain INSERT) and its write.
+        app.injectAfterLookup(() -> {
+            if (!once.getAndSet(false)) {
+                return;
+            }
+            try (Connection other = pg.connect(DB); Statement st = other.createStatement()) {
+                st.execute("INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, chunk_index, "
+                        + "text, token_count, content_hash, phi_present, source_type, source_system, "
+                        + "source_message_id, raw_partition, raw_offset, ingest_time, model_name, embedding) VALUES ('"
+                        + key + "', 'DocumentReference/race-1#0', 'DocumentReference/race-1', 'DocumentReference', 0, "
+                        + "'older text', 3, 'x', false, 'HL7V2', 'LAB', 'MSG-0', 0, 0, now(), '" + embedder.modelName()
+                        + "', array_fill(0.05, ARRAY[384])::vector)");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        double retriesBefore = registry.get("ehrflow.sink.retries").counter().count();
+        try {
+            send(key, Fixtures.upsert(key, "DocumentReference/race-1", "Race text one.", "Race text two."));
+            awaitCount("the set's rows", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + key
+                    + "' AND text LIKE 'Race text %'", 2);
+        } finally {
+            app.injectAfterLookup(null);
+        }
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + key + "'")).isEqualTo(2);
+        assertThat(registry.get("ehrflow.sink.retries").counter().count()).isGreaterThan(retriesBefore);
+        assertThat(registry.find("ehrflow.sink.dlq").counters()).as("nothing dead-lettered")
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+        assertThat(app.isRunning()).isTrue();
+    }
+
     private static void send(String key, ChunkSet set) throws Exception {
         producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), key, Fixtures.bytes(set))).get();
     }

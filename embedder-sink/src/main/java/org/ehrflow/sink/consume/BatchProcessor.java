@@ -59,6 +59,7 @@ public final class BatchProcessor {
     private final SourceRecordStore sources = new SourceRecordStore();
     private final ChunkMerge merges = new ChunkMerge();
     private volatile Runnable beforeCommit;
+    private volatile Runnable afterLookup;
     private EventRetention retention = new EventRetention(Duration.ZERO, 1);
     private long nextPruneAt = System.nanoTime();
 
@@ -88,6 +89,14 @@ public final class BatchProcessor {
      */
     public void injectBeforeCommit(Runnable hook) {
         this.beforeCommit = hook;
+    }
+
+    /**
+     * Test hook: runs after the stored-vector lookup of every attempt, before the write transaction (another
+     * writer's row appearing there is the rebalance race the plain INSERT path must survive). Null in production.
+     */
+    public void injectAfterLookup(Runnable hook) {
+        this.afterLookup = hook;
     }
 
     /** Prunes {@code ehrflow.source_event} by age with {@code r} (see {@link #housekeeping()}). */
@@ -224,6 +233,10 @@ public final class BatchProcessor {
                 toWrite.stream().map(s -> new SourceRef(s.patientKey(), s.sourceId())).distinct().toList(),
                 model, nextModel);
         pg.endRead();
+        Runnable lookedUp = afterLookup;
+        if (lookedUp != null) {
+            lookedUp.run();
+        }
         long t0 = System.nanoTime();
         VectorPlanner.Plan plan;
         VectorPlanner.Plan shadow = null;
@@ -256,8 +269,17 @@ public final class BatchProcessor {
                 existing = null; // rows moved after the lookup: any source may now have stale rows
                 continue;
             }
-            ChunkStore.Counts counts = store.replace(c, writes.subList(w, w + st.latest().size()), model, nextModel,
-                    existing);
+            ChunkStore.Counts counts;
+            try {
+                counts = store.replace(c, writes.subList(w, w + st.latest().size()), model, nextModel, existing);
+            } catch (java.sql.SQLException e) {
+                if (existing != null && "23505".equals(e.getSQLState())) {
+                    // A row appeared after the lookup (rebalance race): retry the batch, looking up again.
+                    pg.reset();
+                    throw new TransientException("a chunk row appeared after the lookup; retrying the batch", null);
+                }
+                throw e;
+            }
             w += st.latest().size();
             written += counts.written();
             deleted += counts.deleted();

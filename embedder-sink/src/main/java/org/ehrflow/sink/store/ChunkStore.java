@@ -60,6 +60,11 @@ public final class ChunkStore {
                 embedding = EXCLUDED.embedding, deidentified_text = EXCLUDED.deidentified_text,
                 indexed_at = EXCLUDED.indexed_at""";
 
+    // Rows of a source that had none at the lookup: a plain INSERT, cheaper than the upsert's speculative
+    // insertion. Should a row appear meanwhile (a partition's previous owner still committing during a
+    // rebalance), it fails with 23505 and the caller retries the batch with a fresh lookup.
+    private static final String INSERT = UPSERT.substring(0, UPSERT.indexOf("ON CONFLICT"));
+
     // During a re-index with dual writes: the same upsert, also setting the shadow vector of the model being
     // built for the row's current text.
     private static final String UPSERT_DUAL = UPSERT
@@ -69,17 +74,25 @@ public final class ChunkStore {
             .replace("indexed_at = EXCLUDED.indexed_at", "indexed_at = EXCLUDED.indexed_at, "
                     + "next_model_name = EXCLUDED.next_model_name, next_content_hash = EXCLUDED.next_content_hash, "
                     + "next_embedding = EXCLUDED.next_embedding");
+    private static final String INSERT_DUAL = UPSERT_DUAL.substring(0, UPSERT_DUAL.indexOf("ON CONFLICT"));
 
-    private static final String WATERMARK = """
+    // One statement per batch for all its patients (arrays, not a rewritten multi-row batch: one parse, one plan).
+    private static final String WATERMARKS = """
             INSERT INTO ehrflow.patient_watermark AS w
                 (patient_key, last_event_time, last_ingest_time, last_indexed_at, chunk_sets, last_source_message_id)
-            VALUES (?, ?, ?, clock_timestamp(), ?, ?)
+            SELECT k, e, i, clock_timestamp(), n, m
+            FROM unnest(?::text[], ?::timestamptz[], ?::timestamptz[], ?::bigint[], ?::text[]) AS u(k, e, i, n, m)
             ON CONFLICT (patient_key) DO UPDATE SET
                 last_source_message_id = EXCLUDED.last_source_message_id,
                 last_event_time = GREATEST(w.last_event_time, EXCLUDED.last_event_time),
                 last_ingest_time = GREATEST(w.last_ingest_time, EXCLUDED.last_ingest_time),
                 last_indexed_at = EXCLUDED.last_indexed_at,
                 chunk_sets = w.chunk_sets + EXCLUDED.chunk_sets""";
+
+    private static final String EVENTS = """
+            INSERT INTO ehrflow.source_event (patient_key, source_message_id, ingest_time, indexed_at)
+            SELECT k, m, i, clock_timestamp() FROM unnest(?::text[], ?::text[], ?::timestamptz[]) AS u(k, m, i)
+            ON CONFLICT (patient_key, source_message_id) DO UPDATE SET indexed_at = EXCLUDED.indexed_at""";
 
     static final String EVENT = """
             INSERT INTO ehrflow.source_event (patient_key, source_message_id, ingest_time, indexed_at)
@@ -175,11 +188,14 @@ public final class ChunkStore {
         List<String> keepKeys = new java.util.ArrayList<>();
         List<String> keepIds = new java.util.ArrayList<>();
         long written = 0;
+        long inserted = 0;
         try (PreparedStatement del = c.prepareStatement(DELETE_STALE);
-                PreparedStatement up = c.prepareStatement(nextModel == null ? UPSERT : UPSERT_DUAL)) {
+                PreparedStatement up = c.prepareStatement(nextModel == null ? UPSERT : UPSERT_DUAL);
+                PreparedStatement ins = c.prepareStatement(nextModel == null ? INSERT : INSERT_DUAL)) {
             for (SetWrite w : writes) {
                 ChunkSet s = w.set();
                 boolean mayHaveRows = existing == null || existing.contains(w.source());
+                PreparedStatement row = mayHaveRows ? up : ins;
                 if (mayHaveRows) {
                     srcKeys.add(s.patientKey());
                     srcIds.add(s.sourceId());
@@ -189,12 +205,13 @@ public final class ChunkStore {
                         keepKeys.add(s.patientKey());
                         keepIds.add(s.chunks().get(i).chunkId());
                     }
-                    bindRow(c, up, s, s.chunks().get(i), w.vectors().get(i), model);
+                    bindRow(c, row, s, s.chunks().get(i), w.vectors().get(i), model);
                     if (nextModel != null) {
-                        bindShadow(up, nextModel, s.chunks().get(i).contentHash(), w.nextVectors().get(i));
+                        bindShadow(row, nextModel, s.chunks().get(i).contentHash(), w.nextVectors().get(i));
                     }
-                    up.addBatch();
+                    row.addBatch();
                     written++;
+                    inserted += mayHaveRows ? 0 : 1;
                 }
             }
             long deleted = 0;
@@ -205,8 +222,11 @@ public final class ChunkStore {
                 del.setArray(4, c.createArrayOf("text", keepIds.toArray()));
                 deleted = del.executeUpdate();
             }
-            if (written > 0) {
+            if (written > inserted) {
                 up.executeBatch();
+            }
+            if (inserted > 0) {
+                ins.executeBatch();
             }
             return new Counts(written, deleted);
         }
@@ -214,37 +234,58 @@ public final class ChunkStore {
 
     /** Advances the watermark of every patient in {@code sets} (all sets of the batch, superseded ones too). */
     public void advanceWatermarks(Connection c, List<ChunkSet> sets) throws SQLException {
-        Map<String, Watermark> byPatient = new HashMap<>();
+        Map<String, Watermark> byPatient = new java.util.LinkedHashMap<>();
         for (ChunkSet s : sets) {
             byPatient.merge(s.patientKey(), Watermark.of(s.provenance()), Watermark::max);
         }
-        try (PreparedStatement ps = c.prepareStatement(WATERMARK)) {
-            for (Map.Entry<String, Watermark> e : byPatient.entrySet()) {
-                ps.setString(1, e.getKey());
-                setTime(ps, 2, e.getValue().eventTime());
-                setTime(ps, 3, e.getValue().ingestTime());
-                ps.setLong(4, e.getValue().sets());
-                ps.setString(5, e.getValue().lastMessageId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        int n = byPatient.size();
+        String[] keys = new String[n];
+        String[] eventTimes = new String[n];
+        String[] ingestTimes = new String[n];
+        Long[] counts = new Long[n];
+        String[] lastIds = new String[n];
+        int i = 0;
+        for (Map.Entry<String, Watermark> e : byPatient.entrySet()) {
+            keys[i] = e.getKey();
+            eventTimes[i] = text(e.getValue().eventTime());
+            ingestTimes[i] = text(e.getValue().ingestTime());
+            counts[i] = e.getValue().sets();
+            lastIds[i++] = e.getValue().lastMessageId();
         }
-        // One message yields many chunk sets (Patient, Encounter, Observations...), all with its message id. The
-        // driver rewrites this batch into one multi-row INSERT, and ON CONFLICT may not touch a row twice in one
-        // statement (SQLSTATE 21000), so each (patient, message) goes in once.
+        try (PreparedStatement ps = c.prepareStatement(WATERMARKS)) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("text", eventTimes));
+            ps.setArray(3, c.createArrayOf("text", ingestTimes));
+            ps.setArray(4, c.createArrayOf("bigint", counts));
+            ps.setArray(5, c.createArrayOf("text", lastIds));
+            ps.executeUpdate();
+        }
+        // One message yields many chunk sets (Patient, Encounter, Observations...), all with its message id, and
+        // ON CONFLICT may not touch a row twice in one statement (SQLSTATE 21000): each (patient, message) once.
         Map<List<String>, ChunkSet> events = new java.util.LinkedHashMap<>();
         for (ChunkSet s : sets) {
             events.putIfAbsent(List.of(s.patientKey(), s.provenance().sourceMessageId()), s);
         }
-        try (PreparedStatement ps = c.prepareStatement(EVENT)) {
-            for (ChunkSet s : events.values()) {
-                ps.setString(1, s.patientKey());
-                ps.setString(2, s.provenance().sourceMessageId());
-                setTime(ps, 3, s.provenance().ingestTime());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        String[] eventKeys = new String[events.size()];
+        String[] messageIds = new String[events.size()];
+        String[] eventIngest = new String[events.size()];
+        i = 0;
+        for (ChunkSet s : events.values()) {
+            eventKeys[i] = s.patientKey();
+            messageIds[i] = s.provenance().sourceMessageId();
+            eventIngest[i++] = text(s.provenance().ingestTime());
         }
+        try (PreparedStatement ps = c.prepareStatement(EVENTS)) {
+            ps.setArray(1, c.createArrayOf("text", eventKeys));
+            ps.setArray(2, c.createArrayOf("text", messageIds));
+            ps.setArray(3, c.createArrayOf("text", eventIngest));
+            ps.executeUpdate();
+        }
+    }
+
+    /** ISO-8601 text of an instant for a {@code timestamptz[]} parameter (null stays null). */
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
     }
 
     private static void bindRow(Connection c, PreparedStatement ps, ChunkSet s, Chunk ch, float[] vector, String model)

@@ -89,6 +89,14 @@ public final class SinkWriteBenchmark {
             List<Double> sink = new ArrayList<>();
             List<Double> raw = new ArrayList<>();
             long rows = (long) sets * perSet;
+            // Two unmeasured rounds of each side first, so both are measured with their code compiled (JIT).
+            for (int w = 0; w < 2; w++) {
+                truncate(pg, url);
+                sinkRun(url, pg, records, vector);
+                truncate(pg, url);
+                rawRun(url, pg, all, vector);
+            }
+            System.out.println("(2 warm-up rounds of each side done)");
             for (int r = 0; r < rounds; r++) {
                 truncate(pg, url);
                 sink.add(rows / sinkRun(url, pg, records, vector));
