@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
 public final class OnnxEmbedder implements Embedder {
 
     /** Texts per inference for {@link ModelVariant#FP32}: amortises the call, keeps padding waste low. */
-    public static final int FP32_MAX_BATCH = 32;
+    public static final int FP32_MAX_BATCH = 8;
 
     private static final String[] INPUTS = {"input_ids", "attention_mask", "token_type_ids"};
 
@@ -60,7 +60,9 @@ public final class OnnxEmbedder implements Embedder {
      * quantizes activations per tensor at run time ({@code DynamicQuantizeLinear}), so in a padded batch every
      * row's scale depends on the whole batch: measured cosine drift up to 0.015 against the same text alone.
      * On CPU, chunk-sized texts (60-128 tokens) gain little from batching anyway, so INT8 runs one text per
-     * inference by default; FP32 batches are exact (cosine 1 - 1e-6) and run {@value #FP32_MAX_BATCH} at a time.
+     * inference by default; FP32 batches are exact (cosine 1 - 1e-6) and run {@value #FP32_MAX_BATCH} at a time:
+     * on 2 cores 8 length-sorted texts per call were 1.22x one per call, while 32 per call were 0.67x (padding to
+     * the longest text of a large batch costs more than the call overhead it saves; BENCHMARKS.md).
      */
     public static int defaultMaxBatch(ModelVariant variant) {
         return variant == ModelVariant.INT8 ? 1 : FP32_MAX_BATCH;
