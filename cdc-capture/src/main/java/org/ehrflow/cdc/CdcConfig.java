@@ -56,10 +56,12 @@ public record CdcConfig(
     public static final String DEFAULT_OFFSETS_TOPIC = "ehr.cdc-capture.offsets.v1";
     public static final String DEFAULT_TOPIC_PREFIX = "ehrdb";
     /**
-     * Engine poll interval: Debezium sleeps this long when its queue is empty, so it is the latency floor. 10 ms
-     * meets p50 &lt;= 50 ms / p99 &lt;= 250 ms at 500 changes/s (BENCHMARKS.md); 100 ms gave p50 112 ms.
+     * Engine poll interval: Debezium sleeps this long when its queue is empty, so it is the latency floor. 25 ms
+     * meets p50 &lt;= 50 ms / p99 &lt;= 250 ms at 500 changes/s (17 / 34 ms, BENCHMARKS.md) while an idle capture
+     * costs a third of what 10 ms cost (each empty poll of Debezium's async engine is ~0.85 ms of CPU); 100 ms
+     * gave p50 112 ms.
      */
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(25);
 
     /** libpq sslmode values, as Debezium's {@code database.sslmode} takes them. */
     public enum SslMode {
