@@ -51,6 +51,7 @@ public final class DemoApp {
                 OpsEndpoint ops = OpsEndpoint.start("ehrflow-demo", "127.0.0.1", 0);
                 Pipeline pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work,
                         opts.partitions(), ops.registry())) {
+            ops.readiness(pipeline::healthy);
             out.printf("  broker %s, PostgreSQL 127.0.0.1:%d, MLLP 127.0.0.1:%d, metrics http://127.0.0.1:%d/metrics%n",
                     kafka.bootstrapServers(), pg.port(), pipeline.mllpPort(), ops.port());
             feed(pipeline, opts, out);

@@ -23,7 +23,9 @@ public final class OpsEndpoint implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final HttpServer server;
-    private volatile BooleanSupplier readiness = () -> true;
+    // Not ready until the app says what ready means (after its start-up): an orchestrator must not route work to
+    // a process that is still connecting.
+    private volatile BooleanSupplier readiness = () -> false;
 
     private OpsEndpoint(PrometheusMeterRegistry registry, HttpServer server) {
         this.registry = registry;
@@ -67,7 +69,7 @@ public final class OpsEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Sets what "ready" means for this app. */
+    /** Sets what "ready" means for this app; until it is called {@code /ready} answers 503. */
     public void readiness(BooleanSupplier check) {
         this.readiness = check;
     }

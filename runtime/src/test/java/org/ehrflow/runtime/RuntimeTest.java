@@ -66,6 +66,9 @@ class RuntimeTest {
             HttpClient http = HttpClient.newHttpClient();
             assertThat(get(http, ep, "/metrics").body()).contains("ehrflow_test_total").contains("app=\"test-app\"");
             assertThat(get(http, ep, "/health").statusCode()).isEqualTo(200);
+            assertThat(get(http, ep, "/ready").statusCode()).as("not ready before the app says so").isEqualTo(503);
+            ep.readiness(() -> true);
+            assertThat(get(http, ep, "/ready").statusCode()).isEqualTo(200);
             ep.readiness(() -> false);
             assertThat(get(http, ep, "/ready").statusCode()).isEqualTo(503);
         }
