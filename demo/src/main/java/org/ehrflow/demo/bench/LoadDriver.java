@@ -85,8 +85,8 @@ public final class LoadDriver {
             out.printf(Locale.ROOT, "burst: %d notes -> %d chunks in %.2f s = %.1f chunks/s end to end%n", burst,
                     burstPhase.rows, burstPhase.seconds, burstPhase.rows / burstPhase.seconds);
             out.printf(Locale.ROOT, "the sink ran the model on %.0f texts during the burst (%.2f per stored row: "
-                    + "encounter and patient aggregates are re-embedded as notes change them)%n", embeddedInBurst,
-                    embeddedInBurst / burstPhase.rows);
+                    + "unchanged texts, such as the Patient every message repeats, keep their stored vector; "
+                    + "changed aggregates are embedded again)%n", embeddedInBurst, embeddedInBurst / burstPhase.rows);
             out.printf(Locale.ROOT, "embedding only (same %d chunk texts, same model and embedder settings as the sink): %.1f chunks/s%n",
                     burstPhase.rows, embedOnly);
             out.printf(Locale.ROOT, "ratio end-to-end / embedding-only: %.2f (stored rows per second)%n",
