@@ -136,3 +136,52 @@ $$;
 
 GRANT EXECUTE ON FUNCTION ehrflow.search_chunks(text, vector, integer, text) TO ehrflow_reader;
 GRANT EXECUTE ON FUNCTION ehrflow.search_chunks_deid(text, vector, integer, text) TO ehrflow_deid_reader;
+
+-- The three-argument forms (V1, V2) become the four-argument ones without a model check, so they too take the
+-- table lock before reading and never return rows planned against a catalog a switch has just changed.
+CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector(384), p_k integer)
+    RETURNS TABLE (
+        chunk_id          text,
+        source_id         text,
+        resource_type     text,
+        resource_version  text,
+        encounter_id      text,
+        note_type         text,
+        section           text,
+        chunk_index       integer,
+        text              text,
+        phi_present       boolean,
+        phi_kinds         text[],
+        source_type       text,
+        source_system     text,
+        source_message_id text,
+        raw_topic         text,
+        raw_partition     integer,
+        raw_offset        bigint,
+        event_time        timestamptz,
+        ingest_time       timestamptz,
+        indexed_at        timestamptz,
+        model_name        text,
+        distance          double precision)
+    LANGUAGE sql VOLATILE SECURITY INVOKER
+    SET search_path = public, pg_catalog
+AS $$
+    SELECT * FROM ehrflow.search_chunks(p_patient_key, p_query, p_k, NULL::text)
+$$;
+
+CREATE OR REPLACE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_query vector(384), p_k integer)
+    RETURNS TABLE (
+        chunk_id          text,
+        source_id         text,
+        resource_type     text,
+        section           text,
+        deidentified_text text,
+        source_type       text,
+        source_message_id text,
+        event_time        timestamptz,
+        distance          double precision)
+    LANGUAGE sql VOLATILE SECURITY INVOKER
+    SET search_path = public, pg_catalog
+AS $$
+    SELECT * FROM ehrflow.search_chunks_deid(p_patient_key, p_query, p_k, NULL::text)
+$$;
