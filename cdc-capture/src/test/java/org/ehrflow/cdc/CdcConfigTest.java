@@ -71,7 +71,7 @@ class CdcConfigTest {
                 .containsEntry("snapshot.mode", "initial")
                 .containsEntry("tombstones.on.delete", "false")
                 .containsEntry("heartbeat.interval.ms", "10000")
-                .containsEntry("poll.interval.ms", "10")
+                .containsEntry("poll.interval.ms", "25")
                 .containsEntry("topic.prefix", "ehrdb")
                 .containsEntry("database.user", "ehrflow_cdc")
                 .containsEntry("database.sslmode", "prefer")
