@@ -8,11 +8,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.ehrflow.chunker.chunking.Interpretation;
 import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.error.ReasonCodes;
-import org.ehrflow.runtime.DeadLetters;
 import org.ehrflow.runtime.LogSafe;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.FhirRecord;
@@ -102,16 +100,9 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, Throwable cause, String messageId) {
-        RecordMetadata md = context.recordMetadata().orElse(null);
-        String topic = md == null ? null : md.topic();
-        int partition = md == null ? -1 : md.partition();
-        long offset = md == null ? -1L : md.offset();
-        DeadLetter dl = DeadLetters.of(Topics.APP_CHUNKER, reason, cause, topic, partition, offset, messageId,
-                record.value());
-        metrics.deadLetter(reason);
-        LOG.warn("dead-lettered {}-{}@{} reason={} error={} patient={}", topic, partition, offset, reason,
-                dl.errorClass(), LogSafe.hash(record.key()));
-        context.forward(new Record<String, Routed>(record.key(), new Routed.Dead(dl), record.timestamp(),
-                DeadLetters.headers(dl)));
+        DeadLetter dl = DeadLetterRoute.forward(context, metrics, record.key(), record.value(), record.timestamp(),
+                reason, cause, messageId);
+        LOG.warn("dead-lettered {}-{}@{} reason={} error={} patient={}", dl.sourceTopic(), dl.sourcePartition(),
+                dl.sourceOffset(), reason, dl.errorClass(), LogSafe.hash(record.key()));
     }
 }

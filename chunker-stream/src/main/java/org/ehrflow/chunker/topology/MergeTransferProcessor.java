@@ -6,14 +6,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.error.ReasonCodes;
-import org.ehrflow.runtime.DeadLetters;
 import org.ehrflow.runtime.LogSafe;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.DeadLetter;
-import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,17 +61,10 @@ final class MergeTransferProcessor implements Processor<String, String, String, 
     }
 
     private void deadLetter(Record<String, String> record, RuntimeException cause) {
-        RecordMetadata md = context.recordMetadata().orElse(null);
-        String topic = md == null ? null : md.topic();
-        int partition = md == null ? -1 : md.partition();
-        long offset = md == null ? -1L : md.offset();
         byte[] bytes = record.value() == null ? new byte[0] : record.value().getBytes(StandardCharsets.UTF_8);
-        DeadLetter dl = DeadLetters.of(Topics.APP_CHUNKER, ReasonCodes.MERGE_TRANSFER_ERROR, cause, topic, partition,
-                offset, null, bytes);
-        metrics.deadLetter(ReasonCodes.MERGE_TRANSFER_ERROR);
-        LOG.error("dead-lettered merge transfer {}-{}@{} error={} patient={}", topic, partition, offset,
-                dl.errorClass(), LogSafe.hash(record.key()));
-        context.forward(new Record<String, Routed>(record.key(), new Routed.Dead(dl), record.timestamp(),
-                DeadLetters.headers(dl)));
+        DeadLetter dl = DeadLetterRoute.forward(context, metrics, record.key(), bytes, record.timestamp(),
+                ReasonCodes.MERGE_TRANSFER_ERROR, cause, null);
+        LOG.error("dead-lettered merge transfer {}-{}@{} error={} patient={}", dl.sourceTopic(),
+                dl.sourcePartition(), dl.sourceOffset(), dl.errorClass(), LogSafe.hash(record.key()));
     }
 }

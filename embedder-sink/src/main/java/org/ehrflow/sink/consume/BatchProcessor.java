@@ -30,6 +30,7 @@ import org.ehrflow.sink.store.EmbeddingModels;
 import org.ehrflow.sink.store.EventRetention;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
+import org.ehrflow.sink.store.SetWrite;
 import org.ehrflow.sink.store.SourceRecordStore;
 import org.ehrflow.sink.store.SourceRef;
 import org.slf4j.Logger;
@@ -251,7 +252,7 @@ public final class BatchProcessor {
             throw new RecordFailure(ReasonCodes.EMBEDDING_FAILED, e);
         }
         long t1 = System.nanoTime();
-        List<org.ehrflow.sink.store.SetWrite> writes = shadow == null ? plan.writes() : withShadow(plan, shadow);
+        List<SetWrite> writes = shadow == null ? plan.writes() : withShadow(plan, shadow);
         // The write transaction starts with the fence: a switch between the lookup and here would have renamed
         // the columns these vectors were planned for, so the batch is planned again.
         if (!EmbeddingModels.fence(c).equals(roles.generations())) {
@@ -329,11 +330,11 @@ public final class BatchProcessor {
         return ModelRoles.resolve(g, embedders);
     }
 
-    private static List<org.ehrflow.sink.store.SetWrite> withShadow(VectorPlanner.Plan plan, VectorPlanner.Plan shadow) {
-        List<org.ehrflow.sink.store.SetWrite> out = new ArrayList<>(plan.writes().size());
+    private static List<SetWrite> withShadow(VectorPlanner.Plan plan, VectorPlanner.Plan shadow) {
+        List<SetWrite> out = new ArrayList<>(plan.writes().size());
         for (int i = 0; i < plan.writes().size(); i++) {
-            org.ehrflow.sink.store.SetWrite w = plan.writes().get(i);
-            out.add(new org.ehrflow.sink.store.SetWrite(w.set(), w.vectors(), shadow.writes().get(i).vectors()));
+            SetWrite w = plan.writes().get(i);
+            out.add(new SetWrite(w.set(), w.vectors(), shadow.writes().get(i).vectors()));
         }
         return out;
     }

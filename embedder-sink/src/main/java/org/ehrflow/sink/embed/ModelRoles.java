@@ -14,13 +14,11 @@ import org.ehrflow.sink.store.EmbeddingModels.Model;
  * {@code next_embedding} (dual writes). A sink configured with the old and the new model keeps writing through
  * a switch: afterwards its second model is the serving one. Pure.
  *
- * @param serving       embeds every chunk for {@code embedding}
- * @param building      embeds for {@code next_embedding}, or null (no re-index, or none of this sink's models)
- * @param shadowColumns the shadow columns exist (a re-index is running): rows written without a shadow vector
- *                      are left to the re-index's backfill
- * @param generations   the registry these roles were resolved from
+ * @param serving     embeds every chunk for {@code embedding}
+ * @param building    embeds for {@code next_embedding}, or null (no re-index, or none of this sink's models)
+ * @param generations the registry these roles were resolved from
  */
-public record ModelRoles(Embedder serving, Embedder building, boolean shadowColumns, Generations generations) {
+public record ModelRoles(Embedder serving, Embedder building, Generations generations) {
 
     public ModelRoles {
         Objects.requireNonNull(serving, "serving");
@@ -49,7 +47,7 @@ public record ModelRoles(Embedder serving, Embedder building, boolean shadowColu
         if (building != null) {
             checkDimensions(g.building(), building, "ehrflow.chunk.next_embedding");
         }
-        return new ModelRoles(serving, building, g.shadowColumns(), g);
+        return new ModelRoles(serving, building, g);
     }
 
     private static Embedder find(Model m, List<Embedder> embedders) {
@@ -68,6 +66,14 @@ public record ModelRoles(Embedder serving, Embedder building, boolean shadowColu
                     + "EHRFLOW_SINK_EMBEDDER / EHRFLOW_SINK_EMBED_MODEL / EHRFLOW_SINK_EMBED_DIMENSIONS "
                     + "(another length needs a re-index)", null);
         }
+    }
+
+    /**
+     * The shadow columns exist (a re-index is running); rows written without a shadow vector are left to the
+     * re-index's backfill.
+     */
+    public boolean shadowColumns() {
+        return generations.shadowColumns();
     }
 
     /** Name of the model written to {@code next_embedding}, or null. */

@@ -184,7 +184,7 @@ public final class Reindexer {
             if (!missing.isEmpty()) {
                 fill(c, missing, embed(missing));
             }
-            long readersHeld = System.nanoTime();
+            long readersHeld;
             try (Statement st = c.createStatement()) {
                 st.execute("LOCK TABLE ehrflow.chunk IN ACCESS EXCLUSIVE MODE");
                 readersHeld = System.nanoTime();

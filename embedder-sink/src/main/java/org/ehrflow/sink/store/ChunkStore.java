@@ -99,20 +99,10 @@ public final class ChunkStore {
             VALUES (?, ?, ?, clock_timestamp())
             ON CONFLICT (patient_key, source_message_id) DO UPDATE SET indexed_at = EXCLUDED.indexed_at""";
 
-    /** Stored vectors by content hash, per source, for rows embedded by {@code model}. */
-    public Map<SourceRef, Map<String, float[]>> storedVectors(Connection c, Collection<SourceRef> sources,
-            String model) throws SQLException {
-        return lookup(c, sources, model).vectors();
-    }
-
-    /** What is stored for {@code sources}: reusable vectors of {@code model}, and which sources have rows. */
-    public Stored lookup(Connection c, Collection<SourceRef> sources, String model) throws SQLException {
-        return lookup(c, sources, model, null);
-    }
-
     /**
-     * As {@link #lookup(Connection, Collection, String)}, also reading the reusable shadow vectors of
-     * {@code nextModel} (the model a re-index builds; null: none, and the shadow columns are not named).
+     * What is stored for {@code sources}: reusable vectors of {@code model}, which sources have rows, and the
+     * reusable shadow vectors of {@code nextModel} (the model a re-index builds; null: none, and the shadow
+     * columns are not named).
      */
     public Stored lookup(Connection c, Collection<SourceRef> sources, String model, String nextModel)
             throws SQLException {
@@ -159,24 +149,12 @@ public final class ChunkStore {
             Map<SourceRef, Map<String, float[]>> nextVectors) {
     }
 
-    /** Makes each source's rows equal to its set, in the caller's transaction. */
-    public Counts replace(Connection c, List<SetWrite> writes, String model) throws SQLException {
-        return replace(c, writes, model, null);
-    }
-
     /**
-     * As {@link #replace(Connection, List, String)}, deleting stale rows only of sources in {@code existing}
-     * (the sources that had rows when looked up; null: all). A source without rows has nothing stale, and most
-     * sets are new sources or unchanged re-sends, so the DELETE is usually skipped.
-     */
-    public Counts replace(Connection c, List<SetWrite> writes, String model, java.util.Set<SourceRef> existing)
-            throws SQLException {
-        return replace(c, writes, model, null, existing);
-    }
-
-    /**
-     * As {@link #replace(Connection, List, String, java.util.Set)}; with {@code nextModel} (dual writes during a
-     * re-index) each row also gets its {@link SetWrite#nextVectors() shadow vector}.
+     * Makes each source's rows equal to its set, in the caller's transaction, deleting stale rows only of
+     * sources in {@code existing} (the sources that had rows when looked up; null: all). A source without rows
+     * has nothing stale, and most sets are new sources or unchanged re-sends, so the DELETE is usually skipped.
+     * With {@code nextModel} (dual writes during a re-index) each row also gets its
+     * {@link SetWrite#nextVectors() shadow vector}.
      */
     public Counts replace(Connection c, List<SetWrite> writes, String model, String nextModel,
             java.util.Set<SourceRef> existing) throws SQLException {

@@ -80,25 +80,15 @@ public final class Hl7Parser {
         fields.add(name);
         if (name.equals("MSH")) {
             fields.add(String.valueOf(d.field())); // MSH-1 is the separator itself
-            int p = 4;
-            while (p <= line.length()) {
-                int q = line.indexOf(d.field(), p);
-                if (q < 0) {
-                    q = line.length();
-                }
-                fields.add(line.substring(p, q));
-                p = q + 1;
+        }
+        int p = 4;
+        while (p <= line.length()) {
+            int q = line.indexOf(d.field(), p);
+            if (q < 0) {
+                q = line.length();
             }
-        } else {
-            int p = 4;
-            while (p <= line.length()) {
-                int q = line.indexOf(d.field(), p);
-                if (q < 0) {
-                    q = line.length();
-                }
-                fields.add(line.substring(p, q));
-                p = q + 1;
-            }
+            fields.add(line.substring(p, q));
+            p = q + 1;
         }
         return new Segment(name, fields.toArray(String[]::new), d);
     }
