@@ -36,14 +36,16 @@ public final class SinkApp implements AutoCloseable {
 
     private final SinkLoop loop;
     private final BatchProcessor processor;
+    private final Retrier retrier;
     private final Thread thread;
     private final PgSession pg;
     private final DlqPublisher dlq;
     private final List<Embedder> owned;
     private final KafkaClientMetrics consumerMetrics;
 
-    private SinkApp(SinkLoop loop, BatchProcessor processor, Thread thread, PgSession pg, DlqPublisher dlq,
-            List<Embedder> owned, KafkaClientMetrics consumerMetrics) {
+    private SinkApp(SinkLoop loop, BatchProcessor processor, Retrier retrier, Thread thread, PgSession pg,
+            DlqPublisher dlq, List<Embedder> owned, KafkaClientMetrics consumerMetrics) {
+        this.retrier = retrier;
         this.consumerMetrics = consumerMetrics;
         this.loop = loop;
         this.processor = processor;
@@ -107,6 +109,7 @@ public final class SinkApp implements AutoCloseable {
         SinkLoop[] self = new SinkLoop[1];
         Retrier retrier = new Retrier(pg, config.retryInitial(), config.retryMax(),
                 () -> self[0] == null || self[0].isRunning(), () -> metrics.retried());
+        metrics.outage(retrier::failing);
         BatchProcessor processor = new BatchProcessor(pg, offsets, embedders, dlq, retrier, metrics);
         processor.retainEvents(new EventRetention(config.eventRetention(), 10_000));
         SinkLoop loop = new SinkLoop(consumer, processor, pg, offsets, retrier, config.batchSize(), config.linger(),
@@ -114,7 +117,7 @@ public final class SinkApp implements AutoCloseable {
         self[0] = loop;
         Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");
         t.start();
-        return new SinkApp(loop, processor, t, pg, dlq, owned, consumerMetrics);
+        return new SinkApp(loop, processor, retrier, t, pg, dlq, owned, consumerMetrics);
     }
 
     /**
@@ -130,9 +133,14 @@ public final class SinkApp implements AutoCloseable {
         processor.injectAfterLookup(hook);
     }
 
-    /** Polling and writing (what /ready reports). */
+    /** Polling and writing. */
     public boolean isRunning() {
         return loop.isRunning() && thread.isAlive();
+    }
+
+    /** What /ready reports: running, and not backing off from a PostgreSQL or DLQ outage. */
+    public boolean isReady() {
+        return isRunning() && !retrier.failing();
     }
 
     /** Why the sink stopped on its own (fatal configuration, unexpected fault), or null. */
@@ -166,7 +174,7 @@ public final class SinkApp implements AutoCloseable {
             System.exit(2);
             return;
         }
-        ops.readiness(app::isRunning);
+        ops.readiness(app::isReady);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

@@ -622,6 +622,92 @@ class EmbedderSinkIT {
         assertThat(app.isRunning()).isTrue();
     }
 
+    @Test
+    @Order(20)
+    void commitsTheDatabaseLostAreReadAgainFromTheOffsetsItKept() throws Exception {
+        String key = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0011");
+        String chunksOfKey = "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + key + "'";
+        for (int i = 0; i < 2; i++) {
+            send(key, Fixtures.upsert(key, "Observation/g-" + i, "Glucose reading " + i + " in range."));
+        }
+        awaitCount("g-0 and g-1", chunksOfKey, 2);
+        Thread.sleep(300); // nothing else is in flight: the stored offsets now cover exactly g-0 and g-1
+        List<Object[]> keptOffsets = rows("SELECT consumer_group, topic, partition, next_offset FROM ehrflow.sink_offset");
+        List<Object[]> keptWatermark = rows("SELECT last_event_time, last_ingest_time, last_indexed_at, chunk_sets "
+                + "FROM ehrflow.patient_watermark WHERE patient_key = '" + key + "'");
+        List<String> lost = List.of("Observation/g-2", "Observation/g-3", "Observation/g-4");
+        for (String source : lost) {
+            send(key, Fixtures.upsert(key, source, "Glucose reading " + source.charAt(source.length() - 1)
+                    + " in range."));
+        }
+        awaitCount("g-2 to g-4", chunksOfKey, 5);
+
+        // PostgreSQL comes back without its last three commits (as after a crash with synchronous_commit=off, or
+        // a failover to an asynchronous replica) and the sink's connection is gone with the old server.
+        try (Connection c = pg.connect(DB)) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM ehrflow.chunk WHERE patient_key = '" + key + "' AND source_id IN ("
+                        + String.join(", ", lost.stream().map(x -> "'" + x + "'").toList()) + ")");
+                st.executeUpdate("DELETE FROM ehrflow.source_event WHERE patient_key = '" + key
+                        + "' AND source_message_id IN (" + String.join(", ", lost.stream()
+                                .map(x -> "'" + Fixtures.provenance(x).sourceMessageId() + "'").toList()) + ")");
+                st.executeUpdate("DELETE FROM ehrflow.sink_offset");
+            }
+            try (PreparedStatement wm = c.prepareStatement("UPDATE ehrflow.patient_watermark SET last_event_time = ?, "
+                    + "last_ingest_time = ?, last_indexed_at = ?, chunk_sets = ? WHERE patient_key = ?");
+                    PreparedStatement off = c.prepareStatement("INSERT INTO ehrflow.sink_offset "
+                            + "(consumer_group, topic, partition, next_offset, updated_at) VALUES (?, ?, ?, ?, now())")) {
+                Object[] w = keptWatermark.get(0);
+                for (int i = 0; i < 4; i++) {
+                    wm.setObject(i + 1, w[i]);
+                }
+                wm.setString(5, key);
+                wm.executeUpdate();
+                for (Object[] o : keptOffsets) {
+                    for (int i = 0; i < 4; i++) {
+                        off.setObject(i + 1, o[i]);
+                    }
+                    off.addBatch();
+                }
+                off.executeBatch();
+            }
+            c.commit();
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE application_name = 'embedder-sink'");
+            }
+            c.commit();
+        }
+        assertThat(count(chunksOfKey)).isEqualTo(2);
+        double rewoundBefore = registry.get("ehrflow.sink.offsets.rewound").counter().count();
+
+        send(key, Fixtures.upsert(key, "Observation/g-5", "Glucose reading 5 in range."));
+        awaitCount("the lost sets replayed beside the new one", chunksOfKey, 6);
+        assertThat(count("SELECT chunk_sets FROM ehrflow.patient_watermark WHERE patient_key = '" + key + "'"))
+                .as("each set applied exactly once").isEqualTo(6);
+        assertThat(count("SELECT count(*) FROM ehrflow.source_event WHERE patient_key = '" + key + "'"))
+                .isEqualTo(6);
+        assertThat(registry.get("ehrflow.sink.offsets.rewound").counter().count()).isGreaterThan(rewoundBefore);
+        assertThat(registry.get("ehrflow.sink.outage").gauge().value()).isZero();
+        assertThat(app.isReady()).isTrue();
+    }
+
+    private static List<Object[]> rows(String sql) throws SQLException {
+        List<Object[]> out = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int i = 0; i < n; i++) {
+                    row[i] = rs.getObject(i + 1);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
     private static void send(String key, ChunkSet set) throws Exception {
         producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), key, Fixtures.bytes(set))).get();
     }

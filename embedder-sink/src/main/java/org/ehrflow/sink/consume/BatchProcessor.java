@@ -59,6 +59,7 @@ public final class BatchProcessor {
     private final SinkMetrics metrics;
     private final SourceRecordStore sources = new SourceRecordStore();
     private final ChunkMerge merges = new ChunkMerge();
+    private final PositionGuard guard;
     private volatile Runnable beforeCommit;
     private volatile Runnable afterLookup;
     private EventRetention retention = new EventRetention(Duration.ZERO, 1);
@@ -78,6 +79,7 @@ public final class BatchProcessor {
         this.pg = pg;
         this.store = new ChunkStore();
         this.offsets = offsets;
+        this.guard = new PositionGuard(offsets);
         this.embedders = List.copyOf(embedders);
         this.dlq = dlq;
         this.retrier = retrier;
@@ -98,6 +100,16 @@ public final class BatchProcessor {
      */
     public void injectAfterLookup(Runnable hook) {
         this.afterLookup = hook;
+    }
+
+    /** What this processor committed, checked against PostgreSQL on every new connection. */
+    PositionGuard guard() {
+        return guard;
+    }
+
+    /** The loop sought {@code partitions} back to PostgreSQL's stored offsets. */
+    void rewound(int partitions) {
+        metrics.offsetRewinds.increment(partitions);
     }
 
     /** Prunes {@code ehrflow.source_event} by age with {@code r} (see {@link #housekeeping()}). */
@@ -160,28 +172,21 @@ public final class BatchProcessor {
             metrics.batchesSplit.increment();
             perRecord(planner, items, next);
         }
+        guard.committed(next);
         metrics.batchSize.record(records.size());
         return next;
     }
 
-    /** Writes with retries; a retry first checks whether the previous attempt's commit landed after all. */
+    /**
+     * Writes with retries. Every retry runs on a new connection (the retrier drops the old one), so the guard
+     * compares the stored offsets first: a commit whose acknowledgement was lost, or commits the database lost,
+     * make it throw {@link PositionGuard.DivergedException} and the loop seeks to what PostgreSQL holds.
+     */
     private void writeOnce(String what, Planners planner, List<Decoded> items, Map<TopicPartition, Long> next) {
-        int[] attempts = {0};
         retrier.run(what, () -> {
-            // A commit whose acknowledgement was lost (connection dropped inside COMMIT) may have landed:
-            // the stored offsets then say so, and the records must not be applied twice.
-            if (attempts[0]++ > 0 && alreadyCommitted(next)) {
-                LOG.info("{} of {} records was committed before the fault; not applied again", what, items.size());
-                return null;
-            }
+            guard.check(pg);
             return write(planner, items, next);
         });
-    }
-
-    private boolean alreadyCommitted(Map<TopicPartition, Long> next) throws java.sql.SQLException {
-        Map<TopicPartition, Long> stored = offsets.load(pg.get(), next.keySet());
-        pg.endRead();
-        return next.entrySet().stream().allMatch(e -> stored.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
     private void perRecord(Planners planner, List<Item> items, Map<TopicPartition, Long> next) {
@@ -193,6 +198,7 @@ public final class BatchProcessor {
             Map<TopicPartition, Long> own = Map.of(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             try {
                 writeOnce("a record write", planner, List.of(it.decoded()), own);
+                guard.committed(own); // a rejected record's reconnect must not take this commit for a divergence
             } catch (RecordFailure f) {
                 LOG.warn("record {}-{}@{} rejected: {}", r.topic(), r.partition(), r.offset(), f.getMessage());
                 DlqPublisher.Keyed k = letter(r, it.decoded(), f.reasonCode(), f.getCause());
@@ -204,6 +210,7 @@ public final class BatchProcessor {
             }
         }
         retrier.run("the offset write", () -> {
+            guard.check(pg);
             Connection c = pg.get();
             offsets.save(c, next);
             c.commit();

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poll thread: collects records into batches (size or linger, whichever first), hands each to the
- * {@link BatchProcessor}, and on partition assignment seeks to the offsets stored in PostgreSQL (the beginning
- * where none are stored). Offsets committed to Kafka afterwards are advisory, for lag tools only.
+ * {@link BatchProcessor}, and seeks to the offsets stored in PostgreSQL (the beginning where none are stored) on
+ * partition assignment and whenever a new database connection finds them different from what this sink committed
+ * ({@link PositionGuard}). Offsets committed to Kafka afterwards are advisory, for lag tools only.
  */
 public final class SinkLoop implements Runnable {
 
@@ -78,7 +79,11 @@ public final class SinkLoop implements Runnable {
                 }
                 if (!buffer.isEmpty() && (buffer.size() >= batchSize
                         || System.nanoTime() - firstBufferedAt >= linger.toNanos())) {
-                    flush();
+                    try {
+                        flush();
+                    } catch (PositionGuard.DivergedException e) {
+                        rewind(e.stored());
+                    }
                 }
                 if (buffer.isEmpty()) {
                     processor.housekeeping();
@@ -128,6 +133,42 @@ public final class SinkLoop implements Runnable {
             next.forEach((tp, o) -> commit.put(tp, new OffsetAndMetadata(o)));
             consumer.commitAsync(commit, null);
         }
+    }
+
+    /**
+     * PostgreSQL holds other offsets than this sink committed (it lost commits, or a commit whose acknowledgement
+     * was lost did land): drop everything buffered and seek every assigned partition to the stored offset, or
+     * to the beginning where none is stored. The database is the source of truth, never the consumer's memory.
+     */
+    private void rewind(Map<TopicPartition, Long> stored) {
+        buffer.clear();
+        Set<TopicPartition> assigned = consumer.assignment();
+        seekTo(assigned, stored);
+        if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+        processor.rewound(assigned.size());
+        LOG.warn("PostgreSQL's stored offsets differ from the ones this sink committed (lost commits after a "
+                + "database failure?); re-reading {} partitions from the stored offsets", assigned.size());
+    }
+
+    /** Seeks {@code partitions} to {@code stored}, or to the beginning where none is stored. */
+    private void seekTo(Collection<TopicPartition> partitions, Map<TopicPartition, Long> stored) {
+        List<TopicPartition> fresh = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            Long o = stored.get(tp);
+            if (o == null) {
+                fresh.add(tp);
+            } else {
+                consumer.seek(tp, o);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            // No stored offset means nothing of this partition is in PostgreSQL: start at the beginning,
+            // whatever Kafka's (advisory) committed offset says.
+            consumer.seekToBeginning(fresh);
+        }
+        processor.guard().assigned(partitions, stored);
     }
 
     /**
@@ -185,6 +226,7 @@ public final class SinkLoop implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = new HashSet<>(partitions);
             buffer.removeIf(r -> gone.contains(new TopicPartition(r.topic(), r.partition())));
+            processor.guard().revoked(partitions);
         }
 
         @Override
@@ -211,22 +253,9 @@ public final class SinkLoop implements Runnable {
             } finally {
                 inPausePoll = outer;
             }
-            List<TopicPartition> fresh = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                Long o = stored.get(tp);
-                if (o == null) {
-                    fresh.add(tp);
-                } else {
-                    consumer.seek(tp, o);
-                }
-            }
-            if (!fresh.isEmpty()) {
-                // No stored offset means nothing of this partition is in PostgreSQL: start at the beginning,
-                // whatever Kafka's (advisory) committed offset says.
-                consumer.seekToBeginning(fresh);
-            }
+            seekTo(partitions, stored);
             LOG.info("assigned {} partitions: {} at stored offsets, {} from the beginning", partitions.size(),
-                    stored.size(), fresh.size());
+                    stored.size(), partitions.size() - stored.size());
         }
     }
 }

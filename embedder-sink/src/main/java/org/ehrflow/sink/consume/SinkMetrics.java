@@ -2,9 +2,11 @@ package org.ehrflow.sink.consume;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /** The sink's meters, all prefixed {@code ehrflow.sink}; tags are codes only (reason, result), never data. */
 public final class SinkMetrics {
@@ -20,6 +22,7 @@ public final class SinkMetrics {
     final Counter batchesSplit;
     final Counter shadowEmbedded;
     final Counter eventsPruned;
+    final Counter offsetRewinds;
     final DistributionSummary batchSize;
     final Timer embedTime;
     final Timer transactionTime;
@@ -38,6 +41,9 @@ public final class SinkMetrics {
         sourceRecords = Counter.builder("ehrflow.sink.source.records")
                 .description("FHIR records applied to ehrflow.source_record").register(registry);
         retries = Counter.builder("ehrflow.sink.retries").description("transient faults retried").register(registry);
+        offsetRewinds = Counter.builder("ehrflow.sink.offsets.rewound")
+                .description("partitions sought back to PostgreSQL's stored offsets after a new connection found "
+                        + "them different from the ones committed (lost commits)").register(registry);
         eventsPruned = Counter.builder("ehrflow.sink.events.pruned")
                 .description("source events deleted by age (EHRFLOW_SINK_EVENT_RETENTION)").register(registry);
         shadowEmbedded = Counter.builder("ehrflow.sink.embeddings.shadow")
@@ -60,6 +66,13 @@ public final class SinkMetrics {
     public void deadLettered(String reasonCode) {
         Counter.builder("ehrflow.sink.dlq").tag("reason", reasonCode).description("records sent to the DLQ")
                 .register(registry).increment();
+    }
+
+    /** 1 while PostgreSQL or the DLQ is failing and the sink is backing off, else 0 (also what /ready reports). */
+    public void outage(BooleanSupplier inOutage) {
+        Gauge.builder("ehrflow.sink.outage", () -> inOutage.getAsBoolean() ? 1 : 0)
+                .description("1 while a dependency (PostgreSQL, the DLQ) fails and writes are being retried")
+                .register(registry);
     }
 
     /** Counts one transient fault that is being retried. */

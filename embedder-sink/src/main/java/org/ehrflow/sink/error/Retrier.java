@@ -28,6 +28,7 @@ public final class Retrier {
     private final BooleanSupplier running;
     private final Runnable onRetry;
     private volatile Runnable whileWaiting = () -> { };
+    private volatile boolean failing;
 
     public Retrier(PgSession pg, Duration initial, Duration max, BooleanSupplier running, Runnable onRetry) {
         this.pg = pg;
@@ -45,11 +46,18 @@ public final class Retrier {
         this.whileWaiting = action;
     }
 
+    /** True from a transient fault until the next unit of work succeeds: the sink is not ready meanwhile. */
+    public boolean failing() {
+        return failing;
+    }
+
     public <T> T run(String what, Work<T> work) {
         Duration delay = initial;
         while (true) {
             try {
-                return work.run();
+                T result = work.run();
+                failing = false;
+                return result;
             } catch (SQLException e) {
                 switch (SqlErrorClass.of(e)) {
                     case FATAL -> {
@@ -72,6 +80,7 @@ public final class Retrier {
                 LOG.warn("DLQ not acknowledged during {} ({}); retrying in {} ms", what,
                         e.getCause().getClass().getSimpleName(), delay.toMillis());
             }
+            failing = true;
             onRetry.run();
             sleep(delay);
             delay = delay.multipliedBy(2).compareTo(max) > 0 ? max : delay.multipliedBy(2);

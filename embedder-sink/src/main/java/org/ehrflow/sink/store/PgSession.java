@@ -16,6 +16,7 @@ public final class PgSession implements AutoCloseable {
     private final String url;
     private final Properties props = new Properties();
     private Connection connection;
+    private long generation;
 
     public PgSession(String url, String user, Secret password) {
         this.url = url;
@@ -40,8 +41,18 @@ public final class PgSession implements AutoCloseable {
                 throw e;
             }
             connection = c;
+            generation++;
         }
         return connection;
+    }
+
+    /**
+     * How many connections this session has opened. A new one may talk to a database that lost commits the old
+     * one saw acknowledged (crash without fsync, failover to an asynchronous replica, a restored backup), so
+     * whatever the caller remembers about the database must be checked again when this changes.
+     */
+    public long generation() {
+        return generation;
     }
 
     /** Rolls back if possible and drops the connection, so the next {@link #get()} starts clean. */

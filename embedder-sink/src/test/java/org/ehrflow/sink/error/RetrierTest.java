@@ -34,6 +34,22 @@ class RetrierTest {
     }
 
     @Test
+    void reportsFailingFromTheFirstTransientFaultUntilWorkSucceeds() {
+        AtomicBoolean seenFailing = new AtomicBoolean();
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(retrier.failing()).isFalse();
+        retrier.run("test", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new SQLException("connection refused", "08001");
+            }
+            seenFailing.set(retrier.failing());
+            return null;
+        });
+        assertThat(seenFailing).as("not ready while the outage lasts").isTrue();
+        assertThat(retrier.failing()).as("ready again after a success").isFalse();
+    }
+
+    @Test
     void retriesAnUnacknowledgedDeadLetter() {
         AtomicInteger calls = new AtomicInteger();
         retrier.run("test", () -> {
