@@ -6,14 +6,11 @@ import io.debezium.engine.format.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -23,6 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.ehrflow.cdc.capture.CdcMetrics;
 import org.ehrflow.cdc.capture.ChangeBatchHandler;
 import org.ehrflow.cdc.capture.EngineProperties;
+import org.ehrflow.cdc.capture.EngineSupervisor;
 import org.ehrflow.cdc.capture.PgPreflight;
 import org.ehrflow.cdc.capture.SlotLagMonitor;
 import org.ehrflow.cdc.capture.SnapshotMetrics;
@@ -33,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CDC capture app: a Debezium embedded engine (PostgreSQL, pgoutput) over the EHR database, publishing each
- * row change to {@code ehr.raw.cdc.v1}. Wiring only; {@link #close()} stops the engine, which commits the
- * acknowledged offsets, and keeps the replication slot.
+ * row change to {@code ehr.raw.cdc.v1}. Wiring only; {@link EngineSupervisor} replaces an engine that stops on a
+ * failure, and {@link #close()} stops the engine, which commits the acknowledged offsets, and keeps the
+ * replication slot.
  */
 public final class CdcCaptureApp implements AutoCloseable {
 
@@ -46,12 +45,10 @@ public final class CdcCaptureApp implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final KafkaClientMetrics producerMetrics;
     private final ChangeBatchHandler handler;
-    private final DebeziumEngine<ChangeEvent<String, String>> engine;
-    private final ExecutorService executor;
+    private final EngineSupervisor supervisor;
     private final SlotLagMonitor slotMonitor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean taskRunning;
-    private volatile Throwable failure;
     private volatile boolean closed;
 
     private CdcCaptureApp(CdcConfig config, MeterRegistry registry) {
@@ -60,8 +57,10 @@ public final class CdcCaptureApp implements AutoCloseable {
         producerMetrics.bindTo(registry);
         this.handler = new ChangeBatchHandler(producer, new CdcMetrics(registry), Clock.systemUTC(),
                 Duration.ofMillis(200));
-        this.engine = DebeziumEngine.create(Json.class, Json.class, Json.class, ASYNC_ENGINE)
-                .using(EngineProperties.of(config))
+        Properties engineProperties = EngineProperties.of(config);
+        this.supervisor = new EngineSupervisor(onStop -> DebeziumEngine.create(Json.class, Json.class, Json.class,
+                        ASYNC_ENGINE)
+                .using(engineProperties)
                 .notifying(handler)
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
@@ -78,28 +77,24 @@ public final class CdcCaptureApp implements AutoCloseable {
                 })
                 .using((success, message, error) -> {
                     taskRunning = false;
-                    if (!success || error != null) {
-                        failure = error != null ? error : new IllegalStateException("engine stopped unsuccessfully");
-                        // Class name only: engine messages can quote SQL errors, which can quote row values.
-                        LOG.error("capture engine stopped with {}",
-                                error == null ? "no exception" : error.getClass().getSimpleName());
-                    }
-                    stopped.countDown();
+                    onStop.handle(success, message, error);
                 })
-                .build();
-        this.executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "ehrflow-cdc-engine"));
+                .build(), config.restartBackoffInitial(), config.restartBackoffMax(), registry);
         Gauge.builder("ehrflow.cdc.running", this, a -> a.isRunning() ? 1 : 0)
                 .description("1 while the capture task streams changes").register(registry);
         SnapshotMetrics.register(config.topicPrefix(), registry);
         this.slotMonitor = SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL);
     }
 
-    /** Checks the database, then starts the engine on its own thread; returns at once. */
+    /**
+     * Checks the database, then starts the engine on its own thread; returns at once. An engine that stops on a
+     * failure later is replaced after a back-off ({@link EngineSupervisor}).
+     */
     public static CdcCaptureApp start(CdcConfig config, MeterRegistry registry) {
         PgPreflight.check(config);
         CdcCaptureApp app = new CdcCaptureApp(config, registry);
         try {
-            app.executor.execute(app.engine);
+            app.supervisor.start();
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -107,17 +102,17 @@ public final class CdcCaptureApp implements AutoCloseable {
         return app;
     }
 
-    /** True while the connector task runs (snapshot or streaming). */
+    /** True while the connector task runs (snapshot or streaming); false during an outage and its back-off. */
     public boolean isRunning() {
-        return taskRunning && stopped.getCount() > 0;
+        return taskRunning && !closed;
     }
 
-    /** Why the engine stopped on its own, if it did. */
+    /** Why the last engine stopped on its own, if one did (it has been or is being replaced). */
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return supervisor.lastFailure();
     }
 
-    /** Blocks until the engine has stopped (by {@link #close()} or a failure); false on timeout. */
+    /** Blocks until {@link #close()} has stopped the engine; false on timeout. */
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -131,20 +126,12 @@ public final class CdcCaptureApp implements AutoCloseable {
         handler.stopping();
         try {
             // Stops the task and commits offsets of every batch that was marked processed. The slot stays.
-            engine.close();
-            executor.shutdown();
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("capture engine did not stop within 30 s");
-                executor.shutdownNow();
-            }
-        } catch (IOException e) {
-            LOG.warn("closing the capture engine failed: {}", e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            supervisor.close();
         } finally {
             slotMonitor.close();
             producerMetrics.close();
             producer.close(Duration.ofSeconds(10));
+            stopped.countDown();
         }
     }
 
@@ -171,10 +158,7 @@ public final class CdcCaptureApp implements AutoCloseable {
             app.close();
             ops.close();
         }, "ehrflow-cdc-shutdown"));
+        // Engine failures are retried in-process (EngineSupervisor): the process ends only when stopped.
         app.stopped.await();
-        if (app.failure().isPresent()) {
-            // A non-zero exit lets the supervisor restart us; the slot and offsets resume where we stopped.
-            System.exit(1);
-        }
     }
 }

@@ -28,6 +28,8 @@ import org.ehrflow.runtime.Secret;
  * @param topicPrefix              Debezium topic.prefix (names the logical server in offsets; keep it stable)
  * @param opsHost                  bind address of /metrics, /health, /ready
  * @param opsPort                  its port (0 = any free port)
+ * @param restartBackoffInitial    wait before replacing an engine that stopped on a failure (database outage)
+ * @param restartBackoffMax        cap of that wait, which doubles per failure and resets after a healthy run
  */
 public record CdcConfig(
         KafkaSettings kafka,
@@ -47,7 +49,9 @@ public record CdcConfig(
         int maxBatchSize,
         String topicPrefix,
         String opsHost,
-        int opsPort) {
+        int opsPort,
+        Duration restartBackoffInitial,
+        Duration restartBackoffMax) {
 
     public static final String ENV_PREFIX = "EHRFLOW_CDC_";
     public static final String DEFAULT_USER = "ehrflow_cdc";
@@ -62,6 +66,9 @@ public record CdcConfig(
      * gave p50 112 ms.
      */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(25);
+    /** First wait before a failed engine is replaced; doubles up to {@link #DEFAULT_RESTART_MAX}. */
+    public static final Duration DEFAULT_RESTART_INITIAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RESTART_MAX = Duration.ofSeconds(30);
 
     /** libpq sslmode values, as Debezium's {@code database.sslmode} takes them. */
     public enum SslMode {
@@ -77,7 +84,8 @@ public record CdcConfig(
     public static CdcConfig defaults(KafkaSettings kafka, String dbHost, int dbPort, Secret dbPassword) {
         return new CdcConfig(kafka, dbHost, dbPort, "ehr", DEFAULT_USER, dbPassword, SslMode.PREFER, DEFAULT_SLOT,
                 DEFAULT_PUBLICATION, Duration.ofSeconds(10), DEFAULT_POLL_INTERVAL, DEFAULT_OFFSETS_TOPIC,
-                (short) -1, Duration.ofSeconds(1), 2048, DEFAULT_TOPIC_PREFIX, "127.0.0.1", 0);
+                (short) -1, Duration.ofSeconds(1), 2048, DEFAULT_TOPIC_PREFIX, "127.0.0.1", 0,
+                DEFAULT_RESTART_INITIAL, DEFAULT_RESTART_MAX);
     }
 
     /** Reads every setting from {@code env}, failing once with every problem named by its variable. */
@@ -106,32 +114,45 @@ public record CdcConfig(
         String prefix = r.string("TOPIC_PREFIX", DEFAULT_TOPIC_PREFIX);
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", 9404, 0, 65535);
+        Duration restartInitial = r.duration("RESTART_BACKOFF_INITIAL", DEFAULT_RESTART_INITIAL,
+                Duration.ofMillis(10), Duration.ofMinutes(5));
+        Duration restartMax = r.duration("RESTART_BACKOFF_MAX", DEFAULT_RESTART_MAX, Duration.ofMillis(10),
+                Duration.ofHours(1));
+        r.check(restartMax.compareTo(restartInitial) >= 0, r.key("RESTART_BACKOFF_MAX") + " must be at least "
+                + r.key("RESTART_BACKOFF_INITIAL"));
         r.check(!"postgres".equals(user), r.key("DB_USER")
                 + " must be the capture role (LOGIN REPLICATION), not the superuser 'postgres'");
         r.validate();
         return new CdcConfig(kafka, host, port, database, user, password, ssl, slot, publication, heartbeat, poll,
-                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort);
+                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort, restartInitial, restartMax);
     }
 
     /** The same settings with a different ops port (tests and the demo run several apps in one JVM). */
     public CdcConfig withOpsPort(int port) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, port);
+                maxBatchSize, topicPrefix, opsHost, port, restartBackoffInitial, restartBackoffMax);
     }
 
     /** The same settings with another heartbeat and poll interval (tests, benchmarks). */
     public CdcConfig withIntervals(Duration heartbeat, Duration poll) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeat, poll, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval, maxBatchSize,
-                topicPrefix, opsHost, opsPort);
+                topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax);
     }
 
     /** The same settings against another database, slot and offsets topic (several captures on one cluster). */
     public CdcConfig withSource(String databaseName, String slot, String offsets) {
         return new CdcConfig(kafka, dbHost, dbPort, databaseName, dbUser, dbPassword, sslMode, slot, publication,
                 heartbeatInterval, pollInterval, offsets, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort);
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax);
+    }
+
+    /** The same settings with another engine restart back-off (tests). */
+    public CdcConfig withRestartBackoff(Duration initial, Duration max) {
+        return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
+                heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
+                maxBatchSize, topicPrefix, opsHost, opsPort, initial, max);
     }
 
     /** JDBC URL of the EHR database (pre-flight checks). */

@@ -83,10 +83,7 @@ class CdcCaptureIT {
         CdcConfig d = CdcConfig.defaults(KafkaSettings.of(kafka.bootstrapServers()), pg.host(), pg.port(),
                 cdcPassword);
         // Heartbeats every 300 ms, so the test sees the action query run under the capture role's grants.
-        CdcConfig config = new CdcConfig(d.kafka(), d.dbHost(), d.dbPort(), d.database(), d.dbUser(),
-                d.dbPassword(), d.sslMode(), d.slotName(), d.publication(), Duration.ofMillis(300), d.pollInterval(),
-                d.offsetsTopic(), d.offsetsReplicationFactor(), d.offsetFlushInterval(), d.maxBatchSize(),
-                d.topicPrefix(), d.opsHost(), d.opsPort());
+        CdcConfig config = d.withIntervals(Duration.ofMillis(300), d.pollInterval());
         try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl("ehr"), pg.superuser(), pg.superuserPassword());
                 KafkaConsumer<String, byte[]> consumer = rawConsumer()) {
             // Synthetic patient and encounter that exist before capture starts: they come from the snapshot.

@@ -223,6 +223,24 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Fault injection: stops the server the way a crash does ({@code pg_ctl stop -m immediate}: every process quits
+     * at once, no checkpoint, crash recovery on the next start). Clients see their connections drop mid-stream.
+     */
+    public synchronized void crash() {
+        tool.run(TOOL_TIMEOUT, "pg_ctl", List.of("stop", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t",
+                "30"));
+        LOG.info("PostgreSQL on port {} crashed on purpose", port);
+    }
+
+    /** Starts the server again after {@link #crash()} on the same port and socket directory (crash recovery). */
+    public synchronized void restartAfterCrash() {
+        tool.run(TOOL_TIMEOUT, "pg_ctl", List.of("start", "-D", dataDir.toString(), "-l",
+                dataDir.resolve(LOG_FILE).toString(), "-w", "-t", "60", "-o", "-p " + port + " -k " + socketDir));
+        awaitConnection();
+        LOG.info("PostgreSQL on port {} running again", port);
+    }
+
     /** Stops the server ({@code pg_ctl stop -m fast}) and deletes a temporary cluster's files. */
     @Override
     public void close() {
