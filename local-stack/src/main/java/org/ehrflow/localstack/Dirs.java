@@ -10,7 +10,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** File-tree helpers for the temporary directories of the local stack. */
-final class Dirs {
+public final class Dirs {
 
     private Dirs() {
     }
@@ -24,7 +24,7 @@ final class Dirs {
     }
 
     /** Deletes a tree, ignoring files that vanish meanwhile; best effort so close() never masks a test failure. */
-    static void deleteQuietly(Path root) {
+    public static void deleteQuietly(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

@@ -78,36 +78,63 @@ public final class EmbeddedKafka implements AutoCloseable {
         return startOn(logDir.toAbsolutePath(), null);
     }
 
+    /**
+     * Starts a broker on a persistent log directory and fixed ports: a broker restarted after a crash must come back
+     * where its clients' bootstrap setting points (the chaos topology).
+     */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
+        Objects.requireNonNull(logDir, "logDir");
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create Kafka log dir " + logDir, e);
+        }
+        KafkaExitGuard.install();
+        EmbeddedKafka k = tryStart(logDir.toAbsolutePath(), null, brokerPort, controllerPort);
+        if (k == null) {
+            throw new IllegalStateException("embedded Kafka could not bind 127.0.0.1:" + brokerPort + " or :"
+                    + controllerPort);
+        }
+        return k;
+    }
+
     private static EmbeddedKafka startOn(Path dir, Path temporaryRoot) {
         KafkaExitGuard.install();
-        RuntimeException last = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int brokerPort = FreePorts.pick();
             int controllerPort = FreePorts.pick();
             if (brokerPort == controllerPort) {
                 continue;
             }
-            long started = System.nanoTime();
-            KafkaConfig config = KafkaConfig.fromProps(EmbeddedKafkaProperties.of(dir, NODE_ID, brokerPort, controllerPort));
-            format(dir);
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
-            try {
-                server.startup();
-                awaitReady(bootstrap);
-                LOG.info("embedded Kafka ready on {} in {} ms", bootstrap, (System.nanoTime() - started) / 1_000_000);
-                return new EmbeddedKafka(server, bootstrap, dir, temporaryRoot);
-            } catch (RuntimeException e) {
-                shutdownQuietly(server);
-                if (!lostPortRace(e)) {
-                    throw e;
-                }
-                // a port was taken between pick() and bind: retry on fresh ports
-                LOG.warn("embedded Kafka start attempt {} lost a port race, retrying", attempt);
-                last = e;
+            EmbeddedKafka k = tryStart(dir, temporaryRoot, brokerPort, controllerPort);
+            if (k != null) {
+                return k;
             }
+            // a port was taken between pick() and bind: retry on fresh ports
+            LOG.warn("embedded Kafka start attempt {} lost a port race, retrying", attempt);
         }
-        throw new IllegalStateException("embedded Kafka did not start after " + START_ATTEMPTS + " attempts", last);
+        throw new IllegalStateException("embedded Kafka did not start after " + START_ATTEMPTS + " attempts");
+    }
+
+    /** One start on the given ports; null when a port was taken (the caller decides whether to retry). */
+    private static EmbeddedKafka tryStart(Path dir, Path temporaryRoot, int brokerPort, int controllerPort) {
+        long started = System.nanoTime();
+        KafkaConfig config = KafkaConfig.fromProps(EmbeddedKafkaProperties.of(dir, NODE_ID, brokerPort, controllerPort));
+        format(dir);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
+        try {
+            server.startup();
+            awaitReady(bootstrap);
+            LOG.info("embedded Kafka ready on {} in {} ms", bootstrap, (System.nanoTime() - started) / 1_000_000);
+            return new EmbeddedKafka(server, bootstrap, dir, temporaryRoot);
+        } catch (RuntimeException e) {
+            shutdownQuietly(server);
+            if (!lostPortRace(e)) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     private static boolean lostPortRace(Throwable e) {

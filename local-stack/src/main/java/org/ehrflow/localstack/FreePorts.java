@@ -7,15 +7,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Picks free TCP ports on the loopback interface. */
-final class FreePorts {
+public final class FreePorts {
 
-    static final String LOOPBACK = "127.0.0.1";
+    public static final String LOOPBACK = "127.0.0.1";
 
     private FreePorts() {
     }
 
     /** A port that was free a moment ago; callers retry on a bind race. */
-    static int pick() {
+    public static int pick() {
         try (ServerSocket socket = new ServerSocket()) {
             // SO_REUSEADDR off: the port must really be unused, not merely in TIME_WAIT
             socket.setReuseAddress(false);

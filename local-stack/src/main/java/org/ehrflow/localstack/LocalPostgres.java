@@ -1,5 +1,7 @@
 package org.ehrflow.localstack;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,9 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.ehrflow.runtime.Secret;
@@ -231,6 +235,29 @@ public final class LocalPostgres implements AutoCloseable {
         tool.run(TOOL_TIMEOUT, "pg_ctl", List.of("stop", "-D", dataDir.toString(), "-m", "immediate", "-w", "-t",
                 "30"));
         LOG.info("PostgreSQL on port {} crashed on purpose", port);
+    }
+
+    /**
+     * Fault injection: SIGKILL to the postmaster and every server process at once, as the kernel's OOM killer or a
+     * lost host would do. Unlike {@link #crash()} nothing runs on the server side afterwards: with
+     * {@code synchronous_commit=off} the commits whose WAL was not yet written are gone.
+     */
+    public synchronized void kill9() {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("no running postmaster in " + dataDir, e);
+        }
+        ProcessHandle postmaster = ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalStateException("postmaster " + pid + " is not running"));
+        List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+        all.add(0, postmaster);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        LOG.info("PostgreSQL on port {} killed with SIGKILL ({} processes)", port, all.size());
     }
 
     /** Starts the server again after {@link #crash()} on the same port and socket directory (crash recovery). */

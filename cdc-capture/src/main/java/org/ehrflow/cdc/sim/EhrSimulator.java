@@ -59,10 +59,15 @@ public final class EhrSimulator {
     private int registered;
 
     public EhrSimulator(EhrWriter ehr, long seed) {
+        // Unique per run, so repeated runs against one database never collide on MRN or visit number.
+        this(ehr, seed, "SIM-" + seed + "-" + Long.toString(System.currentTimeMillis(), 36).toUpperCase() + "-");
+    }
+
+    /** A simulator whose MRNs and visit numbers start with {@code mrnPrefix}: the same seed, the same identities. */
+    public EhrSimulator(EhrWriter ehr, long seed, String mrnPrefix) {
         this.ehr = ehr;
         this.random = new Random(seed);
-        // Unique per run, so repeated runs against one database never collide on MRN or visit number.
-        this.mrnPrefix = "SIM-" + seed + "-" + Long.toString(System.currentTimeMillis(), 36).toUpperCase() + "-";
+        this.mrnPrefix = mrnPrefix;
     }
 
     /** Runs until {@code maxChanges} changes are committed or {@code maxDuration} has passed. */
