@@ -106,11 +106,18 @@ final class Topology implements AutoCloseable {
         stage("hl7-listener", "org.ehrflow.listener.Hl7ListenerApp", "EHRFLOW_LISTENER_", Map.of(
                 "EHRFLOW_LISTENER_HOST", "127.0.0.1", "EHRFLOW_LISTENER_PORT", Integer.toString(mllpPort)));
         for (int i = 1; i <= 2; i++) {
+            // Static group membership (one stable group.instance.id per instance, as a StatefulSet's pod name
+            // gives): a restarted instance takes its partitions back at once instead of waiting for the dead
+            // member's session to time out (45 s) and a rebalance of everyone.
             stage("fhir-normalizer-" + i, "org.ehrflow.normalizer.NormalizerApp", "EHRFLOW_NORMALIZER_", Map.of(
-                    "EHRFLOW_NORMALIZER_STATE_DIR", work.resolve("state/normalizer-" + i).toString()));
+                    "EHRFLOW_NORMALIZER_STATE_DIR", work.resolve("state/normalizer-" + i).toString(),
+                    "EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "fhir-normalizer-" + i));
             stage("chunker-stream-" + i, "org.ehrflow.chunker.ChunkerApp", "EHRFLOW_CHUNKER_", Map.of(
-                    "EHRFLOW_CHUNKER_STATE_DIR", work.resolve("state/chunker-" + i).toString()));
-            stage("embedder-sink-" + i, "org.ehrflow.sink.SinkApp", "EHRFLOW_SINK_", sinkEnv(RAG_DB));
+                    "EHRFLOW_CHUNKER_STATE_DIR", work.resolve("state/chunker-" + i).toString(),
+                    "EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "chunker-stream-" + i));
+            Map<String, String> sink = new HashMap<>(sinkEnv(RAG_DB));
+            sink.put("EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "embedder-sink-" + i);
+            stage("embedder-sink-" + i, "org.ehrflow.sink.SinkApp", "EHRFLOW_SINK_", sink);
         }
         stage("cdc-capture", "org.ehrflow.cdc.CdcCaptureApp", "EHRFLOW_CDC_", Map.of(
                 "EHRFLOW_CDC_DB_HOST", ehr.host(), "EHRFLOW_CDC_DB_PORT", Integer.toString(ehr.port()),
