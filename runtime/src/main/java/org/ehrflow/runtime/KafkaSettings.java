@@ -14,6 +14,13 @@ import java.util.TreeMap;
 public record KafkaSettings(String bootstrapServers, Map<String, String> clientProperties) {
 
     public static final String ENV_PREFIX = "EHRFLOW_KAFKA_";
+    /**
+     * {@code EHRFLOW_KAFKA_GROUP_INSTANCE_ID}, passed through as {@code group.instance.id}: static group membership.
+     * Give each consumer instance (normaliser, chunker, sink) its own stable id, e.g. a StatefulSet's pod name: a
+     * killed and restarted instance then takes its partitions back at once instead of waiting for its old session
+     * to time out (measured in RELIABILITY.md: 44 s down to 6 s).
+     */
+    public static final String GROUP_INSTANCE_ID = "GROUP_INSTANCE_ID";
 
     public KafkaSettings {
         clientProperties = Map.copyOf(clientProperties);
