@@ -1,9 +1,14 @@
 package org.ehrflow.runtime;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -14,6 +19,9 @@ import java.util.function.Predicate;
  * Call {@link #validate()} once all settings are read.
  */
 public final class ConfigReader {
+
+    /** Suffix of a variable that names a file holding the value (Docker/Kubernetes secrets). */
+    public static final String FILE_SUFFIX = "_FILE";
 
     private final Map<String, String> env;
     private final String prefix;
@@ -47,9 +55,32 @@ public final class ConfigReader {
         return v;
     }
 
+    /**
+     * A secret from {@code <KEY>} or, as orchestrators mount them, from the file named by {@code <KEY>_FILE}
+     * (trailing line breaks dropped). Setting both is a problem: which one wins would be a guess.
+     */
     public Secret secret(String name, String defaultValue) {
         String v = env.get(key(name));
+        String file = env.get(key(name) + FILE_SUFFIX);
+        if (file != null && !file.isBlank()) {
+            if (v != null) {
+                problems.add("set " + key(name) + " or " + key(name) + FILE_SUFFIX + ", not both");
+            }
+            String read = readSecretFile(key(name) + FILE_SUFFIX, file.strip());
+            return new Secret(read == null ? "" : read);
+        }
         return new Secret(v == null ? defaultValue : v);
+    }
+
+    private String readSecretFile(String variable, String path) {
+        try {
+            return Files.readString(Path.of(path), StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
+        } catch (IOException | RuntimeException e) {
+            // The path is configuration, not a secret; the content never appears in a message.
+            problems.add(variable + " names a file that cannot be read: " + path + " ("
+                    + e.getClass().getSimpleName() + ")");
+            return null;
+        }
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
@@ -133,11 +164,25 @@ public final class ConfigReader {
         String p = key(sub);
         Map<String, String> out = new TreeMap<>();
         env.forEach((k, v) -> {
-            if (k.startsWith(p) && !v.isBlank()) {
-                out.put(k.substring(p.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            if (!k.startsWith(p) || v.isBlank()) {
+                return;
+            }
+            String name = k.substring(p.length());
+            if (name.endsWith(FILE_SUFFIX)) {
+                // EHRFLOW_KAFKA_SASL_JAAS_CONFIG_FILE=/run/secrets/jaas -> sasl.jaas.config from that file
+                String value = readSecretFile(k, v.strip());
+                if (value != null) {
+                    out.put(property(name.substring(0, name.length() - FILE_SUFFIX.length())), value);
+                }
+            } else {
+                out.putIfAbsent(property(name), v);
             }
         });
         return out;
+    }
+
+    private static String property(String envName) {
+        return envName.toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     /** Throws one {@link ConfigException} listing every problem found so far. */

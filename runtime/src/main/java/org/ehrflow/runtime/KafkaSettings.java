@@ -36,6 +36,7 @@ public record KafkaSettings(String bootstrapServers, Map<String, String> clientP
         String servers = kafka.string("BOOTSTRAP_SERVERS", "localhost:9092");
         Map<String, String> props = new TreeMap<>(kafka.passThrough(""));
         props.remove("bootstrap.servers");
+        kafka.validate(); // an unreadable *_FILE secret fails start-up instead of connecting without it
         return new KafkaSettings(servers, props);
     }
 
