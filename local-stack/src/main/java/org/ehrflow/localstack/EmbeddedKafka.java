@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,12 +91,38 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create Kafka log dir " + logDir, e);
         }
         KafkaExitGuard.install();
-        EmbeddedKafka k = tryStart(logDir.toAbsolutePath(), null, brokerPort, controllerPort);
+        EmbeddedKafka k = tryStart(logDir.toAbsolutePath(), null, brokerPort, controllerPort, null);
         if (k == null) {
             throw new IllegalStateException("embedded Kafka could not bind 127.0.0.1:" + brokerPort + " or :"
                     + controllerPort);
         }
         return k;
+    }
+
+    /**
+     * Starts a broker on a temporary log directory that requires authentication and authorization ({@code SASL_SSL},
+     * SCRAM users of {@code security}, ACLs); {@link #bootstrapServers()} is its {@code SASL_SSL} listener.
+     */
+    public static EmbeddedKafka startSecure(BrokerSecurity security) {
+        TempOwnership.abandoned(TEMP_PREFIX).forEach(Dirs::deleteQuietly);
+        Path root = TempOwnership.createOwned(TEMP_PREFIX);
+        try {
+            Path logDir = Files.createDirectories(root.resolve("logs"));
+            KafkaExitGuard.install();
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                EmbeddedKafka k = tryStart(logDir, root, FreePorts.pick(), FreePorts.pick(), security);
+                if (k != null) {
+                    return k;
+                }
+            }
+            throw new IllegalStateException("embedded Kafka did not start after " + START_ATTEMPTS + " attempts");
+        } catch (IOException e) {
+            Dirs.deleteQuietly(root);
+            throw new UncheckedIOException("cannot create a temporary Kafka log dir", e);
+        } catch (RuntimeException e) {
+            Dirs.deleteQuietly(root);
+            throw e;
+        }
     }
 
     private static EmbeddedKafka startOn(Path dir, Path temporaryRoot) {
@@ -106,7 +133,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (brokerPort == controllerPort) {
                 continue;
             }
-            EmbeddedKafka k = tryStart(dir, temporaryRoot, brokerPort, controllerPort);
+            EmbeddedKafka k = tryStart(dir, temporaryRoot, brokerPort, controllerPort, null);
             if (k != null) {
                 return k;
             }
@@ -117,15 +144,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** One start on the given ports; null when a port was taken (the caller decides whether to retry). */
-    private static EmbeddedKafka tryStart(Path dir, Path temporaryRoot, int brokerPort, int controllerPort) {
+    private static EmbeddedKafka tryStart(Path dir, Path temporaryRoot, int brokerPort, int controllerPort,
+            BrokerSecurity security) {
+        if (brokerPort == controllerPort) {
+            return null;
+        }
         long started = System.nanoTime();
-        KafkaConfig config = KafkaConfig.fromProps(EmbeddedKafkaProperties.of(dir, NODE_ID, brokerPort, controllerPort));
-        format(dir);
+        KafkaConfig config = KafkaConfig.fromProps(security == null
+                ? EmbeddedKafkaProperties.of(dir, NODE_ID, brokerPort, controllerPort)
+                : EmbeddedKafkaProperties.secure(dir, NODE_ID, brokerPort, controllerPort, security));
+        format(dir, security);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         String bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
         try {
             server.startup();
-            awaitReady(bootstrap);
+            Map<String, Object> admin = new HashMap<>();
+            if (security != null) {
+                admin.putAll(security.clientProperties(security.adminUser()));
+            }
+            awaitReady(bootstrap, admin);
             LOG.info("embedded Kafka ready on {} in {} ms", bootstrap, (System.nanoTime() - started) / 1_000_000);
             return new EmbeddedKafka(server, bootstrap, dir, temporaryRoot);
         } catch (RuntimeException e) {
@@ -147,14 +184,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         return false;
     }
 
-    private static void format(Path dir) {
+    private static void format(Path dir, BrokerSecurity security) {
         if (Files.exists(dir.resolve("meta.properties"))) {
             // already formatted (a persistent dir): it keeps its cluster id and data
             return;
         }
         try {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+            Formatter f = new Formatter();
+            if (security != null) {
+                // SCRAM users exist from the first start: no unauthenticated window to create them in
+                f.setScramArguments(security.scramArguments());
+            }
+            f.setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
                     .setControllerListenerName(EmbeddedKafkaProperties.CONTROLLER_LISTENER)
@@ -167,11 +208,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(String bootstrap) {
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    private static void awaitReady(String bootstrap, Map<String, Object> clientProps) {
+        Map<String, Object> props = new HashMap<>(clientProps);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(props)) {
             while (true) {

@@ -47,4 +47,35 @@ final class EmbeddedKafkaProperties {
         p.put("num.replica.fetchers", "1");
         return p;
     }
+
+    /**
+     * The same broker with one {@code SASL_SSL} listener (SCRAM-SHA-512 over TLS) for clients and for itself, and
+     * ACLs enforced by KRaft's StandardAuthorizer: nothing is allowed that an ACL does not grant. The administrator
+     * is the only super user besides the controller channel, which stays on loopback (a multi-node cluster puts it
+     * on TLS with its own principal).
+     */
+    static Properties secure(Path dir, int nodeId, int brokerPort, int controllerPort, BrokerSecurity s) {
+        Properties p = of(dir, nodeId, brokerPort, controllerPort);
+        String host = FreePorts.LOOPBACK;
+        p.put("listeners", "SASL_SSL://" + host + ":" + brokerPort + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", "SASL_SSL://" + host + ":" + brokerPort);
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_SSL");
+        p.put("sasl.enabled.mechanisms", BrokerSecurity.MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", BrokerSecurity.MECHANISM);
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                BrokerSecurity.jaas(s.adminUser(), s.users().get(s.adminUser())));
+        p.put("ssl.keystore.location", s.keystore().toString());
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.password", s.storePassword().value());
+        p.put("ssl.key.password", s.storePassword().value());
+        p.put("ssl.truststore.location", s.truststore().toString());
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.password", s.storePassword().value());
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        // ANONYMOUS is the principal of the PLAINTEXT controller channel (loopback only), which the broker needs.
+        p.put("super.users", "User:" + s.adminUser() + ";User:ANONYMOUS");
+        return p;
+    }
 }

@@ -1,0 +1,117 @@
+package org.ehrflow.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.ehrflow.schemas.Topics;
+
+/**
+ * Least privilege on the broker, derived from the topic contract: each stage's principal may read the topics it
+ * consumes, write the topics it produces and its own dead-letter topic, use its own consumer group, transactional
+ * ids and Streams-internal topics (all prefixed by its application id), and nothing else. A broker with
+ * {@code allow.everyone.if.no.acl.found=false} then refuses everything else, e.g. the listener reading FHIR.
+ */
+public final class StageAcls {
+
+    /** Debezium's source offsets (cdc-capture's default offsets topic). */
+    public static final String CDC_OFFSETS_TOPIC = "ehr.cdc-capture.offsets.v1";
+    /** The FHIR gateway's application id (it produces raw FHIR). */
+    public static final String APP_FHIR_GATEWAY = "fhir-gateway";
+
+    private StageAcls() {
+    }
+
+    /** The ACLs of {@code stage} (an application id of {@link Topics}) for {@code principal} ("User:name"). */
+    public static List<AclBinding> of(String stage, String principal) {
+        Grants g = new Grants(principal);
+        g.cluster(AclOperation.IDEMPOTENT_WRITE);
+        g.topic(Topics.dlq(stage).name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+        switch (stage) {
+            case Topics.APP_HL7_LISTENER -> g.topic(Topics.RAW_HL7V2.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+            case APP_FHIR_GATEWAY -> g.topic(Topics.RAW_FHIR.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+            case Topics.APP_CDC_CAPTURE -> {
+                g.topic(Topics.RAW_CDC.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                g.topic(CDC_OFFSETS_TOPIC, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE,
+                        AclOperation.DESCRIBE_CONFIGS, AclOperation.CREATE);
+            }
+            case Topics.APP_FHIR_NORMALIZER -> {
+                for (String raw : List.of(Topics.RAW_HL7V2.name(), Topics.RAW_FHIR.name(), Topics.RAW_CDC.name())) {
+                    g.topic(raw, AclOperation.READ, AclOperation.DESCRIBE);
+                }
+                g.topic(Topics.FHIR_RESOURCES.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                g.streamsApp(stage);
+            }
+            case Topics.APP_CHUNKER -> {
+                g.topic(Topics.FHIR_RESOURCES.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                g.topic(Topics.CHUNKS.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                g.streamsApp(stage);
+            }
+            case Topics.APP_EMBEDDER_SINK -> {
+                g.topic(Topics.CHUNKS.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                g.topic(Topics.FHIR_RESOURCES.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                g.group(stage, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+            }
+            default -> throw new IllegalArgumentException("no ACLs are defined for stage " + stage);
+        }
+        return g.out;
+    }
+
+    /** Creates the ACLs of every stage in {@code principals} (stage -> principal) with an administrator's client. */
+    public static void apply(Admin admin, Map<String, String> principals) throws InterruptedException {
+        List<AclBinding> all = new ArrayList<>();
+        principals.forEach((stage, principal) -> all.addAll(of(stage, principal)));
+        try {
+            admin.createAcls(all).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create ACLs: " + e.getCause().getClass().getSimpleName(), e);
+        }
+    }
+
+    private static final class Grants {
+        private final String principal;
+        private final List<AclBinding> out = new ArrayList<>();
+
+        Grants(String principal) {
+            this.principal = principal;
+        }
+
+        void topic(String name, AclOperation... ops) {
+            add(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), ops);
+        }
+
+        void group(String name, PatternType type, AclOperation... ops) {
+            add(new ResourcePattern(ResourceType.GROUP, name, type), ops);
+        }
+
+        void cluster(AclOperation... ops) {
+            add(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL), ops);
+        }
+
+        /**
+         * A Kafka Streams application with exactly-once: its consumer group and transactional ids are its
+         * application id (ids are "<app>-<process>-<thread>"), and it creates and uses internal changelog and
+         * repartition topics named "<app>-...".
+         */
+        void streamsApp(String appId) {
+            group(appId, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+            add(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, appId, PatternType.PREFIXED),
+                    AclOperation.WRITE, AclOperation.DESCRIBE);
+            add(new ResourcePattern(ResourceType.TOPIC, appId + "-", PatternType.PREFIXED), AclOperation.ALL);
+        }
+
+        private void add(ResourcePattern resource, AclOperation... ops) {
+            for (AclOperation op : ops) {
+                out.add(new AclBinding(resource, new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+            }
+        }
+    }
+}
