@@ -59,6 +59,9 @@ public final class ChaosCli implements Callable<Integer> {
             + "postgresql, hl7-listener, fhir-normalizer-1/2, chunker-stream-1/2, embedder-sink-1/2, cdc-capture")
     Set<String> victims = new HashSet<>();
 
+    @Option(names = "--secure", description = "SASL_SSL broker with per-stage principals and ACLs, secrets in files")
+    boolean secure;
+
     @Option(names = "--report", description = "Markdown file to append one row per trial to (e.g. RELIABILITY.md)")
     Path report;
 
@@ -74,7 +77,7 @@ public final class ChaosCli implements Callable<Integer> {
             long loadSeed = seed + (t - 1) % Math.max(1, loadSeeds);
             if (!clean.containsKey(loadSeed)) {
                 Trial.Result c = Trial.run(dir("clean-" + loadSeed), new Trial.Plan(0, loadSeed, 0, scale, 0, false,
-                        partitions, paceMillis, null, Set.of()));
+                        partitions, paceMillis, null, Set.of(), secure));
                 if (!c.passed()) {
                     System.out.println("clean run of seed " + loadSeed + " failed: " + c.violations());
                     return 1;
@@ -86,7 +89,7 @@ public final class ChaosCli implements Callable<Integer> {
             }
             boolean async = asyncEvery > 0 && t % asyncEvery == 0;
             Trial.Result r = Trial.run(dir("trial-" + t), new Trial.Plan(t, loadSeed, seed * 1000 + t, scale, kills,
-                    async, partitions, paceMillis, clean.get(loadSeed), victims));
+                    async, partitions, paceMillis, clean.get(loadSeed), victims, secure));
             results.add(r);
             keepOnlyLogs(work.resolve("trial-" + t));
             System.out.println(ReliabilityReport.row(r));

@@ -39,14 +39,14 @@ final class LoadRunner {
     }
 
     private final SeededInput input;
-    private final String bootstrap;
+    private final KafkaSettings kafka;
     private final int mllpPort;
     private final LocalPostgres ehr;
     private final long paceMillis;
 
-    LoadRunner(SeededInput input, String bootstrap, int mllpPort, LocalPostgres ehr, long paceMillis) {
+    LoadRunner(SeededInput input, KafkaSettings kafka, int mllpPort, LocalPostgres ehr, long paceMillis) {
         this.input = input;
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.mllpPort = mllpPort;
         this.ehr = ehr;
         this.paceMillis = paceMillis;
@@ -124,7 +124,7 @@ final class LoadRunner {
     }
 
     private void publishFhir(Set<SeededInput.Fhir> acked, AtomicInteger resends) throws Exception {
-        try (FhirPublisher publisher = new FhirPublisher(KafkaSettings.of(bootstrap), "chaos-fhir")) {
+        try (FhirPublisher publisher = new FhirPublisher(kafka, "chaos-fhir")) {
             for (SeededInput.Fhir doc : input.fhir) {
                 long deadline = System.nanoTime() + GIVE_UP.toNanos();
                 while (true) {

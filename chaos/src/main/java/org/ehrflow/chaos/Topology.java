@@ -1,12 +1,14 @@
 package org.ehrflow.chaos;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,11 +26,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.ehrflow.cdc.ehr.EhrSchema;
 import org.ehrflow.localstack.BrokerMain;
+import org.ehrflow.localstack.BrokerSecurity;
 import org.ehrflow.localstack.FreePorts;
 import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
+import org.ehrflow.runtime.StageAcls;
 import org.ehrflow.runtime.TopicAdmin;
+import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.store.Migrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +49,10 @@ final class Topology implements AutoCloseable {
 
     static final String RAG_DB = "rag";
     static final String EHR_DB = "ehr";
+    private static final String ADMIN = "admin";
+    /** One principal per stage, named by its application id (the FHIR publisher writes as the gateway would). */
+    private static final List<String> PRINCIPALS = List.of(Topics.APP_HL7_LISTENER, Topics.APP_FHIR_NORMALIZER,
+            Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK, Topics.APP_CDC_CAPTURE, StageAcls.APP_FHIR_GATEWAY);
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -53,6 +65,7 @@ final class Topology implements AutoCloseable {
     private String bootstrap;
     private int mllpPort;
     private Secret cdcPassword;
+    private BrokerSecurity security;
 
     private Topology(Path work) {
         this.work = work;
@@ -62,11 +75,13 @@ final class Topology implements AutoCloseable {
      * Starts everything and returns once every stage is ready.
      *
      * @param asyncCommit the vector store runs with {@code synchronous_commit=off}: a SIGKILL loses its last commits
+     * @param secure      the broker requires SASL_SSL and enforces {@link StageAcls}; every stage connects as its own
+     *                    principal with its secrets read from files
      */
-    static Topology start(Path work, int partitions, boolean asyncCommit) {
+    static Topology start(Path work, int partitions, boolean asyncCommit, boolean secure) {
         Topology t = new Topology(work);
         try {
-            t.startAll(partitions, asyncCommit);
+            t.startAll(partitions, asyncCommit, secure);
             return t;
         } catch (RuntimeException e) {
             t.close();
@@ -74,7 +89,7 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    private void startAll(int partitions, boolean asyncCommit) {
+    private void startAll(int partitions, boolean asyncCommit, boolean secure) {
         try {
             Files.createDirectories(work.resolve("logs"));
         } catch (IOException e) {
@@ -86,16 +101,33 @@ final class Topology implements AutoCloseable {
         int brokerPort = FreePorts.pick();
         int controllerPort = FreePorts.pick();
         bootstrap = FreePorts.LOOPBACK + ":" + brokerPort;
-        broker = new JvmProcess("broker", BrokerMain.class.getName(), List.of(work.resolve("kafka").toString(),
-                Integer.toString(brokerPort), Integer.toString(controllerPort)), Map.of(), log("broker"), "512m");
+        List<String> brokerArgs = new ArrayList<>(List.of(work.resolve("kafka").toString(),
+                Integer.toString(brokerPort), Integer.toString(controllerPort)));
+        if (secure) {
+            Path tls = work.resolve("tls");
+            security = BrokerSecurity.generate(tls, ADMIN, PRINCIPALS);
+            security.save(tls);
+            brokerArgs.add(tls.toString());
+        }
+        broker = new JvmProcess("broker", BrokerMain.class.getName(), brokerArgs, Map.of(), log("broker"), "512m");
         broker.start();
         processes.add(broker);
         awaitReady("broker", this::brokerReady, Duration.ofSeconds(90));
         victims.add(new ProcessVictim(broker, this::brokerReady));
         victims.add(new PostgresVictim());
 
-        KafkaSettings kafka = KafkaSettings.of(bootstrap);
+        KafkaSettings kafka = adminSettings();
         TopicAdmin.ensureTopics(kafka, partitions, (short) 1);
+        if (secure) {
+            try (Admin admin = Admin.create(kafka.clientProps())) {
+                Map<String, String> principals = new HashMap<>();
+                PRINCIPALS.forEach(p -> principals.put(p, "User:" + p));
+                StageAcls.apply(admin, principals);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
         pg.createDatabase(RAG_DB);
         Migrations.run(pg.jdbcUrl(RAG_DB), pg.superuser(), pg.superuserPassword());
         ehr.createDatabase(EHR_DB);
@@ -138,10 +170,50 @@ final class Topology implements AutoCloseable {
         return env;
     }
 
+    /** Client settings of the driver itself: the administrator on a secure broker. */
+    KafkaSettings adminSettings() {
+        return settingsOf(ADMIN);
+    }
+
+    /** Client settings of {@code principal} (plain settings on an open broker). */
+    KafkaSettings settingsOf(String principal) {
+        return security == null ? KafkaSettings.of(bootstrap)
+                : new KafkaSettings(bootstrap, security.clientProperties(principal));
+    }
+
+    /**
+     * {@code EHRFLOW_KAFKA_*} of a stage's principal; its JAAS configuration and store password go to files
+     * ({@code *_FILE}), as mounted secrets would, never into the environment.
+     */
+    private Map<String, String> kafkaEnv(String processName) {
+        Map<String, String> env = new HashMap<>();
+        env.put("EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        if (security == null) {
+            return env;
+        }
+        String principal = processName.replaceFirst("-(\\d+|replay)$", "");
+        security.clientProperties(principal).forEach((k, v) -> {
+            String var = "EHRFLOW_KAFKA_" + k.toUpperCase(Locale.ROOT).replace('.', '_');
+            if (k.equals("sasl.jaas.config") || k.endsWith(".password")) {
+                Path file = work.resolve("tls").resolve(processName + "." + k);
+                try {
+                    Files.writeString(file, v, StandardCharsets.UTF_8);
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot write a secret file", e);
+                }
+                env.put(var + ConfigReader.FILE_SUFFIX, file.toString());
+            } else {
+                env.put(var, v);
+            }
+        });
+        return env;
+    }
+
     private void stage(String name, String mainClass, String prefix, Map<String, String> extra) {
         int opsPort = FreePorts.pick();
         Map<String, String> env = new HashMap<>(extra);
-        env.put("EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.putAll(kafkaEnv(name));
         env.put(prefix + "OPS_HOST", "127.0.0.1");
         env.put(prefix + "OPS_PORT", Integer.toString(opsPort));
         JvmProcess p = new JvmProcess(name, mainClass, List.of(), env, log(name), "384m");
@@ -153,7 +225,7 @@ final class Topology implements AutoCloseable {
     /** A stage process outside the monkey's reach (the replay sink), started now. */
     JvmProcess extraStage(String name, String mainClass, String prefix, Map<String, String> extra, int opsPort) {
         Map<String, String> env = new HashMap<>(extra);
-        env.put("EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.putAll(kafkaEnv(name));
         env.put(prefix + "OPS_HOST", "127.0.0.1");
         env.put(prefix + "OPS_PORT", Integer.toString(opsPort));
         JvmProcess p = new JvmProcess(name, mainClass, List.of(), env, log(name), "384m");
@@ -210,9 +282,10 @@ final class Topology implements AutoCloseable {
     }
 
     private boolean brokerReady() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000))) {
+        Properties props = adminSettings().clientProps();
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
+        try (Admin admin = Admin.create(props)) {
             return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get().isEmpty();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {

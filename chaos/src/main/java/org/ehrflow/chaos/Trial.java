@@ -19,6 +19,7 @@ import org.ehrflow.ops.lag.PartitionLag;
 import org.ehrflow.ops.lag.SinkOffsetReader;
 import org.ehrflow.ops.lag.Stage;
 import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.StageAcls;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.store.Migrations;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class Trial {
 
     /** How a trial runs. {@code expectedDigest} is the clean run's digest of the same load seed (null: none yet). */
     record Plan(int number, long loadSeed, long monkeySeed, int scale, int kills, boolean asyncCommit, int partitions,
-            long paceMillis, String expectedDigest, Set<String> victims) {
+            long paceMillis, String expectedDigest, Set<String> victims, boolean secure) {
     }
 
     /** The topology's victims, or those named in {@code names} (empty: all). */
@@ -63,8 +64,9 @@ final class Trial {
     static Result run(Path work, Plan plan) throws Exception {
         long t0 = System.nanoTime();
         SeededInput input = SeededInput.of(plan.loadSeed(), plan.scale());
-        try (Topology topology = Topology.start(work, plan.partitions(), plan.asyncCommit())) {
-            LoadRunner runner = new LoadRunner(input, topology.bootstrap(), topology.mllpPort(),
+        try (Topology topology = Topology.start(work, plan.partitions(), plan.asyncCommit(),
+                plan.secure())) {
+            LoadRunner runner = new LoadRunner(input, topology.settingsOf(StageAcls.APP_FHIR_GATEWAY), topology.mllpPort(),
                     topology.ehrDatabase(), plan.paceMillis());
             ExecutorService loadThread = Executors.newSingleThreadExecutor();
             List<Monkey.Kill> kills;
@@ -84,7 +86,7 @@ final class Trial {
             awaitDrained(topology, Duration.ofSeconds(5), Duration.ofMinutes(6));
 
             List<String> violations = new ArrayList<>();
-            KafkaSettings kafka = KafkaSettings.of(topology.bootstrap());
+            KafkaSettings kafka = topology.adminSettings();
             violations.addAll(Invariants.acknowledgedInputsNormalised(kafka, load));
             violations.addAll(Invariants.onlyBadInputsDeadLettered(kafka, input));
             LocalPostgres pg = topology.vectorStore();
@@ -118,7 +120,7 @@ final class Trial {
                 pg.superuserPassword().value());
         long deadline = System.nanoTime() + timeout.toNanos();
         long drainedSince = -1;
-        try (LagMonitor monitor = new LagMonitor(KafkaSettings.of(t.bootstrap()), sink, Clock.systemUTC())) {
+        try (LagMonitor monitor = new LagMonitor(t.adminSettings(), sink, Clock.systemUTC())) {
             while (true) {
                 long lag = monitor.measure(Stage.pipeline()).stream().mapToLong(PartitionLag::lagOffsets).sum();
                 long now = System.nanoTime();

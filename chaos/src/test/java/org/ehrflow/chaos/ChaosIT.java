@@ -45,6 +45,6 @@ class ChaosIT {
     }
 
     private static Trial.Plan plan(int number, int kills, boolean async, String expected, Set<String> victims) {
-        return new Trial.Plan(number, LOAD_SEED, 100 + number, 1, kills, async, 2, 200, expected, victims);
+        return new Trial.Plan(number, LOAD_SEED, 100 + number, 1, kills, async, 2, 200, expected, victims, false);
     }
 }

@@ -1,8 +1,12 @@
 package org.ehrflow.localstack;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -10,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.ehrflow.runtime.Secret;
 
@@ -53,6 +58,39 @@ public record BrokerSecurity(Path keystore, Path truststore, Secret storePasswor
         users.put(adminUser, random());
         principals.forEach(p -> users.put(p, random()));
         return new BrokerSecurity(keystore, truststore, store, adminUser, users);
+    }
+
+    /**
+     * Writes the passwords beside the key material (owner-only files), so a broker in another process can
+     * {@link #load} the same set.
+     */
+    public void save(Path dir) {
+        Properties p = new Properties();
+        p.setProperty("store.password", storePassword.value());
+        p.setProperty("admin", adminUser);
+        users.forEach((u, pw) -> p.setProperty("user." + u, pw.value()));
+        Path file = dir.resolve("security.properties");
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "ehrflow broker security (generated, secret)");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + file, e);
+        }
+    }
+
+    /** The set {@link #save} wrote to {@code dir}. */
+    public static BrokerSecurity load(Path dir) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve("security.properties"), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read broker security from " + dir, e);
+        }
+        Map<String, Secret> users = new LinkedHashMap<>();
+        p.stringPropertyNames().stream().filter(k -> k.startsWith("user.")).sorted()
+                .forEach(k -> users.put(k.substring("user.".length()), new Secret(p.getProperty(k))));
+        return new BrokerSecurity(dir.resolve("broker.p12"), dir.resolve("truststore.p12"),
+                new Secret(p.getProperty("store.password")), p.getProperty("admin"), users);
     }
 
     /** Client settings (as Kafka properties) for {@code user}: SASL_SSL, SCRAM, the broker's truststore. */

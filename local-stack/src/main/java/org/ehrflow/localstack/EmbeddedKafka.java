@@ -84,6 +84,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      * where its clients' bootstrap setting points (the chaos topology).
      */
     public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort) {
+        return start(logDir, brokerPort, controllerPort, null);
+    }
+
+    /** As {@link #start(Path, int, int)}, requiring authentication and ACLs when {@code security} is given. */
+    public static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort, BrokerSecurity security) {
         Objects.requireNonNull(logDir, "logDir");
         try {
             Files.createDirectories(logDir);
@@ -91,7 +96,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create Kafka log dir " + logDir, e);
         }
         KafkaExitGuard.install();
-        EmbeddedKafka k = tryStart(logDir.toAbsolutePath(), null, brokerPort, controllerPort, null);
+        EmbeddedKafka k = tryStart(logDir.toAbsolutePath(), null, brokerPort, controllerPort, security);
         if (k == null) {
             throw new IllegalStateException("embedded Kafka could not bind 127.0.0.1:" + brokerPort + " or :"
                     + controllerPort);
