@@ -2,7 +2,10 @@ package org.ehrflow.localstack;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -225,6 +228,52 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ", SQLSTATE " + e.getSQLState(), e);
         }
+    }
+
+    /**
+     * Requires TLS from every TCP client from now on: a self-signed certificate for 127.0.0.1/localhost (made with
+     * {@code openssl}), {@code ssl=on}, and a {@code pg_hba.conf} that accepts {@code hostssl} only (password
+     * authentication with SCRAM, as before) and rejects every plain TCP connection. Returns the certificate a
+     * client verifies the server with ({@code sslmode=verify-full&sslrootcert=...}).
+     */
+    public synchronized Path requireTls() {
+        Path key = dataDir.resolve("server.key");
+        Path cert = dataDir.resolve("server.crt");
+        Path clientCopy = (temporaryRoot != null ? temporaryRoot : socketDir).resolve("root.crt");
+        try {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("openssl could not make a server certificate");
+            }
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            tool.handOver(key);
+            tool.handOver(cert);
+            Files.copy(cert, clientCopy, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dataDir.resolve("pg_hba.conf"), String.join("\n",
+                    "# written by ehrflow local-stack: TLS or nothing over TCP",
+                    "local   all          all                 scram-sha-256",
+                    "local   replication  all                 scram-sha-256",
+                    "hostssl all          all   127.0.0.1/32  scram-sha-256",
+                    "hostssl replication  all   127.0.0.1/32  scram-sha-256",
+                    "hostnossl all        all   0.0.0.0/0     reject",
+                    "hostnossl replication all  0.0.0.0/0     reject", ""), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot set up TLS for PostgreSQL in " + dataDir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+            st.execute("ALTER SYSTEM SET ssl = on");
+            st.execute("ALTER SYSTEM SET ssl_min_protocol_version = 'TLSv1.2'");
+            st.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot enable TLS, SQLSTATE " + e.getSQLState(), e);
+        }
+        return clientCopy;
     }
 
     /**
