@@ -3,6 +3,7 @@ package org.ehrflow.listener;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +58,8 @@ public final class Hl7ListenerApp implements AutoCloseable {
         });
         Clock clock = Clock.systemUTC();
         Hl7Intake intake = new Hl7Intake(config.defaultCharset(), config.processingIds(), config.keys(),
-                config.eventTimeZone(), clock, config.allowedFacilities());
+                config.eventTimeZone(), clock, config.allowedFacilities(),
+                config.tls() == null ? Map.of() : config.tls().clientFacilities());
         IngestHandler handler = new IngestHandler(intake, publisher, workers, config.ackDeadline(),
                 new AckIds(System.currentTimeMillis()), clock, new ListenerMetrics(registry));
         MllpEndpoint server;

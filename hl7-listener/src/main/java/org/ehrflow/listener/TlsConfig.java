@@ -3,7 +3,11 @@ package org.ehrflow.listener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.ehrflow.listener.tls.TlsSettings;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.Secret;
@@ -34,8 +38,34 @@ final class TlsConfig {
         if (keystore == null || (auth != TlsSettings.ClientAuth.NONE && truststore == null) || protocols.isEmpty()) {
             return null; // problems already recorded; validate() reports them
         }
+        Map<String, Set<String>> clientFacilities = clientFacilities(r);
+        r.check(clientFacilities.isEmpty() || auth == TlsSettings.ClientAuth.REQUIRED, r.key("TLS_CLIENT_FACILITIES")
+                + " needs " + r.key("TLS_CLIENT_AUTH") + "=REQUIRED");
+        if (!clientFacilities.isEmpty() && auth != TlsSettings.ClientAuth.REQUIRED) {
+            return null;
+        }
         return new TlsSettings(keystore, keystoreType, keystorePassword, truststore, truststoreType,
-                truststorePassword, auth, protocols);
+                truststorePassword, auth, protocols, clientFacilities);
+    }
+
+    /** {@code lab-engine=LAB|LAB2;adt-engine=HOSP}: certificate CN = facilities it may send for. */
+    private static Map<String, Set<String>> clientFacilities(ConfigReader r) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        String v = r.string("TLS_CLIENT_FACILITIES", "");
+        for (String entry : v.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            Set<String> facilities = eq < 0 ? Set.of() : Arrays.stream(entry.substring(eq + 1).split("\\|"))
+                    .map(String::strip).filter(f -> !f.isEmpty()).collect(Collectors.toUnmodifiableSet());
+            if (eq <= 0 || facilities.isEmpty()) {
+                r.check(false, r.key("TLS_CLIENT_FACILITIES") + " must be CN=FAC|FAC2;CN2=FAC3");
+                continue;
+            }
+            out.put(entry.substring(0, eq).strip(), facilities);
+        }
+        return out;
     }
 
     private static Path store(ConfigReader r, String name, boolean required) {

@@ -262,6 +262,25 @@ class Hl7ListenerIT {
                 Duration.ofSeconds(10))).isPresent();
     }
 
+    @Test
+    void aClientCertificateMaySendOnlyForItsOwnFacilities(@org.junit.jupiter.api.io.TempDir Path certDir)
+            throws Exception {
+        var certs = org.ehrflow.listener.tls.TestCerts.generate(certDir);
+        // The trusted client certificate is CN=sender.example: it speaks for SENDFAC, not for OTHERFAC.
+        ListenerConfig cfg = ListenerConfig.defaults(settings).withPort(0).withTls(certs.mutualTls()
+                .withClientFacilities(java.util.Map.of("sender.example", java.util.Set.of("SENDFAC"))));
+        try (Hl7ListenerApp tls = Hl7ListenerApp.start(cfg, new SimpleMeterRegistry());
+                MllpClient c = MllpClient.connectTls("127.0.0.1", tls.port(), CLIENT_TIMEOUT,
+                        certs.client("client"))) {
+            assertThat(MllpClient.ackCode(c.send(Fixtures.adt("IT-CERT-OWN")))).isEqualTo("AA");
+            String ar = c.send(Fixtures.adt("IT-CERT-OTHER").replace("|SENDFAC|", "|OTHERFAC|"));
+            assertThat(MllpClient.ackCode(ar)).isEqualTo("AR");
+            assertThat(reasonOf(ar)).isEqualTo("FACILITY_NOT_ALLOWED");
+        }
+        assertThat(find(Topics.RAW_HL7V2, rec -> raw(rec).provenance().sourceMessageId().equals("IT-CERT-OWN"),
+                Duration.ofSeconds(10))).isPresent();
+    }
+
     /** The listener's reason code: ERR-5.1 (v2.5+) or MSA-3 (older). */
     private static String reasonOf(String ack) {
         String msa3 = MllpClient.msaField(ack, 3);

@@ -112,4 +112,26 @@ class ListenerConfigTest {
                         .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_TLS_KEYSTORE_TYPE"))
                         .anySatisfy(p -> assertThat(p).contains("EHRFLOW_LISTENER_TLS_TRUSTSTORE")));
     }
+
+    @Test
+    void clientFacilitiesArePerCertificateAndNeedRequiredClientAuth(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ks = java.nio.file.Files.writeString(dir.resolve("server.p12"), "placeholder");
+        java.nio.file.Path ts = java.nio.file.Files.writeString(dir.resolve("trust.p12"), "placeholder");
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "EHRFLOW_LISTENER_TLS_ENABLED", "true",
+                "EHRFLOW_LISTENER_TLS_KEYSTORE", ks.toString(),
+                "EHRFLOW_LISTENER_TLS_CLIENT_AUTH", "REQUIRED",
+                "EHRFLOW_LISTENER_TLS_TRUSTSTORE", ts.toString(),
+                "EHRFLOW_LISTENER_TLS_CLIENT_FACILITIES", "lab-engine=LAB|LAB2; adt-engine = HOSP"));
+        ListenerConfig c = ListenerConfig.fromEnv(env);
+        assertThat(c.tls().clientFacilities()).containsOnly(
+                Map.entry("lab-engine", java.util.Set.of("LAB", "LAB2")), Map.entry("adt-engine", java.util.Set.of("HOSP")));
+        env.put("EHRFLOW_LISTENER_TLS_CLIENT_AUTH", "WANT");
+        env.put("EHRFLOW_LISTENER_TLS_CLIENT_FACILITIES", "lab-engine=LAB;broken");
+        assertThatThrownBy(() -> ListenerConfig.fromEnv(env)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).hasSize(2)
+                        .anySatisfy(p -> assertThat(p).contains("must be CN=FAC"))
+                        .anySatisfy(p -> assertThat(p).contains("TLS_CLIENT_AUTH=REQUIRED")));
+    }
 }

@@ -53,7 +53,12 @@ public final class IngestHandler implements FrameHandler {
 
     @Override
     public CompletionStage<byte[]> onFrame(byte[] payload) {
-        return submit(payload, () -> intake.accept(payload));
+        return submit(payload, () -> intake.accept(payload, null));
+    }
+
+    @Override
+    public CompletionStage<byte[]> onFrame(byte[] payload, String peer) {
+        return submit(payload, () -> intake.accept(payload, peer));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ehrflow.listener.hl7.Hl7Charsets;
@@ -55,6 +56,7 @@ public final class Hl7Intake {
     private final ZoneId eventZone;
     private final Clock clock;
     private final Set<String> allowedFacilities;
+    private final Map<String, Set<String>> clientFacilities;
 
     /** An intake that accepts any sending facility. */
     public Hl7Intake(Charset defaultCharset, Set<String> processingIds, PatientKeyResolver keys, ZoneId eventZone,
@@ -72,6 +74,17 @@ public final class Hl7Intake {
      */
     public Hl7Intake(Charset defaultCharset, Set<String> processingIds, PatientKeyResolver keys, ZoneId eventZone,
             Clock clock, Set<String> allowedFacilities) {
+        this(defaultCharset, processingIds, keys, eventZone, clock, allowedFacilities, Map.of());
+    }
+
+    /**
+     * As above, and with {@code clientFacilities} (TLS client certificate CN -> sending facilities it may send for;
+     * empty = no such rule): a sender proves who it is with its certificate, and may only speak for its own
+     * facilities. A frame without a certificate, or for another facility, is rejected FACILITY_NOT_ALLOWED.
+     */
+    public Hl7Intake(Charset defaultCharset, Set<String> processingIds, PatientKeyResolver keys, ZoneId eventZone,
+            Clock clock, Set<String> allowedFacilities, Map<String, Set<String>> clientFacilities) {
+        this.clientFacilities = Map.copyOf(clientFacilities);
         this.allowedFacilities = Set.copyOf(allowedFacilities);
         this.defaultCharset = defaultCharset;
         this.processingIds = Set.copyOf(processingIds);
@@ -80,8 +93,13 @@ public final class Hl7Intake {
         this.clock = clock;
     }
 
-    /** Classifies one complete frame. */
+    /** Classifies one complete frame (from a connection without a client certificate). */
     public Result accept(byte[] frame) {
+        return accept(frame, null);
+    }
+
+    /** Classifies one complete frame from {@code peer} (the CN of its verified client certificate, or null). */
+    public Result accept(byte[] frame, String peer) {
         Hl7Decoder.Result decoded = Hl7Decoder.decode(frame, defaultCharset);
         if (decoded instanceof Hl7Decoder.Failed failed) {
             MshHeader h = MshHeader.parse(Hl7Decoder.asciiHead(frame)).orElse(null);
@@ -90,7 +108,7 @@ public final class Hl7Intake {
         Hl7Decoder.Decoded d = (Hl7Decoder.Decoded) decoded;
         // The decoder already checked that MSH parses.
         MshHeader h = MshHeader.parse(d.text()).orElseThrow();
-        Optional<RejectReason> invalid = validate(h);
+        Optional<RejectReason> invalid = validate(h, peer);
         String key = keys.hl7PatientKey(PidIdentifiers.candidates(d.text(), h)).orElseGet(() -> unscopedKey(h));
         if (invalid.isPresent()) {
             return new Rejected(invalid.get(), h, d.charset(), key);
@@ -109,8 +127,13 @@ public final class Hl7Intake {
         return new Rejected(RejectReason.FRAME_TOO_LARGE, h, cs, h == null ? null : unscopedKey(h));
     }
 
-    private Optional<RejectReason> validate(MshHeader h) {
-        if (!allowedFacilities.isEmpty() && !allowedFacilities.contains(PidIdentifiers.defaultAuthority(h))) {
+    private Optional<RejectReason> validate(MshHeader h, String peer) {
+        String facility = PidIdentifiers.defaultAuthority(h);
+        if (!allowedFacilities.isEmpty() && !allowedFacilities.contains(facility)) {
+            return Optional.of(RejectReason.FACILITY_NOT_ALLOWED);
+        }
+        if (!clientFacilities.isEmpty()
+                && (peer == null || !clientFacilities.getOrDefault(peer, Set.of()).contains(facility))) {
             return Optional.of(RejectReason.FACILITY_NOT_ALLOWED);
         }
         if (h.messageType().isEmpty()) {

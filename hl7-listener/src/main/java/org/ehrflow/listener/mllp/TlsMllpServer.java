@@ -20,6 +20,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 import org.ehrflow.listener.tls.TlsSettings;
 import org.slf4j.Logger;
@@ -143,7 +147,7 @@ public final class TlsMllpServer implements MllpEndpoint {
                 LOG.warn("MLLP/TLS handshake failed: {}", e.getClass().getSimpleName());
                 return;
             }
-            converse(s);
+            converse(s, peerName(s));
         } catch (IOException e) {
             LOG.debug("MLLP/TLS connection ended: {}", e.getClass().getSimpleName());
         } finally {
@@ -154,7 +158,25 @@ public final class TlsMllpServer implements MllpEndpoint {
     }
 
     /** Reads frames and answers each in turn until the peer closes, idles out, or an oversized frame. */
-    private void converse(SSLSocket s) throws IOException {
+    /**
+     * The CN of the client certificate the handshake verified (against the truststore), or null when the client
+     * sent none (client authentication WANT or NONE).
+     */
+    static String peerName(SSLSocket s) {
+        try {
+            String dn = s.getSession().getPeerPrincipal().getName();
+            for (Rdn rdn : new LdapName(dn).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+            return dn;
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return null;
+        }
+    }
+
+    private void converse(SSLSocket s, String peer) throws IOException {
         MllpFrameDecoder decoder = new MllpFrameDecoder(settings.maxFrameBytes());
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
@@ -183,7 +205,7 @@ public final class TlsMllpServer implements MllpEndpoint {
                 // busy covers answer and write, so close() lets an ACK being written reach the sender.
                 busy.incrementAndGet();
                 try {
-                    byte[] reply = answer(e instanceof MllpFrameDecoder.Frame f ? handler.onFrame(f.payload())
+                    byte[] reply = answer(e instanceof MllpFrameDecoder.Frame f ? handler.onFrame(f.payload(), peer)
                             : handler.onOversized(((MllpFrameDecoder.Oversized) e).head()));
                     if (reply == null) {
                         return; // no answer: close, so the sender resends

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -23,9 +25,12 @@ import org.ehrflow.runtime.Secret;
  * @param truststorePassword truststore password
  * @param clientAuth         whether client certificates are requested or required
  * @param protocols          enabled protocol versions, e.g. TLSv1.3, TLSv1.2
+ * @param clientFacilities   client certificate CN -> the sending facilities it may send for; empty = no such rule
+ *                           (needs {@code REQUIRED} client authentication)
  */
 public record TlsSettings(Path keystore, String keystoreType, Secret keystorePassword, Path truststore,
-        String truststoreType, Secret truststorePassword, ClientAuth clientAuth, List<String> protocols) {
+        String truststoreType, Secret truststorePassword, ClientAuth clientAuth, List<String> protocols,
+        Map<String, Set<String>> clientFacilities) {
 
     /** Client-certificate policy. */
     public enum ClientAuth { NONE, WANT, REQUIRED }
@@ -34,20 +39,31 @@ public record TlsSettings(Path keystore, String keystoreType, Secret keystorePas
 
     public TlsSettings {
         protocols = List.copyOf(protocols);
+        clientFacilities = Map.copyOf(clientFacilities);
         if (clientAuth != ClientAuth.NONE && truststore == null) {
             throw new IllegalArgumentException("client authentication needs a truststore");
+        }
+        if (!clientFacilities.isEmpty() && clientAuth != ClientAuth.REQUIRED) {
+            throw new IllegalArgumentException("facilities per client certificate need REQUIRED client authentication");
         }
     }
 
     /** Server certificate only, no client authentication. */
     public static TlsSettings serverOnly(Path keystore, String type, Secret password) {
         return new TlsSettings(keystore, type, password, null, type, new Secret(""), ClientAuth.NONE,
-                DEFAULT_PROTOCOLS);
+                DEFAULT_PROTOCOLS, Map.of());
     }
 
     /** This configuration with client certificates checked against {@code truststore}. */
     public TlsSettings withClientAuth(ClientAuth auth, Path trust, String type, Secret password) {
-        return new TlsSettings(keystore, keystoreType, keystorePassword, trust, type, password, auth, protocols);
+        return new TlsSettings(keystore, keystoreType, keystorePassword, trust, type, password, auth, protocols,
+                clientFacilities);
+    }
+
+    /** This configuration where each client certificate (by CN) may send only for its listed facilities. */
+    public TlsSettings withClientFacilities(Map<String, Set<String>> facilities) {
+        return new TlsSettings(keystore, keystoreType, keystorePassword, truststore, truststoreType,
+                truststorePassword, clientAuth, protocols, facilities);
     }
 
     /** Loads the stores; failures name the store, never a password. */
@@ -81,6 +97,7 @@ public record TlsSettings(Path keystore, String keystoreType, Secret keystorePas
     @Override
     public String toString() {
         return "TlsSettings[keystore=" + keystore + " (" + keystoreType + "), truststore=" + truststore
-                + ", clientAuth=" + clientAuth + ", protocols=" + protocols + "]";
+                + ", clientAuth=" + clientAuth + ", protocols=" + protocols + ", clientFacilities="
+                + clientFacilities.keySet() + "]";
     }
 }
