@@ -95,6 +95,7 @@ final class Trial {
             try (Connection rag = pg.connect(Topology.RAG_DB);
                     Connection ehr = topology.ehrDatabase().connect(Topology.EHR_DB)) {
                 violations.addAll(Invariants.ehrRowsExactlyIndexed(ehr, rag));
+                StateDigest.dump(rag, work);
                 digest = StateDigest.of(rag, false);
                 full = StateDigest.of(rag, true);
             }
