@@ -26,8 +26,16 @@ final class CollectingErrorHandler implements IParserErrorHandler {
         return List.copyOf(issues);
     }
 
+    /** FHIR element-name syntax; names outside it are the client's text, not structure, and are not echoed. */
+    private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("[a-z][A-Za-z0-9_]{0,63}(\\[x\\])?");
+
+    private static String name(String n) {
+        return n == null ? null : ELEMENT.matcher(n).matches() ? n : "(unnamed)";
+    }
+
     private String path(IParseLocation loc, String element) {
-        String parent = loc == null ? null : loc.getParentElementName();
+        String parent = loc == null ? null : name(loc.getParentElementName());
+        element = name(element);
         StringBuilder b = new StringBuilder(root);
         if (parent != null && !parent.equals(root)) {
             b.append('.').append(parent);

@@ -79,7 +79,13 @@ public final class FhirCodec {
         return p.setPrettyPrint(false).encodeResourceToString(resource);
     }
 
+    /** The root resource type for issue paths: a known R4 type or "Resource" (the name is the client's text). */
     private static String rootName(String body, FhirFormat format) {
+        String n = rawRootName(body, format);
+        return CTX.getResourceTypes().contains(n) ? n : "Resource";
+    }
+
+    private static String rawRootName(String body, FhirFormat format) {
         // Only for issue paths; the parse itself decides what the resource is.
         if (format == FhirFormat.JSON) {
             int i = body.indexOf("\"resourceType\"");

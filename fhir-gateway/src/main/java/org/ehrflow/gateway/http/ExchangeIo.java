@@ -56,6 +56,27 @@ final class ExchangeIo {
         }
     }
 
+    /**
+     * Reads and discards what is left of a body we answer without (401, 413) so the client can read the answer on
+     * a clean connection; returns false (close the connection) when more than {@code cap} bytes remain.
+     */
+    static boolean discard(HttpExchange ex, long cap) {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] buf = new byte[16 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                total += n;
+                if (total > cap) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Path segments below {@code base}, or null if the path is not under it. */
     static List<String> segments(String rawPath, String base) {
         if (!rawPath.startsWith(base)) {

@@ -78,8 +78,8 @@ public final class FhirHandler implements HttpHandler {
             } else {
                 Optional<Client> client = clients.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
                 if (client.isEmpty()) {
-                    // Unread bodies of unauthenticated callers are not read: close instead.
-                    close = true;
+                    // A bounded drain keeps the connection usable for the 401; anything bigger is not read.
+                    close = !ExchangeIo.discard(ex, settings.maxBodyBytes());
                     reply = Replies.unauthorized();
                 } else {
                     byte[] body = ExchangeIo.body(ex, settings.maxBodyBytes());
@@ -96,7 +96,8 @@ public final class FhirHandler implements HttpHandler {
                 }
             }
         } catch (ExchangeIo.TooLarge e) {
-            close = true;
+            // Up to twice the limit is drained so the client reads the 413; beyond that the connection closes.
+            close = !ExchangeIo.discard(ex, 2L * settings.maxBodyBytes());
             reply = Replies.tooLarge(settings.maxBodyBytes());
         } catch (IOException e) {
             close = true;

@@ -107,14 +107,21 @@ public final class RequestPlanner {
         if (refused.isPresent()) {
             return answer(refused.get());
         }
-        List<String> touched = bodyId == null ? List.of() : List.of(type + "/" + bodyId);
-        RawRecord record = records.of(body.json(), body.tree(), req.client().id(), touched);
-        String version = body.tree().path("meta").path("versionId").asText("1");
+        String json = body.json();
+        com.fasterxml.jackson.databind.JsonNode tree = body.tree();
+        if (bodyId == null) {
+            // A create without an id gets one, as a FHIR server assigns it: derived from the content, so a
+            // client's retry of the same create gets the same id (and downstream the same resource).
+            bodyId = "gw-" + contentHash(json);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("id", bodyId);
+            json = tree.toString();
+        }
+        List<String> touched = List.of(type + "/" + bodyId);
+        RawRecord record = records.of(json, tree, req.client().id(), touched);
+        String version = tree.path("meta").path("versionId").asText("1");
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("ETag", "W/\"" + version + "\"");
-        if (bodyId != null) {
-            headers.put("Location", type + "/" + bodyId + "/_history/" + version);
-        }
+        headers.put("Location", type + "/" + bodyId + "/_history/" + version);
         Reply ok = new Reply(id == null ? 201 : 200, headers,
                 Outcomes.accepted("accepted: durably queued for ingestion"));
         return new Plan.Publish(List.of(record), ok);
@@ -152,6 +159,16 @@ public final class RequestPlanner {
     static String deleteBundle(String typeAndId) {
         return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
                 + "{\"method\":\"DELETE\",\"url\":\"" + typeAndId + "\"}}]}";
+    }
+
+    private static String contentHash(String json) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JRE", e);
+        }
     }
 
     static com.fasterxml.jackson.databind.JsonNode readTree(String json) {

@@ -59,7 +59,8 @@ public final class GatewayPublisher implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(ms));
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms));
+        // delivery.timeout.ms must cover linger.ms + request.timeout.ms.
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(ms - 1));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(ms));
         // A body at the size limit, plus the JSON envelope (escaping can double it), must fit one request.
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * maxRequestBytes + 64 * 1024));

@@ -190,6 +190,21 @@ class RequestPlannerTest {
     }
 
     @Test
+    void createWithoutIdGetsAContentDerivedId() {
+        String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                + "\"subject\":{\"reference\":\"Patient/p9\"}}";
+        Plan.Publish p = published(planner.plan(post(List.of("Observation"), body, ANY)));
+        String location = p.onAck().headers().get("Location");
+        assertThat(location).matches("Observation/gw-[0-9a-f]{32}/_history/1");
+        String id = location.split("/")[1];
+        assertThat(p.records().get(0).message().payload()).contains("\"id\":\"" + id + "\"");
+        assertThat(p.records().get(0).touched()).containsExactly("Observation/" + id);
+        // The same create again: the same id.
+        assertThat(published(planner.plan(post(List.of("Observation"), body, ANY))).onAck().headers())
+                .containsEntry("Location", location);
+    }
+
+    @Test
     void deleteIsATransactionEntryKeyedByTheResourcesPatient() {
         FhirRequest del = new FhirRequest("DELETE", List.of("Observation", "o1"), Map.of(), null, "", ANY);
         // Unknown patient: refused rather than dead-lettered downstream.
