@@ -16,6 +16,8 @@ import org.ehrflow.gateway.ingest.PatientIndex;
 import org.ehrflow.gateway.ingest.RequestPlanner;
 import org.ehrflow.gateway.publish.BrokerReadiness;
 import org.ehrflow.gateway.publish.GatewayPublisher;
+import org.ehrflow.gateway.subscription.EventLog;
+import org.ehrflow.gateway.subscription.HttpSourceFetcher;
 import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.slf4j.Logger;
@@ -49,7 +51,8 @@ public final class GatewayApp implements AutoCloseable {
         PatientIndex index = new PatientIndex(config.patientIndexSize());
         RequestPlanner planner = new RequestPlanner(new FhirCodec(config.rejectUnknownElements()),
                 new PatientIdentity(config.keys()), index, Clock.systemUTC(),
-                Capability.statement(config.basePath(), new Date()));
+                Capability.statement(config.basePath(), new Date()), config.subscriptions(),
+                new HttpSourceFetcher(config.sourceTimeout()), new EventLog(100_000));
         FhirHttpServer server;
         try {
             server = FhirHttpServer.start(

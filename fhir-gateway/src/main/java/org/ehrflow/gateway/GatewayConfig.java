@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ehrflow.gateway.auth.Client;
 import org.ehrflow.gateway.auth.ClientRegistry;
+import org.ehrflow.gateway.subscription.SubscriptionSource;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
@@ -35,11 +36,13 @@ import org.ehrflow.runtime.identity.PatientKeyResolver;
  * @param opsHost           interface of /metrics, /health, /ready (main only)
  * @param opsPort           its port (main only)
  * @param kafka             broker and client pass-through settings
+ * @param subscriptions     Subscriptions whose rest-hook notifications are accepted (empty: endpoint off)
+ * @param sourceTimeout     timeout of reads from a Subscription's source server (id-only notifications)
  */
 public record GatewayConfig(String host, int port, String basePath, int maxBodyBytes, Duration ackDeadline,
         int retryAfterSeconds, int workerThreads, boolean rejectUnknownElements, int patientIndexSize,
         PatientKeyResolver keys, List<ClientRegistry.Entry> clients, GatewayTls tls, String opsHost, int opsPort,
-        KafkaSettings kafka) {
+        KafkaSettings kafka, List<SubscriptionSource> subscriptions, Duration sourceTimeout) {
 
     public static final String PREFIX = "EHRFLOW_GATEWAY_";
     public static final int DEFAULT_PORT = 8090;
@@ -48,13 +51,14 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
 
     public GatewayConfig {
         clients = List.copyOf(clients);
+        subscriptions = List.copyOf(subscriptions);
     }
 
     /** Defaults for code (tests, the demo): loopback, port 8090, base /fhir, 4 MiB bodies, 10 s deadline. */
     public static GatewayConfig defaults(KafkaSettings kafka, List<ClientRegistry.Entry> clients) {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, "/fhir", DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(10),
                 5, 16, true, 100_000, PatientKeyResolver.defaults(), clients, null, "127.0.0.1", DEFAULT_OPS_PORT,
-                kafka);
+                kafka, List.of(), Duration.ofSeconds(10));
     }
 
     /** Reads every setting, reporting all problems at once ({@link org.ehrflow.runtime.ConfigException}). */
@@ -80,29 +84,70 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
         int opsPort = r.integer("OPS_PORT", d.opsPort(), 0, 65535);
         r.check(port == 0 || opsPort == 0 || port != opsPort || !host.equals(opsHost),
                 r.key("OPS_PORT") + " must differ from " + r.key("PORT"));
+        List<SubscriptionSource> subscriptions = subscriptions(r);
+        Duration sourceTimeout = r.duration("SOURCE_TIMEOUT", d.sourceTimeout(), Duration.ofMillis(100),
+                Duration.ofMinutes(5));
         r.validate();
         return new GatewayConfig(host, port, base, maxBody, deadline, retryAfter, workers, rejectUnknown, indexSize,
-                keys, clients, tls, opsHost, opsPort, d.kafka());
+                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
     }
 
     public GatewayConfig withAckDeadline(Duration d) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, d, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
     }
 
     public GatewayConfig withMaxBodyBytes(int bytes) {
         return new GatewayConfig(host, port, basePath, bytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
     }
 
     public GatewayConfig withTls(GatewayTls newTls) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka);
+                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
+    }
+
+    /** With the rest-hook endpoint for these Subscriptions. */
+    public GatewayConfig withSubscriptions(List<SubscriptionSource> subs) {
+        return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subs,
+                sourceTimeout);
+    }
+
+    /**
+     * {@code id@baseUrl;id2@baseUrl2}: each Subscription's logical id at its source server; the source's bearer
+     * token (for id-only reads) from {@code SOURCE_TOKEN_FILE}, if set.
+     */
+    private static List<SubscriptionSource> subscriptions(ConfigReader r) {
+        String v = r.string("SUBSCRIPTIONS", "");
+        String tokenFile = r.string("SOURCE_TOKEN_FILE", null);
+        Secret token = new Secret("");
+        if (tokenFile != null) {
+            try {
+                token = new Secret(Files.readString(Path.of(tokenFile)).strip());
+            } catch (IOException e) {
+                r.check(false, r.key("SOURCE_TOKEN_FILE") + " is not readable");
+            }
+        }
+        List<SubscriptionSource> out = new ArrayList<>();
+        for (String entry : v.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.strip().split("@", 2);
+            boolean ok = parts.length == 2 && parts[0].matches("[A-Za-z0-9\\-.]{1,64}")
+                    && (parts[1].startsWith("https://") || parts[1].startsWith("http://"));
+            r.check(ok, r.key("SUBSCRIPTIONS") + " entries must be subscriptionId@http(s)://source/fhir");
+            if (ok) {
+                out.add(new SubscriptionSource(parts[0], parts[1].strip(), token));
+            }
+        }
+        return out;
     }
 
     private static PatientKeyResolver keys(ConfigReader r) {
@@ -156,6 +201,7 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
                 + workerThreads + ", rejectUnknownElements=" + rejectUnknownElements + ", patientIndexSize="
                 + patientIndexSize + ", fallbackTypes=" + keys.fallbackTypes() + ", clients="
                 + clients.stream().map(c -> c.client().id() + c.client().allowedTypes()).toList() + ", ops="
-                + opsHost + ":" + opsPort + ", " + kafka + "]";
+                + opsHost + ":" + opsPort + ", subscriptions=" + subscriptions + ", sourceTimeout=" + sourceTimeout + ", "
+                + kafka + "]";
     }
 }

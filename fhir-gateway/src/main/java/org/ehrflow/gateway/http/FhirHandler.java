@@ -137,6 +137,7 @@ public final class FhirHandler implements HttpHandler {
         for (RawRecord r : p.records()) {
             index.learn(r);
         }
+        p.afterAck().run();
         return p.onAck();
     }
 

@@ -14,11 +14,16 @@ public sealed interface Plan permits Plan.Answer, Plan.Publish {
 
     /**
      * Publish {@code records}, then answer {@code onAck}. A transaction is one record: the broker stores it whole
-     * or not at all, which is what "all-or-nothing" needs without a producer transaction.
+     * or not at all, which is what "all-or-nothing" needs without a producer transaction. {@code afterAck} runs
+     * once the broker acknowledged every record (e.g. marking subscription events as ingested).
      */
-    record Publish(List<RawRecord> records, Reply onAck) implements Plan {
+    record Publish(List<RawRecord> records, Reply onAck, Runnable afterAck) implements Plan {
         public Publish {
             records = List.copyOf(records);
+        }
+
+        public Publish(List<RawRecord> records, Reply onAck) {
+            this(records, onAck, () -> { });
         }
     }
 }

@@ -44,12 +44,20 @@ public final class RawFhirKeys {
         return patient != null ? PATIENT + patient : "resource:" + id;
     }
 
-    /** The source id of the Patient a non-Patient resource names in {@code subject}/{@code patient}, or null. */
+    /**
+     * The source id of the Patient a non-Patient resource names in {@code subject}/{@code patient}, or null. An
+     * absolute reference ({@code https://ehr/fhir/Patient/<id>}, as Subscription notifications carry) counts too:
+     * the publisher keyed those {@code resource:<id>}, which put them on a task that never learns the patient.
+     */
     public static String patientIdOf(JsonNode resource) {
         for (String field : new String[] {"subject", "patient"}) {
             String ref = resource.path(field).path("reference").asText("");
             if (ref.startsWith("Patient/")) {
-                return ref.substring("Patient/".length());
+                return ref.substring("Patient/".length()); // as the publisher always did
+            }
+            int at = ref.indexOf("/Patient/");
+            if (ref.startsWith("http") && at > 0) {
+                return ref.substring(at + "/Patient/".length()).split("/")[0];
             }
         }
         return null;

@@ -28,9 +28,20 @@ public final class RequestPlanner {
     private final BundleWrites bundles;
     private final MessageWrites messages;
     private final CapabilityStatement capability;
+    private final SubscriptionWrites subscriptions;
 
     public RequestPlanner(FhirCodec codec, PatientIdentity identity, PatientIndex index, Clock clock,
             CapabilityStatement capability) {
+        this(codec, identity, index, clock, capability, List.of(), null, null);
+    }
+
+    /**
+     * With the rest-hook endpoint for {@code sources}' Subscriptions ({@code fetcher} reads id-only events' resources,
+     * {@code events} remembers event numbers already ingested).
+     */
+    public RequestPlanner(FhirCodec codec, PatientIdentity identity, PatientIndex index, Clock clock,
+            CapabilityStatement capability, List<org.ehrflow.gateway.subscription.SubscriptionSource> sources,
+            org.ehrflow.gateway.subscription.SourceFetcher fetcher, org.ehrflow.gateway.subscription.EventLog events) {
         this.codec = codec;
         this.checks = new WriteChecks(identity);
         this.index = index;
@@ -38,6 +49,8 @@ public final class RequestPlanner {
         this.bundles = new BundleWrites(checks, index, records);
         this.messages = new MessageWrites(checks, records, clock);
         this.capability = capability;
+        this.subscriptions = sources.isEmpty() ? null
+                : new SubscriptionWrites(sources, fetcher, events, checks, records, codec);
     }
 
     /** The CapabilityStatement served at {@code GET [base]/metadata} (no authentication needed). */
@@ -53,6 +66,10 @@ public final class RequestPlanner {
         }
         if (p.size() == 1 && p.get(0).equals("$process-message")) {
             return m.equals("POST") ? withBody(req, body -> messages.plan(req, body))
+                    : answer(Replies.methodNotAllowed());
+        }
+        if (p.size() == 1 && p.get(0).equals("$subscription-notification") && subscriptions != null) {
+            return m.equals("POST") ? withBody(req, body -> subscriptions.plan(req, body))
                     : answer(Replies.methodNotAllowed());
         }
         if (p.size() == 1 && p.get(0).equals("metadata")) {
