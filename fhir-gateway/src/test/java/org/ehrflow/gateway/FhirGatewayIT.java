@@ -57,14 +57,31 @@ class FhirGatewayIT {
     private static KafkaSettings settings;
     private static GatewayApp app;
     private static IGenericClient client;
+    /** The Subscription's source server for id-only reads: serves one Encounter, counts reads. */
+    private static com.sun.net.httpserver.HttpServer source;
+    private static final java.util.concurrent.atomic.AtomicInteger SOURCE_READS = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         settings = KafkaSettings.of(kafka.bootstrapServers());
         TopicAdmin.ensureTopics(settings, 3, (short) 1);
-        app = GatewayApp.start(GatewayConfig.defaults(settings, GatewayFixture.clients("it-ehr")).withPort(0),
-                new SimpleMeterRegistry());
+        source = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        source.createContext("/fhir/Encounter/", ex -> {
+            SOURCE_READS.incrementAndGet();
+            byte[] b = ("{\"resourceType\":\"Encounter\",\"id\":\"86009987-eabe-42bf-8c02-b112b18cb616\","
+                    + "\"status\":\"finished\",\"class\":{\"code\":\"VR\"},\"subject\":{\"reference\":"
+                    + "\"Patient/it-pat-1\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        source.start();
+        String sourceBase = "http://127.0.0.1:" + source.getAddress().getPort() + "/fhir";
+        app = GatewayApp.start(GatewayConfig.defaults(settings, GatewayFixture.clients("it-ehr")).withPort(0)
+                .withSubscriptions(List.of(new org.ehrflow.gateway.subscription.SubscriptionSource("admission",
+                        sourceBase, new org.ehrflow.runtime.Secret("")))), new SimpleMeterRegistry());
         client = GatewayFixture.hapiClient(app.baseUrl(), GatewayFixture.TOKEN);
     }
 
@@ -72,6 +89,9 @@ class FhirGatewayIT {
     static void stop() {
         if (app != null) {
             app.close();
+        }
+        if (source != null) {
+            source.stop(0);
         }
         if (kafka != null) {
             kafka.close();
@@ -108,7 +128,8 @@ class FhirGatewayIT {
         client.delete().resourceById("Observation", assigned).execute();
 
         // Only this test's records (the tests share the broker).
-        List<Raw> raw = GatewayFixture.rawFhir(settings).stream().filter(r -> !r.key().contains("SENTINEL")).toList();
+        List<Raw> raw = GatewayFixture.rawFhir(settings).stream().filter(r -> !r.key().contains("SENTINEL"))
+                .filter(r -> !r.message().provenance().sourceMessageId().startsWith("Encounter/")).toList();
         assertThat(raw).extracting(Raw::key).containsExactly(
                 "fhir-patient:" + syntheaPatient, "fhir-patient:it-pat-1", "fhir-patient:it-pat-1",
                 "fhir-patient:it-pat-1");
@@ -121,6 +142,28 @@ class FhirGatewayIT {
         assertThat(syntheaKeys).hasSize(1).allMatch(PatientKey::isPatient);
         Set<String> messageKeys = keys(normaliser.map(raw.get(1).key(), raw.get(1).message(), LinkLookup.NONE));
         assertThat(messageKeys).containsExactly(PatientKey.of(PatientKeyResolver.UNMAPPED_AUTHORITY_PREFIX + LIS, "4711"));
+    }
+
+    @Test
+    void anIdOnlySubscriptionNotificationIsReadFromTheSourceOnce() throws Exception {
+        String base = "http://127.0.0.1:" + source.getAddress().getPort() + "/fhir";
+        String notification;
+        try (var in = getClass().getResourceAsStream("/subscriptions/notification-id-only.json")) {
+            notification = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("https://example.org/fhir", base);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest post = HttpRequest.newBuilder(URI.create(app.baseUrl() + "/$subscription-notification"))
+                .header("Authorization", "Bearer " + GatewayFixture.TOKEN)
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(notification)).build();
+        assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        // The EHR resends the same event (its retry): acknowledged, not read or produced again.
+        assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(SOURCE_READS.get()).isEqualTo(1);
+        List<Raw> encounters = GatewayFixture.rawFhir(settings).stream()
+                .filter(r -> r.message().provenance().sourceMessageId().startsWith("Encounter/86009987")).toList();
+        assertThat(encounters).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo("fhir-patient:it-pat-1"));
     }
 
     @Test
