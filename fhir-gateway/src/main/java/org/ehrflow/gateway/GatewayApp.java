@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.CountDownLatch;
 import org.ehrflow.gateway.auth.ClientRegistry;
+import org.ehrflow.gateway.bulk.BulkScheduler;
 import org.ehrflow.gateway.fhir.Capability;
 import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.http.FhirHandler;
@@ -33,9 +34,11 @@ public final class GatewayApp implements AutoCloseable {
     private final FhirHttpServer server;
     private final AutoCloseable clientMetrics;
     private final BrokerReadiness readiness;
+    private final BulkScheduler bulk;
 
     private GatewayApp(GatewayConfig config, GatewayPublisher publisher, FhirHttpServer server,
-            AutoCloseable clientMetrics) {
+            AutoCloseable clientMetrics, BulkScheduler bulk) {
+        this.bulk = bulk;
         this.readiness = new BrokerReadiness(config.kafka(), publisher);
         this.config = config;
         this.publisher = publisher;
@@ -68,7 +71,9 @@ public final class GatewayApp implements AutoCloseable {
         }
         LOG.info("fhir-gateway serving FHIR R4 on {}://{}:{}{}", config.tls() == null ? "http" : "https",
                 config.host(), server.port(), config.basePath());
-        return new GatewayApp(config, publisher, server, publisher.bindMetrics(registry));
+        BulkScheduler bulk = config.bulk() == null ? null
+                : BulkScheduler.start(config.bulk(), config.bulkInterval(), config.ackDeadline(), publisher, registry);
+        return new GatewayApp(config, publisher, server, publisher.bindMetrics(registry), bulk);
     }
 
     /** The bound FHIR port. */
@@ -89,6 +94,9 @@ public final class GatewayApp implements AutoCloseable {
     /** Stops accepting, lets requests in flight finish (up to the deadline), then flushes the producer. */
     @Override
     public void close() {
+        if (bulk != null) {
+            bulk.close();
+        }
         server.close((int) Math.max(1, config.ackDeadline().toSeconds()));
         readiness.close();
         try {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ehrflow.gateway.auth.Client;
 import org.ehrflow.gateway.auth.ClientRegistry;
+import org.ehrflow.gateway.bulk.BulkJob;
 import org.ehrflow.gateway.subscription.SubscriptionSource;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
@@ -38,11 +39,14 @@ import org.ehrflow.runtime.identity.PatientKeyResolver;
  * @param kafka             broker and client pass-through settings
  * @param subscriptions     Subscriptions whose rest-hook notifications are accepted (empty: endpoint off)
  * @param sourceTimeout     timeout of reads from a Subscription's source server (id-only notifications)
+ * @param bulk              the Bulk Data export this gateway runs on a schedule, or null
+ * @param bulkInterval      delay between the end of one export run and the start of the next
  */
 public record GatewayConfig(String host, int port, String basePath, int maxBodyBytes, Duration ackDeadline,
         int retryAfterSeconds, int workerThreads, boolean rejectUnknownElements, int patientIndexSize,
         PatientKeyResolver keys, List<ClientRegistry.Entry> clients, GatewayTls tls, String opsHost, int opsPort,
-        KafkaSettings kafka, List<SubscriptionSource> subscriptions, Duration sourceTimeout) {
+        KafkaSettings kafka, List<SubscriptionSource> subscriptions, Duration sourceTimeout, BulkJob bulk,
+        Duration bulkInterval) {
 
     public static final String PREFIX = "EHRFLOW_GATEWAY_";
     public static final int DEFAULT_PORT = 8090;
@@ -58,7 +62,7 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
     public static GatewayConfig defaults(KafkaSettings kafka, List<ClientRegistry.Entry> clients) {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, "/fhir", DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(10),
                 5, 16, true, 100_000, PatientKeyResolver.defaults(), clients, null, "127.0.0.1", DEFAULT_OPS_PORT,
-                kafka, List.of(), Duration.ofSeconds(10));
+                kafka, List.of(), Duration.ofSeconds(10), null, Duration.ofHours(1));
     }
 
     /** Reads every setting, reporting all problems at once ({@link org.ehrflow.runtime.ConfigException}). */
@@ -87,36 +91,38 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
         List<SubscriptionSource> subscriptions = subscriptions(r);
         Duration sourceTimeout = r.duration("SOURCE_TIMEOUT", d.sourceTimeout(), Duration.ofMillis(100),
                 Duration.ofMinutes(5));
+        BulkJob bulk = bulk(r);
+        Duration bulkInterval = r.duration("BULK_INTERVAL", d.bulkInterval(), Duration.ofSeconds(10), Duration.ofDays(7));
         r.validate();
         return new GatewayConfig(host, port, base, maxBody, deadline, retryAfter, workers, rejectUnknown, indexSize,
-                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout);
+                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout, bulk, bulkInterval);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
     }
 
     public GatewayConfig withAckDeadline(Duration d) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, d, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
     }
 
     public GatewayConfig withMaxBodyBytes(int bytes) {
         return new GatewayConfig(host, port, basePath, bytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
     }
 
     public GatewayConfig withTls(GatewayTls newTls) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions, sourceTimeout);
+                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
     }
 
     /** With the rest-hook endpoint for these Subscriptions. */
     public GatewayConfig withSubscriptions(List<SubscriptionSource> subs) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
                 rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subs,
-                sourceTimeout);
+                sourceTimeout, bulk, bulkInterval);
     }
 
     /**
@@ -148,6 +154,43 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
             }
         }
         return out;
+    }
+
+    /** With a scheduled Bulk Data export. */
+    public GatewayConfig withBulk(BulkJob job, Duration interval) {
+        return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions,
+                sourceTimeout, job, interval);
+    }
+
+    /** {@code BULK_URL} (the server's FHIR base) turns the scheduled export on; null when unset. */
+    private static BulkJob bulk(ConfigReader r) {
+        String url = r.string("BULK_URL", null);
+        if (url == null) {
+            return null;
+        }
+        r.check(url.startsWith("https://") || url.startsWith("http://"), r.key("BULK_URL") + " must be an http(s) URL");
+        String level = r.string("BULK_LEVEL", "system");
+        r.check(level.equals("system") || level.equals("patient") || level.matches("group:[A-Za-z0-9\\-.]{1,64}"),
+                r.key("BULK_LEVEL") + " must be system, patient or group:<id>");
+        List<String> types = Arrays.stream(r.string("BULK_TYPES", "").split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
+        String name = r.string("BULK_NAME", "bulk");
+        r.check(name.matches("[A-Za-z0-9\\-_.]{1,64}"), r.key("BULK_NAME") + " must be a short name ([A-Za-z0-9-_.])");
+        String stateDir = r.string("BULK_STATE_DIR", null);
+        r.check(stateDir != null && Files.isDirectory(Path.of(stateDir)) && Files.isWritable(Path.of(stateDir)),
+                r.key("BULK_STATE_DIR") + " must name a writable directory (the export's resume state lives there)");
+        Secret token = new Secret("");
+        String tokenFile = r.string("BULK_TOKEN_FILE", null);
+        if (tokenFile != null) {
+            try {
+                token = new Secret(Files.readString(Path.of(tokenFile)).strip());
+            } catch (IOException e) {
+                r.check(false, r.key("BULK_TOKEN_FILE") + " is not readable");
+            }
+        }
+        return new BulkJob(name, url, level, types, token,
+                Path.of(stateDir == null ? "." : stateDir).resolve(name + ".bulk-state.json"));
     }
 
     private static PatientKeyResolver keys(ConfigReader r) {
@@ -201,7 +244,9 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
                 + workerThreads + ", rejectUnknownElements=" + rejectUnknownElements + ", patientIndexSize="
                 + patientIndexSize + ", fallbackTypes=" + keys.fallbackTypes() + ", clients="
                 + clients.stream().map(c -> c.client().id() + c.client().allowedTypes()).toList() + ", ops="
-                + opsHost + ":" + opsPort + ", subscriptions=" + subscriptions + ", sourceTimeout=" + sourceTimeout + ", "
+                + opsHost + ":" + opsPort + ", subscriptions=" + subscriptions + ", sourceTimeout=" + sourceTimeout
+                + ", bulk=" + (bulk == null ? "off" : bulk.name() + "@" + bulk.baseUrl() + " " + bulk.level() + " "
+                + bulk.types() + " every " + bulkInterval) + ", "
                 + kafka + "]";
     }
 }

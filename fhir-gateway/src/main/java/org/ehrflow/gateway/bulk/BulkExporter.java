@@ -87,7 +87,7 @@ public final class BulkExporter {
             resources += counts[0];
             bytes += counts[1];
             skipped += counts[2];
-            LOG.info("bulk {}: file {}/{} ({}) in: {} resources", job.name(), i + 1, state.files().size(), f.type(),
+            LOG.info("bulk {}: file {}/{} ({}) in: {} lines acknowledged", job.name(), i + 1, state.files().size(), f.type(),
                     state.files().get(i).linesDone());
         }
         String statusUrl = state.statusUrl();
