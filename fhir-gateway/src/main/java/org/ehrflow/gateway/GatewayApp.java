@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.CountDownLatch;
 import org.ehrflow.gateway.auth.ClientRegistry;
+import org.ehrflow.gateway.auth.Jwks;
+import org.ehrflow.gateway.auth.JwtAccessTokens;
 import org.ehrflow.gateway.bulk.BulkScheduler;
 import org.ehrflow.gateway.fhir.Capability;
 import org.ehrflow.gateway.fhir.FhirCodec;
@@ -64,7 +66,10 @@ public final class GatewayApp implements AutoCloseable {
                             config.tls() == null ? java.util.List.of() : config.tls().protocols()),
                     new FhirHandler.Settings(config.basePath(), config.maxBodyBytes(), config.ackDeadline(),
                             config.retryAfterSeconds()),
-                    new ClientRegistry(config.clients()), planner, publisher, index, new GatewayMetrics(registry));
+                    new ClientRegistry(config.clients(), config.smart() == null ? null : new JwtAccessTokens(
+                            Jwks.parse(config.smart().jwks()), config.smart().issuer(), config.smart().audience(),
+                            Clock.systemUTC())),
+                    planner, publisher, index, new GatewayMetrics(registry));
         } catch (RuntimeException e) {
             publisher.close(Duration.ZERO);
             throw e;

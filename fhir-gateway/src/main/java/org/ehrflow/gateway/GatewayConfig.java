@@ -41,12 +41,13 @@ import org.ehrflow.runtime.identity.PatientKeyResolver;
  * @param sourceTimeout     timeout of reads from a Subscription's source server (id-only notifications)
  * @param bulk              the Bulk Data export this gateway runs on a schedule, or null
  * @param bulkInterval      delay between the end of one export run and the start of the next
+ * @param smart             SMART Backend Services access-token validation, or null
  */
 public record GatewayConfig(String host, int port, String basePath, int maxBodyBytes, Duration ackDeadline,
         int retryAfterSeconds, int workerThreads, boolean rejectUnknownElements, int patientIndexSize,
         PatientKeyResolver keys, List<ClientRegistry.Entry> clients, GatewayTls tls, String opsHost, int opsPort,
         KafkaSettings kafka, List<SubscriptionSource> subscriptions, Duration sourceTimeout, BulkJob bulk,
-        Duration bulkInterval) {
+        Duration bulkInterval, SmartSettings smart) {
 
     public static final String PREFIX = "EHRFLOW_GATEWAY_";
     public static final int DEFAULT_PORT = 8090;
@@ -62,7 +63,7 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
     public static GatewayConfig defaults(KafkaSettings kafka, List<ClientRegistry.Entry> clients) {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, "/fhir", DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(10),
                 5, 16, true, 100_000, PatientKeyResolver.defaults(), clients, null, "127.0.0.1", DEFAULT_OPS_PORT,
-                kafka, List.of(), Duration.ofSeconds(10), null, Duration.ofHours(1));
+                kafka, List.of(), Duration.ofSeconds(10), null, Duration.ofHours(1), null);
     }
 
     /** Reads every setting, reporting all problems at once ({@link org.ehrflow.runtime.ConfigException}). */
@@ -82,7 +83,9 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
         int indexSize = r.integer("PATIENT_INDEX_SIZE", d.patientIndexSize(), 0, 50_000_000);
         PatientKeyResolver keys = keys(r);
         List<ClientRegistry.Entry> clients = clients(r);
-        r.check(!clients.isEmpty(), r.key("CLIENTS") + " must name at least one client (id:tokenFile:Type,Type|*)");
+        SmartSettings smart = SmartSettings.read(r);
+        r.check(!clients.isEmpty() || smart != null, r.key("CLIENTS")
+                + " must name at least one client (id:tokenFile:Type,Type|*) unless SMART tokens are configured");
         GatewayTls tls = GatewayTls.read(r);
         String opsHost = r.string("OPS_HOST", host);
         int opsPort = r.integer("OPS_PORT", d.opsPort(), 0, 65535);
@@ -95,34 +98,34 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
         Duration bulkInterval = r.duration("BULK_INTERVAL", d.bulkInterval(), Duration.ofSeconds(10), Duration.ofDays(7));
         r.validate();
         return new GatewayConfig(host, port, base, maxBody, deadline, retryAfter, workers, rejectUnknown, indexSize,
-                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout, bulk, bulkInterval);
+                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withAckDeadline(Duration d) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, d, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withMaxBodyBytes(int bytes) {
         return new GatewayConfig(host, port, basePath, bytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withTls(GatewayTls newTls) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval);
+                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
     }
 
     /** With the rest-hook endpoint for these Subscriptions. */
     public GatewayConfig withSubscriptions(List<SubscriptionSource> subs) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
                 rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subs,
-                sourceTimeout, bulk, bulkInterval);
+                sourceTimeout, bulk, bulkInterval, smart);
     }
 
     /**
@@ -156,11 +159,48 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
         return out;
     }
 
+    /**
+     * SMART Backend Services access tokens: the authorization server's keys ({@code SMART_JWKS_FILE}), its
+     * {@code iss} ({@code SMART_ISSUER}) and this gateway's {@code aud} ({@code SMART_AUDIENCE}, its base URL).
+     */
+    public record SmartSettings(com.fasterxml.jackson.databind.JsonNode jwks, String issuer, String audience) {
+
+        static SmartSettings read(ConfigReader r) {
+            String file = r.string("SMART_JWKS_FILE", null);
+            if (file == null) {
+                return null;
+            }
+            String issuer = r.requiredString("SMART_ISSUER");
+            String audience = r.requiredString("SMART_AUDIENCE");
+            try {
+                com.fasterxml.jackson.databind.JsonNode jwks = org.ehrflow.schemas.Json.MAPPER.readTree(
+                        Path.of(file).toFile());
+                org.ehrflow.gateway.auth.Jwks.parse(jwks); // fail at start-up, not on the first request
+                return issuer == null || audience == null ? null : new SmartSettings(jwks, issuer, audience);
+            } catch (IOException | IllegalArgumentException e) {
+                r.check(false, r.key("SMART_JWKS_FILE") + " must be a readable JWKS file with valid public keys");
+                return null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "SmartSettings[" + issuer + ", aud " + audience + "]";
+        }
+    }
+
+    /** With SMART Backend Services access tokens accepted beside the static ones. */
+    public GatewayConfig withSmart(SmartSettings s) {
+        return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions,
+                sourceTimeout, bulk, bulkInterval, s);
+    }
+
     /** With a scheduled Bulk Data export. */
     public GatewayConfig withBulk(BulkJob job, Duration interval) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
                 rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions,
-                sourceTimeout, job, interval);
+                sourceTimeout, job, interval, smart);
     }
 
     /** {@code BULK_URL} (the server's FHIR base) turns the scheduled export on; null when unset. */
@@ -246,7 +286,7 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
                 + clients.stream().map(c -> c.client().id() + c.client().allowedTypes()).toList() + ", ops="
                 + opsHost + ":" + opsPort + ", subscriptions=" + subscriptions + ", sourceTimeout=" + sourceTimeout
                 + ", bulk=" + (bulk == null ? "off" : bulk.name() + "@" + bulk.baseUrl() + " " + bulk.level() + " "
-                + bulk.types() + " every " + bulkInterval) + ", "
+                + bulk.types() + " every " + bulkInterval) + ", smart=" + (smart == null ? "off" : smart) + ", "
                 + kafka + "]";
     }
 }

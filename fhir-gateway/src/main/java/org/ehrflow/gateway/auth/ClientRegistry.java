@@ -9,9 +9,9 @@ import java.util.Optional;
 import org.ehrflow.runtime.Secret;
 
 /**
- * Static bearer tokens: each configured client has one token (read from a secret file) and a list of resource
- * types. Tokens are compared as SHA-256 digests in constant time, so neither a timing difference nor a heap dump
- * of the comparison reveals a prefix.
+ * Bearer tokens: static ones (each configured client has one token, read from a secret file, and a list of resource
+ * types; compared as SHA-256 digests in constant time, so neither a timing difference nor a heap dump of the
+ * comparison reveals a prefix) and, when configured, SMART Backend Services access tokens ({@link JwtAccessTokens}).
  */
 public final class ClientRegistry {
 
@@ -28,11 +28,18 @@ public final class ClientRegistry {
     }
 
     private final List<Known> known = new ArrayList<>();
+    private final JwtAccessTokens jwt;
 
     public ClientRegistry(List<Entry> entries) {
+        this(entries, null);
+    }
+
+    /** @param jwt SMART access-token validation, or null for static tokens only */
+    public ClientRegistry(List<Entry> entries, JwtAccessTokens jwt) {
         for (Entry e : entries) {
             known.add(new Known(e.client(), sha256(e.token().value())));
         }
+        this.jwt = jwt;
     }
 
     public int size() {
@@ -44,13 +51,17 @@ public final class ClientRegistry {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.empty();
         }
-        byte[] presented = sha256(authorization.substring(7).strip());
+        String token = authorization.substring(7).strip();
+        byte[] presented = sha256(token);
         Client found = null;
         for (Known k : known) {
             // No early exit: every comparison costs the same.
             if (MessageDigest.isEqual(k.digest(), presented) && found == null) {
                 found = k.client();
             }
+        }
+        if (found == null && jwt != null && JwtAccessTokens.looksLikeJwt(token)) {
+            return jwt.authenticate(token);
         }
         return Optional.ofNullable(found);
     }
