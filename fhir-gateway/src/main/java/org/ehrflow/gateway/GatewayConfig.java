@@ -229,8 +229,27 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
                 r.check(false, r.key("BULK_TOKEN_FILE") + " is not readable");
             }
         }
+        org.ehrflow.gateway.auth.SmartBackendClient smart = null;
+        String tokenUrl = r.string("BULK_SMART_TOKEN_URL", null);
+        if (tokenUrl != null) {
+            String clientId = r.requiredString("BULK_SMART_CLIENT_ID");
+            String keyFile = r.requiredString("BULK_SMART_KEY_FILE");
+            String alg = r.string("BULK_SMART_ALG", "RS384");
+            r.check(alg.equals("RS384") || alg.equals("ES384"), r.key("BULK_SMART_ALG") + " must be RS384 or ES384");
+            if (clientId != null && keyFile != null && (alg.equals("RS384") || alg.equals("ES384"))) {
+                try {
+                    smart = new org.ehrflow.gateway.auth.SmartBackendClient(
+                            new org.ehrflow.gateway.auth.SmartBackendClient.Settings(tokenUrl, clientId, Path.of(keyFile),
+                                    r.string("BULK_SMART_KID", clientId), alg,
+                                    r.string("BULK_SMART_SCOPE", "system/*.read")),
+                            java.time.Clock.systemUTC());
+                } catch (IllegalArgumentException e) {
+                    r.check(false, r.key("BULK_SMART_KEY_FILE") + " must be a PKCS#8 PEM private key for " + alg);
+                }
+            }
+        }
         return new BulkJob(name, url, level, types, token,
-                Path.of(stateDir == null ? "." : stateDir).resolve(name + ".bulk-state.json"));
+                Path.of(stateDir == null ? "." : stateDir).resolve(name + ".bulk-state.json"), smart);
     }
 
     private static PatientKeyResolver keys(ConfigReader r) {

@@ -195,6 +195,7 @@ public final class BulkExporter {
 
     private void deleteQuietly(BulkJob job, String statusUrl) {
         try {
+            // (the token fetch may throw IOException too: the delete is a courtesy, its failure is ignored)
             http.send(authorized(job, HttpRequest.newBuilder(URI.create(statusUrl))).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
@@ -204,8 +205,10 @@ public final class BulkExporter {
         }
     }
 
-    private static HttpRequest.Builder authorized(BulkJob job, HttpRequest.Builder b) {
-        return job.token().value().isEmpty() ? b : b.header("Authorization", "Bearer " + job.token().value());
+    private static HttpRequest.Builder authorized(BulkJob job, HttpRequest.Builder b)
+            throws IOException, InterruptedException {
+        String bearer = job.bearer();
+        return bearer.isEmpty() ? b : b.header("Authorization", "Bearer " + bearer);
     }
 
     /** {@code Retry-After} in seconds (HTTP-dates are treated as absent: back-off applies). */

@@ -14,13 +14,24 @@ import org.ehrflow.runtime.Secret;
  * @param level    {@code system} ({@code [base]/$export}), {@code patient} ({@code [base]/Patient/$export}) or
  *                 {@code group:<id>} ({@code [base]/Group/<id>/$export})
  * @param types    {@code _type} filter (empty: every type the server exports)
- * @param token    bearer token for the server (empty: none)
+ * @param token    static bearer token for the server (empty: none)
  * @param stateFile where the job's {@link BulkState} lives
+ * @param smart    SMART Backend Services client whose access tokens replace the static one, or null
  */
-public record BulkJob(String name, String baseUrl, String level, List<String> types, Secret token, Path stateFile) {
+public record BulkJob(String name, String baseUrl, String level, List<String> types, Secret token, Path stateFile,
+        org.ehrflow.gateway.auth.SmartBackendClient smart) {
 
     public BulkJob {
         types = List.copyOf(types);
+    }
+
+    public BulkJob(String name, String baseUrl, String level, List<String> types, Secret token, Path stateFile) {
+        this(name, baseUrl, level, types, token, stateFile, null);
+    }
+
+    /** The bearer token to send now, or empty. */
+    public String bearer() throws java.io.IOException, InterruptedException {
+        return smart != null ? smart.accessToken() : token.value();
     }
 
     /** The kick-off URL, with {@code _type} and, for an incremental run, {@code _since}. */
