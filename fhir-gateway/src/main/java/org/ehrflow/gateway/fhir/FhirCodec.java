@@ -27,6 +27,10 @@ public final class FhirCodec {
         this.rejectUnknownElements = rejectUnknownElements;
     }
 
+    public boolean rejectsUnknownElements() {
+        return rejectUnknownElements;
+    }
+
     public static FhirContext context() {
         return CTX;
     }

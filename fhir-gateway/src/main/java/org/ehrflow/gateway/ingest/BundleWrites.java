@@ -11,12 +11,10 @@ import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.fhir.ParseIssue;
 import org.ehrflow.schemas.Json;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
-import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
-import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * {@code POST [base]} with a transaction or batch Bundle.
+ * {@code POST [base]} with a transaction or batch Bundle, checked on its JSON tree.
  * <ul>
  *   <li>transaction: every entry is checked first; any problem refuses the whole Bundle. Accepted, it is one raw
  *   record (the client's bytes), so the broker stores all of it or none.</li>
@@ -25,6 +23,8 @@ import org.hl7.fhir.r4.model.Resource;
  * </ul>
  */
 final class BundleWrites {
+
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "DELETE");
 
     private final WriteChecks checks;
     private final PatientIndex index;
@@ -37,53 +37,59 @@ final class BundleWrites {
     }
 
     Plan plan(FhirRequest req, Body body) {
-        if (!(body.resource() instanceof Bundle b)) {
+        if (!body.type().equals("Bundle")) {
             return RequestPlanner.answer(Replies.badRequest("POST to the base URL takes a transaction or batch Bundle"));
         }
-        return switch (b.getType()) {
-            case TRANSACTION -> transaction(req, body, b);
-            case BATCH -> batch(req, body, b);
-            case MESSAGE -> RequestPlanner.answer(Replies.badRequest("send message Bundles to $process-message",
+        return switch (body.tree().path("type").asText("")) {
+            case "transaction" -> transaction(req, body);
+            case "batch" -> batch(req, body);
+            case "message" -> RequestPlanner.answer(Replies.badRequest("send message Bundles to $process-message",
                     "Bundle.type"));
             default -> RequestPlanner.answer(Replies.badRequest(
                     "POST to the base URL takes a transaction or batch Bundle", "Bundle.type"));
         };
     }
 
-    private Plan transaction(FhirRequest req, Body body, Bundle b) {
+    private Plan transaction(FhirRequest req, Body body) {
+        JsonNode entries = body.tree().path("entry");
         String key = key(body.tree(), body.json());
-        boolean hasPatient = b.getEntry().stream().anyMatch(e -> e.getResource() instanceof org.hl7.fhir.r4.model.Patient);
+        boolean hasPatient = false;
+        for (JsonNode e : entries) {
+            hasPatient |= e.path("resource").path("resourceType").asText().equals("Patient");
+        }
         List<ParseIssue> issues = new ArrayList<>();
-        for (int i = 0; i < b.getEntry().size(); i++) {
-            Optional<Reply> refused = entry(req, b.getEntry().get(i), i, hasPatient || key.startsWith(RawFhirKeys.PATIENT));
+        for (int i = 0; i < entries.size(); i++) {
+            Optional<Reply> refused = entry(req, entries.get(i), i, hasPatient || key.startsWith(RawFhirKeys.PATIENT));
             if (refused.isPresent()) {
                 if (refused.get().status() != 422) {
                     return RequestPlanner.answer(refused.get());
                 }
-                ((org.hl7.fhir.r4.model.OperationOutcome) refused.get().body()).getIssue().forEach(x -> issues.add(
-                        new ParseIssue(x.getExpression().isEmpty() ? "Bundle" : x.getExpression().get(0).getValue(),
-                                x.getDiagnostics())));
+                for (OperationOutcome.OperationOutcomeIssueComponent x
+                        : ((OperationOutcome) refused.get().body()).getIssue()) {
+                    issues.add(new ParseIssue(x.getExpression().get(0).getValue(), x.getDiagnostics()));
+                }
             }
         }
         if (!issues.isEmpty()) {
             return RequestPlanner.answer(Replies.invalid(issues));
         }
-        RawRecord record = records.of(key, body.json(), body.tree(), req.client().id(), touchedByEntries(body.tree().path("entry")));
+        RawRecord record = records.of(key, body.json(), body.tree(), req.client().id(), touchedByEntries(entries));
         Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
-        for (int i = 0; i < b.getEntry().size(); i++) {
-            response.addEntry().setResponse(entryResponse(b.getEntry().get(i), body.tree().path("entry").get(i)));
+        for (JsonNode e : entries) {
+            response.addEntry().setResponse(entryResponse(e));
         }
         return new Plan.Publish(List.of(record), Reply.of(200, response));
     }
 
-    private Plan batch(FhirRequest req, Body body, Bundle b) {
+    private Plan batch(FhirRequest req, Body body) {
         Bundle response = new Bundle().setType(Bundle.BundleType.BATCHRESPONSE);
         List<RawRecord> out = new ArrayList<>();
         JsonNode entries = body.tree().path("entry");
-        for (int i = 0; i < b.getEntry().size(); i++) {
-            BundleEntryComponent e = b.getEntry().get(i);
-            boolean delete = e.hasRequest() && e.getRequest().getMethod() == HTTPVerb.DELETE;
-            String deletePatient = delete ? deletePatient(e.getRequest().getUrl()) : null;
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode e = entries.get(i);
+            String url = e.path("request").path("url").asText("");
+            boolean delete = e.path("request").path("method").asText("").equals("DELETE");
+            String deletePatient = delete ? deletePatient(url) : null;
             Optional<Reply> refused = entry(req, e, i, deletePatient != null);
             if (refused.isPresent()) {
                 response.addEntry().getResponse().setStatus(Integer.toString(refused.get().status()))
@@ -91,37 +97,36 @@ final class BundleWrites {
                 continue;
             }
             if (delete) {
-                String json = RequestPlanner.deleteBundle(e.getRequest().getUrl());
+                String json = RequestPlanner.deleteBundle(url);
                 out.add(records.of(RawFhirKeys.PATIENT + deletePatient, json, RequestPlanner.readTree(json),
                         req.client().id(), List.of()));
             } else {
-                JsonNode node = entries.get(i).path("resource");
-                String json = write(node);
-                out.add(records.of(json, node, req.client().id(), touched(node)));
+                JsonNode node = e.path("resource");
+                out.add(records.of(write(node), node, req.client().id(), touched(node)));
             }
-            response.addEntry().setResponse(entryResponse(e, entries.get(i)));
+            response.addEntry().setResponse(entryResponse(e));
         }
         return new Plan.Publish(out, Reply.of(200, response));
     }
 
     /** A refusal of entry {@code i}, or empty; {@code deletable}: a non-Patient DELETE can find its patient. */
-    private Optional<Reply> entry(FhirRequest req, BundleEntryComponent e, int i, boolean deletable) {
+    private Optional<Reply> entry(FhirRequest req, JsonNode e, int i, boolean deletable) {
         String at = "Bundle.entry[" + i + "]";
-        if (!e.hasRequest() || e.getRequest().getMethod() == null || e.getRequest().getMethod() == HTTPVerb.NULL) {
+        String method = e.path("request").path("method").asText("");
+        if (method.isEmpty()) {
             return Optional.of(Replies.invalid(at + ".request.method", "entry has no request method"));
         }
-        HTTPVerb method = e.getRequest().getMethod();
-        if (method != HTTPVerb.POST && method != HTTPVerb.PUT && method != HTTPVerb.DELETE) {
+        if (!WRITES.contains(method)) {
             return Optional.of(Replies.invalid(at + ".request.method", "only POST, PUT and DELETE entries are accepted"));
         }
-        String url = e.getRequest().getUrl();
-        if (url == null || url.isBlank() || url.contains("?")) {
+        String url = e.path("request").path("url").asText("");
+        if (url.isBlank() || url.contains("?")) {
             return Optional.of(Replies.invalid(at + ".request.url",
                     "entry needs a request url of the form Type or Type/id (conditional writes are not supported)"));
         }
         String[] parts = url.split("/");
         String type = parts[0];
-        if (method == HTTPVerb.DELETE) {
+        if (method.equals("DELETE")) {
             if (parts.length != 2 || !FhirCodec.context().getResourceTypes().contains(type)
                     || !RequestPlanner.ID.matcher(parts[1]).matches()) {
                 return Optional.of(Replies.invalid(at + ".request.url", "a DELETE entry's url must be Type/id"));
@@ -135,11 +140,11 @@ final class BundleWrites {
             }
             return Optional.empty();
         }
-        Resource r = e.getResource();
-        if (r == null) {
+        JsonNode r = e.path("resource");
+        if (!r.isObject()) {
             return Optional.of(Replies.invalid(at + ".resource", "a POST or PUT entry needs a resource"));
         }
-        if (!r.fhirType().equals(type)) {
+        if (!r.path("resourceType").asText().equals(type)) {
             return Optional.of(Replies.invalid(at + ".request.url", "the url's type differs from the resource's"));
         }
         return checks.refuse(r, req.client(), req.client().id(), at + ".resource");
@@ -159,16 +164,11 @@ final class BundleWrites {
             String p = e.has("resource") ? RawFhirKeys.patientIdOf(e.path("resource"))
                     : deletePatient(e.path("request").path("url").asText(""));
             if (p == null) {
-                patients.clear();
-                patients.add(null);
-                break;
+                return key;
             }
             patients.add(p);
         }
-        if (patients.size() == 1 && !patients.contains(null)) {
-            return RawFhirKeys.PATIENT + patients.iterator().next();
-        }
-        return key;
+        return patients.size() == 1 ? RawFhirKeys.PATIENT + patients.iterator().next() : key;
     }
 
     private String deletePatient(String url) {
@@ -178,10 +178,10 @@ final class BundleWrites {
         return url.startsWith("Patient/") ? url.substring("Patient/".length()) : index.patientOf(url).orElse(null);
     }
 
-    private static Bundle.BundleEntryResponseComponent entryResponse(BundleEntryComponent e, JsonNode entry) {
+    private static Bundle.BundleEntryResponseComponent entryResponse(JsonNode entry) {
         Bundle.BundleEntryResponseComponent r = new Bundle.BundleEntryResponseComponent();
-        HTTPVerb m = e.getRequest().getMethod();
-        r.setStatus(m == HTTPVerb.POST ? "201 Created" : m == HTTPVerb.DELETE ? "204 No Content" : "200 OK");
+        String m = entry.path("request").path("method").asText();
+        r.setStatus(m.equals("POST") ? "201 Created" : m.equals("DELETE") ? "204 No Content" : "200 OK");
         List<String> ref = touched(entry.path("resource"));
         if (!ref.isEmpty()) {
             r.setLocation(ref.get(0));
@@ -212,5 +212,4 @@ final class BundleWrites {
             throw new IllegalStateException("cannot re-serialise a parsed JSON node", e);
         }
     }
-
 }

@@ -1,5 +1,6 @@
 package org.ehrflow.gateway.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
@@ -10,7 +11,8 @@ import org.ehrflow.gateway.fhir.ParseIssue;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.UriType;
 
 /**
  * {@code POST [base]/$process-message}: a message Bundle (first entry a MessageHeader) becomes one raw record, the
@@ -34,18 +36,22 @@ final class MessageWrites {
     }
 
     Plan plan(FhirRequest req, Body body) {
-        if (!(body.resource() instanceof Bundle b) || b.getType() != Bundle.BundleType.MESSAGE) {
+        JsonNode tree = body.tree();
+        if (!body.type().equals("Bundle") || !tree.path("type").asText().equals("message")) {
             return RequestPlanner.answer(Replies.invalid("Bundle.type", "$process-message takes a message Bundle"));
         }
-        if (b.getEntry().isEmpty() || !(b.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
+        JsonNode entries = tree.path("entry");
+        JsonNode header = entries.path(0).path("resource");
+        if (!header.path("resourceType").asText().equals("MessageHeader")) {
             return RequestPlanner.answer(Replies.invalid("Bundle.entry[0].resource",
                     "a message Bundle starts with its MessageHeader"));
         }
-        String scope = header.getSource().hasEndpoint() ? header.getSource().getEndpoint() : req.client().id();
+        String endpoint = header.path("source").path("endpoint").asText("");
+        String scope = endpoint.isEmpty() ? req.client().id() : endpoint;
         List<ParseIssue> issues = new ArrayList<>();
-        for (int i = 1; i < b.getEntry().size(); i++) {
-            Resource r = b.getEntry().get(i).getResource();
-            if (r == null) {
+        for (int i = 1; i < entries.size(); i++) {
+            JsonNode r = entries.get(i).path("resource");
+            if (!r.isObject()) {
                 continue;
             }
             Optional<Reply> refused = checks.refuse(r, req.client(), scope, "Bundle.entry[" + i + "].resource");
@@ -62,20 +68,21 @@ final class MessageWrites {
         if (!issues.isEmpty()) {
             return RequestPlanner.answer(Replies.invalid(issues));
         }
-        RawRecord record = records.of(body.json(), body.tree(), req.client().id(), List.of());
-        // The header's own id (HAPI would report the entry's fullUrl instead when both are present).
-        String headerId = body.tree().path("entry").path(0).path("resource").path("id").asText("");
-        return new Plan.Publish(List.of(record), Reply.of(200, response(header, headerId)));
+        RawRecord record = records.of(body.json(), tree, req.client().id(), List.of());
+        return new Plan.Publish(List.of(record), Reply.of(200, response(header)));
     }
 
-    private Bundle response(MessageHeader request, String requestId) {
+    /** The response message: the request's event, this gateway as source, response = the request header's id. */
+    private Bundle response(JsonNode request) {
         MessageHeader h = new MessageHeader();
         h.setId(UUID.randomUUID().toString());
-        if (request.hasEventCoding()) {
-            h.setEvent(request.getEventCoding().copy());
-        } else if (request.hasEventUriType()) {
-            h.setEvent(request.getEventUriType().copy());
+        JsonNode coding = request.path("eventCoding");
+        if (coding.isObject()) {
+            h.setEvent(new Coding(text(coding, "system"), text(coding, "code"), text(coding, "display")));
+        } else if (request.hasNonNull("eventUri")) {
+            h.setEvent(new UriType(request.get("eventUri").asText()));
         }
+        String requestId = request.path("id").asText("");
         h.getSource().setEndpoint(SOURCE_ENDPOINT).setName("ehrflow fhir-gateway");
         h.getResponse().setIdentifier(requestId)
                 .setCode(MessageHeader.ResponseType.OK);
@@ -84,5 +91,9 @@ final class MessageWrites {
         b.setTimestamp(Date.from(clock.instant()));
         b.addEntry().setFullUrl("urn:uuid:" + h.getId()).setResource(h);
         return b;
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 }

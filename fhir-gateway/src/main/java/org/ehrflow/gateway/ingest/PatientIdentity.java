@@ -1,17 +1,16 @@
 package org.ehrflow.gateway.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.ehrflow.runtime.identity.IdentifierCandidate;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Patient;
 
 /**
  * Whether a Patient will get a patient key downstream, by the shared rules of {@link PatientKeyResolver} with the
- * identifiers read as the normaliser reads them. The gateway refuses (422) what the normaliser would dead-letter
- * {@code FHIR_NO_PATIENT_ID}, so a 2xx never hides a lost patient.
+ * identifiers read as the normaliser reads them (system, the v2-0203 type code else the first coding's code,
+ * value). The gateway refuses (422) what the normaliser would dead-letter {@code FHIR_NO_PATIENT_ID}, so a 2xx never
+ * hides a lost patient.
  */
 public final class PatientIdentity {
 
@@ -23,30 +22,32 @@ public final class PatientIdentity {
         this.resolver = resolver;
     }
 
-    /** Whether {@code p} has an identifier that makes a key, identifiers without a system belonging to {@code scope}. */
-    public boolean identifiable(Patient p, String scope) {
+    /** Whether the Patient {@code p} has an identifier that makes a key; system-less ones belong to {@code scope}. */
+    public boolean identifiable(JsonNode p, String scope) {
         return resolver.fhirPatientKey(candidates(p), scope).isPresent();
     }
 
-    /** Every identifier: system (or null), v2-0203 type code (else the first coding's), value (or null). */
-    public static List<IdentifierCandidate> candidates(Patient p) {
+    /** Every identifier of a Patient's JSON: system (or null), type code (or null), value (or null). */
+    public static List<IdentifierCandidate> candidates(JsonNode p) {
         List<IdentifierCandidate> out = new ArrayList<>();
-        for (Identifier id : p.getIdentifier()) {
-            out.add(new IdentifierCandidate(id.hasSystem() ? id.getSystem() : null, null, type(id),
-                    id.hasValue() ? id.getValue() : null));
+        for (JsonNode id : p.path("identifier")) {
+            out.add(new IdentifierCandidate(text(id.path("system")), null, type(id.path("type")), text(id.path("value"))));
         }
         return out;
     }
 
-    private static String type(Identifier id) {
-        if (!id.hasType()) {
-            return null;
-        }
-        for (Coding c : id.getType().getCoding()) {
-            if (V2_0203.equals(c.getSystem()) && c.hasCode()) {
-                return c.getCode();
+    private static String type(JsonNode type) {
+        JsonNode codings = type.path("coding");
+        for (JsonNode c : codings) {
+            if (V2_0203.equals(c.path("system").asText()) && text(c.path("code")) != null) {
+                return text(c.path("code"));
             }
         }
-        return id.getType().getCodingFirstRep().getCode();
+        return codings.size() > 0 ? text(codings.get(0).path("code")) : null;
+    }
+
+    /** HAPI's "has a value": a non-empty string. */
+    private static String text(JsonNode n) {
+        return n.isValueNode() && !n.asText().isEmpty() ? n.asText() : null;
     }
 }

@@ -8,9 +8,7 @@ import java.util.regex.Pattern;
 import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.fhir.Outcomes;
 import org.ehrflow.schemas.Json;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Decides what an authenticated FHIR request becomes: records for {@code ehr.raw.fhir.v1} and the answer to give
@@ -22,6 +20,7 @@ public final class RequestPlanner {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirCodec codec;
+    private final org.ehrflow.gateway.fhir.JsonStructure structure;
     private final WriteChecks checks;
     private final PatientIndex index;
     private final Records records;
@@ -43,6 +42,7 @@ public final class RequestPlanner {
             CapabilityStatement capability, List<org.ehrflow.gateway.subscription.SubscriptionSource> sources,
             org.ehrflow.gateway.subscription.SourceFetcher fetcher, org.ehrflow.gateway.subscription.EventLog events) {
         this.codec = codec;
+        this.structure = new org.ehrflow.gateway.fhir.JsonStructure(codec.rejectsUnknownElements());
         this.checks = new WriteChecks(identity);
         this.index = index;
         this.records = new Records(clock);
@@ -50,7 +50,7 @@ public final class RequestPlanner {
         this.messages = new MessageWrites(checks, records, clock);
         this.capability = capability;
         this.subscriptions = sources.isEmpty() ? null
-                : new SubscriptionWrites(sources, fetcher, events, checks, records, codec);
+                : new SubscriptionWrites(sources, fetcher, events, checks, records, codec, structure);
     }
 
     /** The CapabilityStatement served at {@code GET [base]/metadata} (no authentication needed). */
@@ -99,7 +99,7 @@ public final class RequestPlanner {
     }
 
     private Plan withBody(FhirRequest req, java.util.function.Function<Body, Plan> next) {
-        Object read = Body.read(req, codec);
+        Object read = Body.read(req, codec, structure);
         return read instanceof Reply r ? answer(r) : next.apply((Body) read);
     }
 
@@ -109,18 +109,17 @@ public final class RequestPlanner {
 
     /** {@code POST [type]} (id null) or {@code PUT/POST [type]/[id]}. */
     private Plan write(FhirRequest req, Body body, String type, String id) {
-        Resource r = body.resource();
-        if (r instanceof Bundle) {
+        if (body.type().equals("Bundle")) {
             return answer(Replies.badRequest("send Bundles to the base URL or to $process-message"));
         }
-        if (!r.fhirType().equals(type)) {
+        if (!body.type().equals(type)) {
             return answer(Replies.badRequest("the body's resourceType differs from the URL's", type));
         }
-        String bodyId = r.getIdElement().getIdPart();
+        String bodyId = body.id();
         if (id != null && !id.equals(bodyId)) {
             return answer(Replies.badRequest("the body's id must equal the URL's id", type + ".id"));
         }
-        Optional<Reply> refused = checks.refuse(r, req.client(), req.client().id(), type);
+        Optional<Reply> refused = checks.refuse(body.tree(), req.client(), req.client().id(), type);
         if (refused.isPresent()) {
             return answer(refused.get());
         }
@@ -130,11 +129,11 @@ public final class RequestPlanner {
             // A create without an id gets one, as a FHIR server assigns it: derived from the content, so a
             // client's retry of the same create gets the same id (and downstream the same resource).
             bodyId = "gw-" + contentHash(json);
+            tree = tree.deepCopy();
             ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("id", bodyId);
             json = tree.toString();
         }
-        List<String> touched = List.of(type + "/" + bodyId);
-        RawRecord record = records.of(json, tree, req.client().id(), touched);
+        RawRecord record = records.of(json, tree, req.client().id(), List.of(type + "/" + bodyId));
         String version = tree.path("meta").path("versionId").asText("1");
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("ETag", "W/\"" + version + "\"");

@@ -29,10 +29,12 @@ final class SubscriptionWrites {
     private final WriteChecks checks;
     private final Records records;
     private final org.ehrflow.gateway.fhir.FhirCodec codec;
+    private final org.ehrflow.gateway.fhir.JsonStructure structure;
 
     SubscriptionWrites(List<SubscriptionSource> sources, SourceFetcher fetcher, EventLog events, WriteChecks checks,
-            Records records, org.ehrflow.gateway.fhir.FhirCodec codec) {
+            Records records, org.ehrflow.gateway.fhir.FhirCodec codec, org.ehrflow.gateway.fhir.JsonStructure structure) {
         this.codec = codec;
+        this.structure = structure;
         this.sources = List.copyOf(sources);
         this.fetcher = fetcher;
         this.events = events;
@@ -42,7 +44,7 @@ final class SubscriptionWrites {
 
     Plan plan(FhirRequest req, Body body) {
         StringBuilder why = new StringBuilder();
-        Optional<Notification> read = body.resource() instanceof Bundle b ? Notification.read(b, why) : Optional.empty();
+        Optional<Notification> read = body.model() instanceof Bundle b ? Notification.read(b, why) : Optional.empty();
         if (read.isEmpty()) {
             return RequestPlanner.answer(Replies.invalid("Bundle", why.length() == 0
                     ? "a subscription notification is a history Bundle" : why.toString()));
@@ -108,12 +110,12 @@ final class SubscriptionWrites {
     private Object check(JsonNode resource, FhirRequest req) {
         FhirRequest asWrite = new FhirRequest("PUT", List.of(), Map.of(), "application/fhir+json", resource.toString(),
                 req.client());
-        Object parsed = Body.read(asWrite, codec);
+        Object parsed = Body.read(asWrite, codec, structure);
         if (parsed instanceof Reply r) {
             return r;
         }
         Body b = (Body) parsed;
-        Optional<Reply> refused = checks.refuse(b.resource(), req.client(), req.client().id(), b.resource().fhirType());
+        Optional<Reply> refused = checks.refuse(b.tree(), req.client(), req.client().id(), b.type());
         return refused.isPresent() ? refused.get() : resource;
     }
 
