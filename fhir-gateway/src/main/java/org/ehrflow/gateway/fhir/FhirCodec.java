@@ -20,6 +20,9 @@ public final class FhirCodec {
         CTX.getParserOptions().setAutoContainReferenceTargetsWithNoId(false);
     }
 
+    /** R4's resource type names; HAPI builds a new set on every getResourceTypes() call, so it is kept once. */
+    private static final java.util.Set<String> RESOURCE_TYPES = java.util.Set.copyOf(CTX.getResourceTypes());
+
     private final boolean rejectUnknownElements;
 
     /** @param rejectUnknownElements whether elements R4 does not define make a resource invalid */
@@ -29,6 +32,11 @@ public final class FhirCodec {
 
     public boolean rejectsUnknownElements() {
         return rejectUnknownElements;
+    }
+
+    /** Whether {@code name} is an R4 resource type. */
+    public static boolean isResourceType(String name) {
+        return RESOURCE_TYPES.contains(name);
     }
 
     public static FhirContext context() {
@@ -86,7 +94,7 @@ public final class FhirCodec {
     /** The root resource type for issue paths: a known R4 type or "Resource" (the name is the client's text). */
     private static String rootName(String body, FhirFormat format) {
         String n = rawRootName(body, format);
-        return CTX.getResourceTypes().contains(n) ? n : "Resource";
+        return RESOURCE_TYPES.contains(n) ? n : "Resource";
     }
 
     private static String rawRootName(String body, FhirFormat format) {

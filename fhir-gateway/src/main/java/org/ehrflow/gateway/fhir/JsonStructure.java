@@ -34,6 +34,42 @@ public final class JsonStructure {
 
     private final boolean rejectUnknown;
 
+    /**
+     * An element's path, rendered only when there is something to report: building the strings for every element of
+     * a 100-entry Bundle cost more than the check itself.
+     */
+    private record At(At parent, String name, int index) {
+        static At root(String name) {
+            return new At(null, name, -1);
+        }
+
+        At child(String n) {
+            return new At(this, n, -1);
+        }
+
+        At item(String n, int i) {
+            return new At(this, n, i);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder();
+            render(b);
+            return b.toString();
+        }
+
+        private void render(StringBuilder b) {
+            if (parent != null) {
+                parent.render(b);
+                b.append('.');
+            }
+            b.append(name);
+            if (index >= 0) {
+                b.append('[').append(index).append(']');
+            }
+        }
+    }
+
     public JsonStructure(boolean rejectUnknown) {
         this.rejectUnknown = rejectUnknown;
     }
@@ -45,17 +81,17 @@ public final class JsonStructure {
         return out;
     }
 
-    private void resource(JsonNode node, String path, List<ParseIssue> out) {
+    private void resource(JsonNode node, At path, List<ParseIssue> out) {
         String type = node.path("resourceType").asText("");
-        String at = path == null ? (CTX.getResourceTypes().contains(type) ? type : "Resource") : path;
-        if (!node.isObject() || !CTX.getResourceTypes().contains(type)) {
-            out.add(new ParseIssue(at, "not an R4 resource (missing or unknown resourceType)"));
+        At at = path == null ? At.root(FhirCodec.isResourceType(type) ? type : "Resource") : path;
+        if (!node.isObject() || !FhirCodec.isResourceType(type)) {
+            out.add(new ParseIssue(at.toString(), "not an R4 resource (missing or unknown resourceType)"));
             return;
         }
         composite(CTX.getResourceDefinition(type), node, at, out);
     }
 
-    private void composite(BaseRuntimeElementCompositeDefinition<?> def, JsonNode node, String path,
+    private void composite(BaseRuntimeElementCompositeDefinition<?> def, JsonNode node, At path,
             List<ParseIssue> out) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
@@ -67,7 +103,7 @@ public final class JsonStructure {
                 // A primitive's id/extension sidecar: an object, or an array of objects and nulls.
                 JsonNode v = f.getValue();
                 if (!(v.isObject() || v.isArray() || v.isNull())) {
-                    out.add(new ParseIssue(path + "." + shown(name), "wrong JSON type: expected an object"));
+                    out.add(new ParseIssue(path.child(shown(name)).toString(), "wrong JSON type: expected an object"));
                 }
                 continue;
             }
@@ -75,34 +111,34 @@ public final class JsonStructure {
             BaseRuntimeElementDefinition<?> type = child == null ? null : child.getChildByName(name);
             if (type == null) {
                 if (rejectUnknown) {
-                    out.add(new ParseIssue(path + "." + shown(name), "unknown element"));
+                    out.add(new ParseIssue(path.child(shown(name)).toString(), "unknown element"));
                 }
                 continue;
             }
             JsonNode v = f.getValue();
             if (child.getMax() != 1) {
                 if (!v.isArray()) {
-                    out.add(new ParseIssue(path + "." + name, "wrong JSON type: expected an array"));
+                    out.add(new ParseIssue(path.child(name).toString(), "wrong JSON type: expected an array"));
                     continue;
                 }
                 for (int i = 0; i < v.size(); i++) {
-                    value(type, v.get(i), path + "." + name + "[" + i + "]", out);
+                    value(type, v.get(i), path.item(name, i), out);
                 }
             } else if (v.isArray()) {
-                out.add(new ParseIssue(path + "." + name, "element repeats but may occur at most once"));
+                out.add(new ParseIssue(path.child(name).toString(), "element repeats but may occur at most once"));
             } else {
-                value(type, v, path + "." + name, out);
+                value(type, v, path.child(name), out);
             }
         }
     }
 
-    private void value(BaseRuntimeElementDefinition<?> type, JsonNode v, String path, List<ParseIssue> out) {
+    private void value(BaseRuntimeElementDefinition<?> type, JsonNode v, At path, List<ParseIssue> out) {
         switch (type.getChildType()) {
             case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG -> primitive(type.getName(), v,
                     path, out);
             case COMPOSITE_DATATYPE, RESOURCE_BLOCK -> {
                 if (!v.isObject()) {
-                    out.add(new ParseIssue(path, "wrong JSON type: expected an object"));
+                    out.add(new ParseIssue(path.toString(), "wrong JSON type: expected an object"));
                 } else {
                     composite((BaseRuntimeElementCompositeDefinition<?>) type, v, path, out);
                 }
@@ -114,7 +150,7 @@ public final class JsonStructure {
         }
     }
 
-    private static void primitive(String type, JsonNode v, String path, List<ParseIssue> out) {
+    private static void primitive(String type, JsonNode v, At path, List<ParseIssue> out) {
         boolean ok = switch (type) {
             case "boolean" -> v.isBoolean();
             case "integer", "positiveInt", "unsignedInt" -> v.isIntegralNumber() && v.canConvertToInt()
@@ -123,13 +159,13 @@ public final class JsonStructure {
             default -> v.isTextual();
         };
         if (!ok) {
-            out.add(new ParseIssue(path, v.isValueNode() ? "invalid value for the element's data type"
+            out.add(new ParseIssue(path.toString(), v.isValueNode() ? "invalid value for the element's data type"
                     : "wrong JSON type: expected a " + type + " value"));
             return;
         }
         Pattern format = FORMATS.get(type);
         if (format != null && !format.matcher(v.asText()).matches()) {
-            out.add(new ParseIssue(path, "invalid value for the element's data type"));
+            out.add(new ParseIssue(path.toString(), "invalid value for the element's data type"));
         }
     }
 

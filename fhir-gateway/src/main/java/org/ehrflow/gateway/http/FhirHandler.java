@@ -1,5 +1,6 @@
 package org.ehrflow.gateway.http;
 
+import org.ehrflow.gateway.fhir.FhirCodec;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
@@ -176,7 +177,7 @@ public final class FhirHandler implements HttpHandler {
         }
         String first = path.get(0);
         boolean known = first.startsWith("$") || first.equals("metadata")
-                || org.ehrflow.gateway.fhir.FhirCodec.context().getResourceTypes().contains(first);
+                || FhirCodec.isResourceType(first);
         return method + " " + (known ? first : "other");
     }
 }

@@ -90,7 +90,7 @@ final class Body {
             return Replies.badRequest("the body is not a FHIR R4 JSON resource");
         }
         if (tree == null || !tree.isObject()
-                || !FhirCodec.context().getResourceTypes().contains(tree.path("resourceType").asText(""))) {
+                || !FhirCodec.isResourceType(tree.path("resourceType").asText(""))) {
             return Replies.badRequest("the body is not a FHIR R4 JSON resource");
         }
         List<ParseIssue> issues = structure.check(tree);

@@ -127,7 +127,7 @@ final class BundleWrites {
         String[] parts = url.split("/");
         String type = parts[0];
         if (method.equals("DELETE")) {
-            if (parts.length != 2 || !FhirCodec.context().getResourceTypes().contains(type)
+            if (parts.length != 2 || !FhirCodec.isResourceType(type)
                     || !RequestPlanner.ID.matcher(parts[1]).matches()) {
                 return Optional.of(Replies.invalid(at + ".request.url", "a DELETE entry's url must be Type/id"));
             }

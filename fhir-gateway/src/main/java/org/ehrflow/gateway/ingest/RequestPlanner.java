@@ -95,7 +95,7 @@ public final class RequestPlanner {
     }
 
     private static boolean isResourceType(String s) {
-        return FhirCodec.context().getResourceTypes().contains(s);
+        return FhirCodec.isResourceType(s);
     }
 
     private Plan withBody(FhirRequest req, java.util.function.Function<Body, Plan> next) {
