@@ -30,6 +30,7 @@ JIB="com.google.cloud.tools:jib-maven-plugin:3.4.4:buildTar"
 
 declare -A MAIN=(
   [hl7-listener]=org.ehrflow.listener.Hl7ListenerApp
+  [fhir-gateway]=org.ehrflow.gateway.GatewayApp
   [fhir-normalizer]=org.ehrflow.normalizer.NormalizerApp
   [chunker-stream]=org.ehrflow.chunker.ChunkerApp
   [embedder-sink]=org.ehrflow.sink.SinkApp
@@ -55,7 +56,7 @@ cp deploy/logging/logback.xml "$EXTRA/opt/ehrflow/logging/conf/"
 
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-  modules=(hl7-listener fhir-normalizer chunker-stream embedder-sink cdc-capture ops)
+  modules=(hl7-listener fhir-gateway fhir-normalizer chunker-stream embedder-sink cdc-capture ops)
 fi
 
 for m in "${modules[@]}"; do

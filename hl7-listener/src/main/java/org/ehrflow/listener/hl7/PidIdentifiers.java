@@ -29,6 +29,25 @@ public final class PidIdentifiers {
         return out.isEmpty() ? field(pid, 2, h, facility) : out;
     }
 
+    /**
+     * The identifiers only the fallback tier reads ({@code PatientKeyResolver.hl7PatientKey(primary, alternates)}):
+     * PID-2 when PID-3 named a value (else PID-2 already is the primary list), then PID-4. Epic orders carry the
+     * patient only there, typed EPI.
+     */
+    public static List<IdentifierCandidate> alternates(String text, MshHeader h) {
+        String pid = firstSegment(text, "PID" + h.fieldSeparator());
+        if (pid == null) {
+            return List.of();
+        }
+        String facility = defaultAuthority(h);
+        List<IdentifierCandidate> out = new ArrayList<>();
+        if (!field(pid, 3, h, facility).isEmpty()) {
+            out.addAll(field(pid, 2, h, facility));
+        }
+        out.addAll(field(pid, 4, h, facility));
+        return out;
+    }
+
     /** Authority of identifiers without CX-4: MSH-4.1, else MSH-3.1 (null if both are empty). */
     public static String defaultAuthority(MshHeader h) {
         String facility = clean(Hl7Escapes.unescapeDelimiters(

@@ -109,7 +109,8 @@ public final class Hl7Intake {
         // The decoder already checked that MSH parses.
         MshHeader h = MshHeader.parse(d.text()).orElseThrow();
         Optional<RejectReason> invalid = validate(h, peer);
-        String key = keys.hl7PatientKey(PidIdentifiers.candidates(d.text(), h)).orElseGet(() -> unscopedKey(h));
+        String key = keys.hl7PatientKey(PidIdentifiers.candidates(d.text(), h),
+                PidIdentifiers.alternates(d.text(), h)).orElseGet(() -> unscopedKey(h));
         if (invalid.isPresent()) {
             return new Rejected(invalid.get(), h, d.charset(), key);
         }

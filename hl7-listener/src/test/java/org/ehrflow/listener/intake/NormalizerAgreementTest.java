@@ -73,7 +73,14 @@ class NormalizerAgreementTest {
         // pre-2.3 feed: PID-3 empty, PID-2 carries the id
         "MSH|^~\\&|APP|FAC|R|F|20240101||ADT^A01|K5|P|2.2\rPID|1|4242||\r",
         // HD with universal id on MSH-4 and escaped delimiter in the value
-        "MSH|^~\\&|APP|FAC^1.2.3^ISO|R|F|20240101||ADT^A01|K6|P|2.5.1\rPID|1||A\\S\\1^^^HOSP^MR\r"})
+        "MSH|^~\\&|APP|FAC^1.2.3^ISO|R|F|20240101||ADT^A01|K6|P|2.5.1\rPID|1||A\\S\\1^^^HOSP^MR\r",
+        // issue 13, Epic order: the patient only in PID-2 and PID-4, typed EPI (fallback tier)
+        "MSH|^~\\&|EPIC|EPICFAC|R|F|20240101||ORM^O01|K7|P|2.3\rPID|1|E100^^^EPIC^EPI||E200^^^EPIC^EPI\r"
+                + "ORC|NW|ORD7\rOBR|1|ORD7||CBC^Blood count\r",
+        // issue 13: PID-3 names only an SSN; PID-4 carries the EPI
+        "MSH|^~\\&|EPIC|EPICFAC|R|F|20240101||ADT^A08|K8|P|2.3\rPID|1||111^^^SSA^SS|E200^^^EPIC^EPI\r",
+        // issue 13, European ADT: typed PK and CF, no MR
+        "MSH|^~\\&|KIS|OSP|R|F|20240101||ADT^A01|K9|P|2.5\rPID|1||RSSMRA80A01H501U^^^MEF^CF~00123^^^KIS^PK\r"})
     void rawKeyEqualsNormalisedPatientKey(String msg) {
         Hl7Intake.Accepted a = accept(intakeAt(Instant.EPOCH), msg);
         assertThat(a.key()).isNotEqualTo(PatientKey.unscoped(a.message().provenance().sourceSystem()));
@@ -107,6 +114,41 @@ class NormalizerAgreementTest {
         }
         assertThat(compared).isGreaterThan(20);
         assertThat(disagree).isEmpty();
+    }
+
+    @Test
+    void issue13TiersKeepEveryCorpusKeyThatExisted() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(CORPUS), "shared corpus not present");
+        PatientKeyResolver keys = PatientKeyResolver.defaults();
+        int keyedBefore = 0;
+        List<String> moved = new ArrayList<>();
+        try (Stream<Path> s = Files.list(CORPUS)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".hl7")).sorted().toList()) {
+                String text = new String(Files.readAllBytes(f), StandardCharsets.UTF_8).replace("\r\n", "\r")
+                        .replace('\n', '\r');
+                int msh = text.indexOf("MSH");
+                if (msh < 0) {
+                    continue;
+                }
+                text = text.substring(msh);
+                var parsed = org.ehrflow.listener.hl7.MshHeader.parse(text);
+                if (parsed.isEmpty()) {
+                    continue;
+                }
+                var h = parsed.get();
+                var before = keys.hl7PatientKey(org.ehrflow.listener.hl7.PidIdentifiers.candidates(text, h));
+                var after = keys.hl7PatientKey(org.ehrflow.listener.hl7.PidIdentifiers.candidates(text, h),
+                        org.ehrflow.listener.hl7.PidIdentifiers.alternates(text, h));
+                if (before.isPresent()) {
+                    keyedBefore++;
+                    if (!before.equals(after)) {
+                        moved.add(f.getFileName().toString());
+                    }
+                }
+            }
+        }
+        assertThat(keyedBefore).isGreaterThan(50);
+        assertThat(moved).isEmpty();
     }
 
     /**

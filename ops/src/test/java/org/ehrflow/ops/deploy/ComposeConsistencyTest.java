@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.ehrflow.cdc.CdcConfig;
 import org.ehrflow.chunker.ChunkerConfig;
+import org.ehrflow.gateway.GatewayConfig;
 import org.ehrflow.listener.ListenerConfig;
 import org.ehrflow.normalizer.NormalizerConfig;
 import org.ehrflow.ops.OpsConfig;
@@ -37,7 +38,26 @@ class ComposeConsistencyTest {
             "chunker-stream", new App("chunker-stream", "EHRFLOW_CHUNKER_", e -> ChunkerConfig.fromEnv(e).opsPort()),
             "embedder-sink", new App("embedder-sink", "EHRFLOW_SINK_", e -> SinkConfig.fromEnv(e).opsPort()),
             "cdc-capture", new App("cdc-capture", "EHRFLOW_CDC_", e -> CdcConfig.fromEnv(e).opsPort()),
-            "ops", new App("ops", "EHRFLOW_OPS_", e -> OpsConfig.fromEnv(e).opsPort()));
+            "ops", new App("ops", "EHRFLOW_OPS_", e -> OpsConfig.fromEnv(e).opsPort()),
+            "fhir-gateway", new App("fhir-gateway", "EHRFLOW_GATEWAY_", e -> GatewayConfig.fromEnv(withTokenFile(e))
+                    .opsPort()));
+
+    /**
+     * The gateway reads its client tokens from files the compose file mounts (deploy/secrets/fhir-gateway): here
+     * the CLIENTS entry is pointed at a stand-in token file so the rest of the compose environment is checked.
+     */
+    private static Map<String, String> withTokenFile(Map<String, String> env) {
+        try {
+            java.nio.file.Path token = java.nio.file.Files.createTempFile("gateway", ".token");
+            token.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(token, "stand-in-token-0123456789");
+            Map<String, String> out = new HashMap<>(env);
+            out.computeIfPresent("EHRFLOW_GATEWAY_CLIENTS", (k, v) -> v.replaceAll(":[^:;]*\\.token:", ":" + token + ":"));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws Exception {

@@ -56,7 +56,7 @@ public final class FhirMapper implements RawMapper {
                     return MappingResult.Rejected.of(ReasonCodes.FHIR_INVALID_RESOURCE, e);
                 }
             }
-            return new Run(raw, rawKey, links).map(entries);
+            return new Run(raw, rawKey, links, raw.provenance().sourceSystem()).map(entries);
         }
         IBaseResource parsed;
         try {
@@ -64,7 +64,20 @@ public final class FhirMapper implements RawMapper {
         } catch (RuntimeException e) {
             return MappingResult.Rejected.of(ReasonCodes.FHIR_PARSE_ERROR, e);
         }
-        return new Run(raw, rawKey, links).map(FhirEntry.of(parsed));
+        return new Run(raw, rawKey, links, senderScope(parsed, raw)).map(FhirEntry.of(parsed));
+    }
+
+    /**
+     * Whom identifiers without a system belong to: a message Bundle's {@code MessageHeader.source.endpoint}, else
+     * the sender named in the provenance.
+     */
+    static String senderScope(IBaseResource parsed, RawMessage raw) {
+        if (parsed instanceof org.hl7.fhir.r4.model.Bundle b && b.getType() == org.hl7.fhir.r4.model.Bundle.BundleType.MESSAGE
+                && b.getEntryFirstRep().getResource() instanceof org.hl7.fhir.r4.model.MessageHeader h
+                && h.getSource().hasEndpoint()) {
+            return h.getSource().getEndpoint();
+        }
+        return raw.provenance().sourceSystem();
     }
 
     /** The state of mapping one message. */
@@ -78,8 +91,10 @@ public final class FhirMapper implements RawMapper {
         private final Map<String, String> learned = new TreeMap<>();
         private final Map<String, Integer> skipped = new TreeMap<>();
         private final List<FhirRecord> records = new ArrayList<>();
+        private final String senderScope;
 
-        Run(RawMessage raw, String rawKey, LinkLookup links) {
+        Run(RawMessage raw, String rawKey, LinkLookup links, String senderScope) {
+            this.senderScope = senderScope;
             this.raw = raw;
             this.rawKey = rawKey;
             this.links = links;
@@ -110,7 +125,7 @@ public final class FhirMapper implements RawMapper {
         }
 
         private boolean registerPatient(FhirEntry e, Patient p) {
-            Optional<String> key = FhirPatients.patientKey(p, resolver);
+            Optional<String> key = FhirPatients.patientKey(p, resolver, senderScope);
             if (key.isEmpty()) {
                 return false;
             }

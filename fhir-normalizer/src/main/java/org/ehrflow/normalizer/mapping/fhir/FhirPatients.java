@@ -9,7 +9,11 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 
-/** Patient key of a FHIR Patient: its identifiers as candidates (type from v2-0203 codings) for the resolver. */
+/**
+ * Patient key of a FHIR Patient: its identifiers as candidates (type from v2-0203 codings) for the resolver's FHIR
+ * tiers ({@code PatientKeyResolver.fhirPatientKey}): identifiers with a system as always, then the sender-scoped
+ * fallback for identifiers without one.
+ */
 final class FhirPatients {
 
     private static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
@@ -17,14 +21,17 @@ final class FhirPatients {
     private FhirPatients() {
     }
 
-    static Optional<String> patientKey(Patient p, PatientKeyResolver resolver) {
+    /**
+     * @param senderScope who sent the message: {@code MessageHeader.source.endpoint} of a message Bundle, else the
+     *                    provenance's source system (the gateway's authenticated client, or the publisher's name)
+     */
+    static Optional<String> patientKey(Patient p, PatientKeyResolver resolver, String senderScope) {
         List<IdentifierCandidate> candidates = new ArrayList<>();
         for (Identifier id : p.getIdentifier()) {
-            if (id.hasValue() && id.hasSystem()) {
-                candidates.add(new IdentifierCandidate(id.getSystem(), null, type(id), id.getValue()));
-            }
+            candidates.add(new IdentifierCandidate(id.hasSystem() ? id.getSystem() : null, null, type(id),
+                    id.hasValue() ? id.getValue() : null));
         }
-        return resolver.patientKey(candidates);
+        return resolver.fhirPatientKey(candidates, senderScope);
     }
 
     private static String type(Identifier id) {

@@ -20,7 +20,9 @@ import org.hl7.fhir.r4.model.Patient;
  * <p>Key choice: {@code PatientKeyResolver.hl7PatientKey} over every PID-3 repetition (CX-4 authority, CX-5 type):
  * a configured key system, else the first repetition typed as a patient identifier or untyped (many feeds send the
  * MRN bare). An identifier without CX-4 belongs to the
- * sending facility (MSH-4, else MSH-3). PID-2 (pre-2.3 external id) is read only when PID-3 is empty.
+ * sending facility (MSH-4, else MSH-3). PID-2 (pre-2.3 external id) is read only when PID-3 is empty. When those
+ * tiers find nothing, the resolver's fallback tier also reads PID-2 and PID-4 (Epic's EPI) and the types European
+ * feeds send without an MR (PK, CF); those identifiers are then listed on the Patient too.
  */
 public final class PatientSegmentMapper {
 
@@ -35,6 +37,12 @@ public final class PatientSegmentMapper {
         List<IdentifierCandidate> pid3 = candidates(pid, 3, ctx);
         List<IdentifierCandidate> candidates = pid3.isEmpty() ? candidates(pid, 2, ctx) : pid3;
         Optional<String> key = ctx.resolver().hl7PatientKey(candidates);
+        if (key.isEmpty()) {
+            List<IdentifierCandidate> alternates = alternates(pid, pid3, ctx);
+            key = ctx.resolver().hl7PatientKey(candidates, alternates);
+            candidates = new ArrayList<>(candidates);
+            candidates.addAll(alternates);
+        }
         if (key.isEmpty()) {
             return Optional.empty();
         }
@@ -81,9 +89,25 @@ public final class PatientSegmentMapper {
         return out;
     }
 
+    /** PID-2 (when PID-3 named a value) and PID-4: read by the fallback tier only. */
+    private static List<IdentifierCandidate> alternates(Segment pid, List<IdentifierCandidate> pid3, Hl7Context ctx) {
+        List<IdentifierCandidate> out = new ArrayList<>();
+        if (!pid3.isEmpty()) {
+            out.addAll(candidates(pid, 2, ctx));
+        }
+        out.addAll(candidates(pid, 4, ctx));
+        return out;
+    }
+
     /** The patient key of a CX list field (PID-3, MRG-1), by the same rule as the patient's. */
     static Optional<String> keyOf(Segment s, int field, Hl7Context ctx) {
-        return ctx.resolver().hl7PatientKey(candidates(s, field, ctx));
+        List<IdentifierCandidate> c = candidates(s, field, ctx);
+        if (!(field == 3 && "PID".equals(s.getName()))) {
+            return ctx.resolver().hl7PatientKey(c, List.of());
+        }
+        // The survivor of a merge is keyed exactly as map() keys the same PID.
+        List<IdentifierCandidate> primary = c.isEmpty() ? candidates(s, 2, ctx) : c;
+        return ctx.resolver().hl7PatientKey(primary, alternates(s, c, ctx));
     }
 
     private static void names(Segment pid, Patient p) {

@@ -1,0 +1,137 @@
+package org.ehrflow.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.concurrent.CountDownLatch;
+import org.ehrflow.gateway.auth.ClientRegistry;
+import org.ehrflow.gateway.auth.Jwks;
+import org.ehrflow.gateway.auth.JwtAccessTokens;
+import org.ehrflow.gateway.bulk.BulkScheduler;
+import org.ehrflow.gateway.fhir.Capability;
+import org.ehrflow.gateway.fhir.FhirCodec;
+import org.ehrflow.gateway.http.FhirHandler;
+import org.ehrflow.gateway.http.FhirHttpServer;
+import org.ehrflow.gateway.http.GatewayMetrics;
+import org.ehrflow.gateway.ingest.PatientIdentity;
+import org.ehrflow.gateway.ingest.PatientIndex;
+import org.ehrflow.gateway.ingest.RequestPlanner;
+import org.ehrflow.gateway.publish.BrokerReadiness;
+import org.ehrflow.gateway.publish.GatewayPublisher;
+import org.ehrflow.gateway.subscription.EventLog;
+import org.ehrflow.gateway.subscription.HttpSourceFetcher;
+import org.ehrflow.runtime.ConfigException;
+import org.ehrflow.runtime.OpsEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The FHIR gateway: wiring of HTTP server, planner, producer and metrics. */
+public final class GatewayApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+    private final GatewayConfig config;
+    private final GatewayPublisher publisher;
+    private final FhirHttpServer server;
+    private final AutoCloseable clientMetrics;
+    private final BrokerReadiness readiness;
+    private final BulkScheduler bulk;
+
+    private GatewayApp(GatewayConfig config, GatewayPublisher publisher, FhirHttpServer server,
+            AutoCloseable clientMetrics, BulkScheduler bulk) {
+        this.bulk = bulk;
+        this.readiness = new BrokerReadiness(config.kafka(), publisher);
+        this.config = config;
+        this.publisher = publisher;
+        this.server = server;
+        this.clientMetrics = clientMetrics;
+    }
+
+    /** Starts the producer, then the FHIR port. Topics must exist ({@code TopicAdmin}). */
+    public static GatewayApp start(GatewayConfig config, MeterRegistry registry) {
+        LOG.info("starting fhir-gateway: {}", config);
+        GatewayPublisher publisher = GatewayPublisher.create(config.kafka(), config.ackDeadline(),
+                config.maxBodyBytes());
+        PatientIndex index = new PatientIndex(config.patientIndexSize());
+        RequestPlanner planner = new RequestPlanner(new FhirCodec(config.rejectUnknownElements()),
+                new PatientIdentity(config.keys()), index, Clock.systemUTC(),
+                Capability.statement(config.basePath(), new Date()), config.subscriptions(),
+                new HttpSourceFetcher(config.sourceTimeout()), new EventLog(100_000));
+        FhirHttpServer server;
+        try {
+            server = FhirHttpServer.start(
+                    new FhirHttpServer.Listen(config.host(), config.port(), config.workerThreads(),
+                            config.tls() == null ? null : config.tls().sslContext(),
+                            config.tls() == null ? java.util.List.of() : config.tls().protocols()),
+                    new FhirHandler.Settings(config.basePath(), config.maxBodyBytes(), config.ackDeadline(),
+                            config.retryAfterSeconds()),
+                    new ClientRegistry(config.clients(), config.smart() == null ? null : new JwtAccessTokens(
+                            Jwks.parse(config.smart().jwks()), config.smart().issuer(), config.smart().audience(),
+                            Clock.systemUTC())),
+                    planner, publisher, index, new GatewayMetrics(registry));
+        } catch (RuntimeException e) {
+            publisher.close(Duration.ZERO);
+            throw e;
+        }
+        LOG.info("fhir-gateway serving FHIR R4 on {}://{}:{}{}", config.tls() == null ? "http" : "https",
+                config.host(), server.port(), config.basePath());
+        BulkScheduler bulk = config.bulk() == null ? null
+                : BulkScheduler.start(config.bulk(), config.bulkInterval(), config.ackDeadline(), publisher, registry);
+        return new GatewayApp(config, publisher, server, publisher.bindMetrics(registry), bulk);
+    }
+
+    /** The bound FHIR port. */
+    public int port() {
+        return server.port();
+    }
+
+    /** The FHIR base URL on loopback, for tests and the demo. */
+    public String baseUrl() {
+        return (config.tls() == null ? "http" : "https") + "://127.0.0.1:" + port() + config.basePath();
+    }
+
+    /** Ready: the broker is reachable (recent successful send, or a quick metadata probe). */
+    public boolean ready() {
+        return readiness.ready();
+    }
+
+    /** Stops accepting, lets requests in flight finish (up to the deadline), then flushes the producer. */
+    @Override
+    public void close() {
+        if (bulk != null) {
+            bulk.close();
+        }
+        server.close((int) Math.max(1, config.ackDeadline().toSeconds()));
+        readiness.close();
+        try {
+            clientMetrics.close();
+        } catch (Exception e) {
+            LOG.debug("closing producer metrics: {}", e.getClass().getSimpleName());
+        }
+        publisher.close(config.ackDeadline());
+        LOG.info("fhir-gateway stopped");
+    }
+
+    /** Runs the gateway from {@code EHRFLOW_GATEWAY_*} / {@code EHRFLOW_KAFKA_*} until the process is stopped. */
+    public static void main(String[] args) throws InterruptedException {
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        OpsEndpoint ops = OpsEndpoint.start(GatewayPublisher.APP_ID, config.opsHost(), config.opsPort());
+        GatewayApp app = start(config, ops.registry());
+        ops.readiness(app::ready);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            ops.close();
+            stopped.countDown();
+        }, "fhir-gateway-shutdown"));
+        stopped.await();
+    }
+}
