@@ -1,0 +1,303 @@
+package org.ehrflow.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ehrflow.api.audit.AuditRecord;
+import org.ehrflow.api.audit.AuditWriter;
+import org.ehrflow.api.auth.AccessPolicy;
+import org.ehrflow.api.auth.Caller;
+import org.ehrflow.api.auth.JwtVerifier;
+import org.ehrflow.runtime.LogSafe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front: routes, bearer authentication, per-client rate limits, body limits, problem documents and one
+ * audit record per API request, written before the reply leaves ("no audit, no data"). Static documents (the
+ * OpenAPI file, the demo page) are served without a token and are not audited: they carry no patient data.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final Pattern PURPOSE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final long AUDIT_WAIT_MS = 10_000;
+
+    /** A route: method, path pattern with named groups, audit name, handler. */
+    public record Route(String method, Pattern path, String name, Endpoint endpoint) {
+    }
+
+    /** A static document. */
+    public record Document(String path, String contentType, byte[] bytes) {
+    }
+
+    /** Everything a request passes through besides its endpoint. */
+    public record Settings(String host, int port, int workerThreads, int maxBodyBytes, boolean auditQueryText) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final List<Route> routes;
+    private final Map<String, Document> documents;
+    private final JwtVerifier verifier;
+    private final RateLimiter limiter;
+    private final AuditWriter audit;
+    private final Settings settings;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public ApiServer(Settings settings, List<Route> routes, List<Document> documents, JwtVerifier verifier,
+            RateLimiter limiter, AuditWriter audit) throws IOException {
+        this.settings = settings;
+        this.routes = List.copyOf(routes);
+        Map<String, Document> docs = new HashMap<>();
+        documents.forEach(d -> docs.put(d.path(), d));
+        this.documents = Map.copyOf(docs);
+        this.verifier = verifier;
+        this.limiter = limiter;
+        this.audit = audit;
+        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.workerThreads(), r -> {
+            Thread t = new Thread(r, "api-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(workers);
+        server.createContext("/", this::dispatch);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange ex) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getRawPath();
+            Document doc = documents.get(path);
+            if (doc != null && ("GET".equals(method) || "HEAD".equals(method))) {
+                send(ex, 200, doc.contentType(), doc.bytes());
+                return;
+            }
+            boolean pathKnown = false;
+            for (Route r : routes) {
+                Matcher m = r.path().matcher(path);
+                if (m.matches()) {
+                    pathKnown = true;
+                    if (r.method().equals(method)) {
+                        serve(ex, r, m);
+                        return;
+                    }
+                }
+            }
+            UUID id = UUID.randomUUID();
+            int status = pathKnown ? 405 : 404;
+            sendProblem(ex, new ApiException(status, pathKnown ? "method_not_allowed" : "not_found",
+                    pathKnown ? "this path does not accept " + method : "no such resource"), id);
+        } catch (RuntimeException e) {
+            LOG.error("unhandled {} on {}", e.getClass().getSimpleName(), ex.getRequestURI().getRawPath());
+            sendProblem(ex, new ApiException(500, "internal_error", "the request failed"), UUID.randomUUID());
+        } finally {
+            inFlight.decrementAndGet();
+            ex.close();
+        }
+    }
+
+    private void serve(HttpExchange ex, Route route, Matcher m) throws IOException {
+        UUID requestId = UUID.randomUUID();
+        long start = System.nanoTime();
+        Instant at = Instant.now();
+        Caller caller = null;
+        RequestContext ctx = null;
+        ObjectNode reply = null;
+        ApiException failure = null;
+        String purpose = ex.getRequestHeaders().getFirst("X-Purpose-Of-Use");
+        try {
+            caller = authenticate(ex);
+            long wait = limiter.tryAcquire("client:" + caller.clientId());
+            if (wait > 0) {
+                ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
+                throw new ApiException(429, "rate_limited", "too many requests from this client");
+            }
+            if (!AccessPolicy.hasAnyScope(caller)) {
+                throw ApiException.forbidden("insufficient_scope", "the token has no scope this API serves");
+            }
+            if (purpose != null && !PURPOSE.matcher(purpose).matches()) {
+                purpose = null;
+                throw ApiException.badRequest("purpose_of_use_invalid",
+                        "X-Purpose-Of-Use must be a code of 1-64 letters, digits or ._:-");
+            }
+            JsonNode body = "POST".equals(route.method()) ? readJson(ex) : null;
+            ctx = new RequestContext(requestId, route.name(), caller, purpose, body, groups(route.path(), m),
+                    queryParams(ex.getRequestURI().getRawQuery()));
+            reply = route.endpoint().handle(ctx);
+        } catch (ApiException e) {
+            failure = e;
+        } catch (SQLException e) {
+            failure = SqlProblems.of(e);
+            LOG.warn("request {} {}: SQLSTATE {} ({})", requestId, route.name(), e.getSQLState(), failure.reason());
+        } catch (RuntimeException e) {
+            LOG.error("request {} {}: {}", requestId, route.name(), e.getClass().getSimpleName());
+            failure = new ApiException(500, "internal_error", "the request failed");
+        }
+        int status = failure == null ? 200 : failure.status();
+        int latency = (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        AuditRecord record = record(at, requestId, route.name(), caller, purpose, ctx, status, failure, latency);
+        try {
+            audit.append(record).get(AUDIT_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            // nothing leaves without its audit record
+            LOG.error("request {} {}: audit record not written ({}), answering 503", requestId, route.name(),
+                    e.getClass().getSimpleName());
+            failure = new ApiException(503, "audit_unavailable", "the audit trail cannot be written; retry later");
+            reply = null;
+        }
+        LOG.info("request {} {} client={} patient={} status={} reason={} {} ms", requestId, route.name(),
+                caller == null ? "-" : caller.clientId(), LogSafe.hash(ctx == null ? null : ctx.patientKey),
+                failure == null ? 200 : failure.status(), failure == null ? "-" : failure.reason(), latency);
+        if (failure != null) {
+            if (failure.status() == 401) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            }
+            sendProblem(ex, failure, requestId);
+        } else {
+            reply.put("request_id", requestId.toString());
+            send(ex, 200, "application/json", Json.MAPPER.writeValueAsBytes(reply));
+        }
+    }
+
+    private Caller authenticate(HttpExchange ex) throws ApiException {
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(401, "token_missing", "a bearer token is required");
+        }
+        try {
+            return verifier.verify(h.substring(7).trim());
+        } catch (JwtVerifier.InvalidToken e) {
+            throw new ApiException(401, e.reason(), "the bearer token was not accepted");
+        }
+    }
+
+    private JsonNode readJson(HttpExchange ex) throws ApiException, IOException {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "send application/json");
+        }
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 12
+                && Long.parseLong(length) > settings.maxBodyBytes()) {
+            throw new ApiException(413, "body_too_large", "the body exceeds " + settings.maxBodyBytes() + " bytes");
+        }
+        byte[] bytes;
+        try (InputStream in = ex.getRequestBody()) {
+            bytes = in.readNBytes(settings.maxBodyBytes() + 1);
+        }
+        if (bytes.length > settings.maxBodyBytes()) {
+            throw new ApiException(413, "body_too_large", "the body exceeds " + settings.maxBodyBytes() + " bytes");
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw ApiException.badRequest("body_invalid", "the body must be a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            // the parser's message can quote the body: never passed on
+            throw ApiException.badRequest("body_invalid", "the body is not valid JSON");
+        }
+    }
+
+    private AuditRecord record(Instant at, UUID id, String endpoint, Caller caller, String purpose,
+            RequestContext ctx, int status, ApiException failure, int latency) {
+        String outcome = status < 400 ? "ALLOWED" : status < 500 ? "REFUSED" : "FAILED";
+        String query = ctx == null ? null : ctx.query;
+        return new AuditRecord(at, id, endpoint, caller == null ? null : caller.clientId(),
+                caller == null ? null : caller.userId(), caller == null ? List.of() : new ArrayList<>(caller.scopes()),
+                purpose, ctx == null ? null : ctx.patientKey,
+                ctx == null || ctx.textLevel == null ? null : ctx.textLevel.name(),
+                audit.chain().queryHash(query), settings.auditQueryText() ? query : null, ctx == null ? null : ctx.k,
+                ctx == null || failure != null ? List.of() : ctx.chunkIds,
+                ctx == null || failure != null ? List.of() : ctx.resourceRefs,
+                ctx == null || failure != null ? 0 : ctx.hitCount, status, outcome,
+                failure == null ? null : failure.reason(), latency);
+    }
+
+    private static Map<String, String> groups(Pattern p, Matcher m) {
+        Map<String, String> out = new HashMap<>();
+        for (String name : List.of("patient")) {
+            if (p.pattern().contains("(?<" + name + ">")) {
+                out.put(name, URLDecoder.decode(m.group(name), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> queryParams(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(k, v);
+        }
+        return out;
+    }
+
+    private void sendProblem(HttpExchange ex, ApiException e, UUID id) throws IOException {
+        send(ex, e.status(), Problem.CONTENT_TYPE, Json.MAPPER.writeValueAsBytes(
+                Problem.of(e.status(), e.reason(), e.detail(), id)));
+    }
+
+    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if ("HEAD".equals(ex.getRequestMethod())) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Requests being served now (the /ready check and a graceful stop use it). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        workers.shutdown();
+    }
+}
