@@ -333,6 +333,42 @@ class RetrievalApiIT {
 
     @Test
     @Order(9)
+    void searchPageAnswersInHeadlessChromium() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(chromium),
+                "Debian's chromium is not installed (apt-get install -y chromium)");
+        String url = base + "/#token=" + idp.patient("demo-page", A) + "&patient=" + A + "&q="
+                + java.net.URLEncoder.encode("is the fever gone", java.nio.charset.StandardCharsets.UTF_8);
+        Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+                "--virtual-time-budget=10000", "--dump-dom", url).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(dom).contains("<li class=\"hit\">").contains(FEVER).contains("DocumentReference/n1")
+                    .contains("hit(s), retrieval ");
+        } finally {
+            p.destroyForcibly();
+            org.ehrflow.localstack.Dirs.deleteQuietly(profile);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void retentionPruneKeepsTheRestVerifiable() throws Exception {
+        StringWriter out = new StringWriter();
+        assertThat(AuditCli.run(env, new PrintWriter(out, true), "prune", "--older-than", "PT0S")).isZero();
+        assertThat(verify()).startsWith("0:").contains("0 record(s)").contains("chain intact");
+        for (int i = 0; i < 8; i++) {
+            post(idp.patient("app-r" + i, A), "/v1/patients/" + A + "/timeline?limit=1", null);
+        }
+        assertThat(verify()).startsWith("0:").contains("8 record(s)").contains("chain intact");
+    }
+
+    @Test
+    @Order(11)
     void auditChainDetectsAnEditedAndADeletedRecord() throws Exception {
         assertThat(verify()).startsWith("0:").contains("chain intact");
         try (Connection c = pg.connect(ApiFixture.DB); Statement st = c.createStatement()) {
@@ -346,10 +382,16 @@ class RetrievalApiIT {
                 assertThatThrownBy(() -> s.executeQuery("SELECT * FROM ehrflow_audit.audit_record"))
                         .hasMessageContaining("permission denied");
             }
-            st.execute("UPDATE ehrflow_audit.audit_record SET patient_key = '" + A + "' WHERE seq = 3");
-            assertThat(verify()).startsWith("1:").contains("seq 3: EDITED");
-            st.execute("DELETE FROM ehrflow_audit.audit_record WHERE seq = 5");
-            assertThat(verify()).startsWith("1:").contains("seq 5: MISSING").contains("seq 6: CHAIN_BROKEN");
+            long first;
+            try (ResultSet rs = st.executeQuery("SELECT min(seq) FROM ehrflow_audit.audit_record")) {
+                rs.next();
+                first = rs.getLong(1);
+            }
+            st.execute("UPDATE ehrflow_audit.audit_record SET patient_key = '" + B + "' WHERE seq = " + (first + 2));
+            assertThat(verify()).startsWith("1:").contains("seq " + (first + 2) + ": EDITED");
+            st.execute("DELETE FROM ehrflow_audit.audit_record WHERE seq = " + (first + 4));
+            assertThat(verify()).startsWith("1:").contains("seq " + (first + 4) + ": MISSING")
+                    .contains("seq " + (first + 5) + ": CHAIN_BROKEN");
             long last;
             try (ResultSet rs = st.executeQuery("SELECT max(seq) FROM ehrflow_audit.audit_record")) {
                 rs.next();
