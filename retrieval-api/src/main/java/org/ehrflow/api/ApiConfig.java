@@ -1,7 +1,6 @@
 package org.ehrflow.api;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -85,7 +84,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         int workers = r.integer("WORKER_THREADS", 32, 1, 1024);
         String jwks = r.requiredString("JWKS_FILE");
         Path jwksFile = jwks == null ? null : Path.of(jwks);
-        r.check(jwksFile == null || Files.isReadable(jwksFile), r.key("JWKS_FILE") + " must name a readable file");
+        // readability is checked when the keys are loaded at start (the file may be mounted after config is read)
         String issuer = r.requiredString("ISSUER");
         String audience = r.requiredString("AUDIENCE");
         Duration skew = r.duration("CLOCK_SKEW", Duration.ofSeconds(60), Duration.ZERO, Duration.ofMinutes(5));

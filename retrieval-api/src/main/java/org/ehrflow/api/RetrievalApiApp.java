@@ -98,7 +98,13 @@ public final class RetrievalApiApp implements AutoCloseable {
         AuditWriter audit = new AuditWriter(auditLogin, chain);
         AccessPolicy policy = new AccessPolicy(config.userRule());
         SearchBackend backend = new SqlSearchBackend();
-        JwtVerifier verifier = new JwtVerifier(JwksKeys.load(config.jwksFile()), config.issuer(), config.audience(),
+        JwksKeys keys;
+        try {
+            keys = JwksKeys.load(config.jwksFile());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(ApiConfig.PREFIX + "JWKS_FILE: " + e.getMessage(), e);
+        }
+        JwtVerifier verifier = new JwtVerifier(keys, config.issuer(), config.audience(),
                 config.clockSkew(), config.userPatientsClaim(), Clock.systemUTC());
         List<ApiServer.Route> routes = List.of(
                 new ApiServer.Route("POST", Pattern.compile("/v1/retrieve"), "POST /v1/retrieve",

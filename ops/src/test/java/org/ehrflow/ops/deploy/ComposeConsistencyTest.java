@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
+import org.ehrflow.api.ApiConfig;
 import org.ehrflow.cdc.CdcConfig;
 import org.ehrflow.chunker.ChunkerConfig;
 import org.ehrflow.listener.ListenerConfig;
@@ -37,7 +38,8 @@ class ComposeConsistencyTest {
             "chunker-stream", new App("chunker-stream", "EHRFLOW_CHUNKER_", e -> ChunkerConfig.fromEnv(e).opsPort()),
             "embedder-sink", new App("embedder-sink", "EHRFLOW_SINK_", e -> SinkConfig.fromEnv(e).opsPort()),
             "cdc-capture", new App("cdc-capture", "EHRFLOW_CDC_", e -> CdcConfig.fromEnv(e).opsPort()),
-            "ops", new App("ops", "EHRFLOW_OPS_", e -> OpsConfig.fromEnv(e).opsPort()));
+            "ops", new App("ops", "EHRFLOW_OPS_", e -> OpsConfig.fromEnv(e).opsPort()),
+            "retrieval-api", new App("retrieval-api", "EHRFLOW_API_", e -> ApiConfig.fromEnv(e).opsPort()));
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() throws Exception {
