@@ -27,7 +27,8 @@ public final class ApiDatabaseInit {
         run(System.getenv());
     }
 
-    static void run(Map<String, String> env) throws SQLException {
+    /** Runs the set-up with {@code env} as the environment (the demo passes its own). */
+    public static void run(Map<String, String> env) throws SQLException {
         ConfigReader r = new ConfigReader(env, ApiConfig.PREFIX);
         String url = r.requiredString("JDBC_URL");
         String admin = r.requiredString("INIT_ADMIN_USER");
