@@ -121,7 +121,7 @@ public final class RetrievalApiApp implements AutoCloseable {
         }
         ApiServer server = new ApiServer(new ApiServer.Settings(config.host(), config.port(), config.workerThreads(),
                 config.maxBodyBytes(), config.auditQueryText()), routes, docs, verifier,
-                new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime), audit);
+                new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime), audit, registry);
         ApiMetrics.bind(registry, server);
         return new RetrievalApiApp(server, readers, auditPool, audit);
     }

@@ -63,10 +63,15 @@ class RetrievalApiIT {
     private static TestTokens idp;
     private static Map<String, String> env;
     private static String base;
+    private static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> LOGS =
+            new ch.qos.logback.core.read.ListAppender<>();
 
     @BeforeAll
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     static void start() throws Exception {
+        LOGS.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .addAppender(LOGS);
         pg = LocalPostgres.startTemporary();
         embedder = OnnxEmbedder.load(ModelVariant.INT8);
         ApiFixture.prepare(pg, embedder);
@@ -412,6 +417,18 @@ class RetrievalApiIT {
             }
             st.execute("DELETE FROM ehrflow_audit.audit_record WHERE seq = " + last);
             assertThat(verify()).contains("HEAD_MISMATCH");
+        }
+    }
+
+    @Test
+    @Order(12)
+    void noPhiInTheLogs() {
+        List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage()
+                + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+        assertThat(lines).as("log lines captured").hasSizeGreaterThan(50);
+        for (String phi : List.of("A-1001", "B-2002", A, B, "fever", "wrist", "secret question text", "Jane", "MRN 555",
+                "amoxicillin", "shortness of breath")) {
+            assertThat(lines).as("no log line carries %s", phi).noneMatch(l -> l.contains(phi));
         }
     }
 

@@ -67,6 +67,14 @@ public final class AuditCli implements Callable<Integer> {
                 new AuditChain(key.value().getBytes(StandardCharsets.UTF_8)));
     }
 
+    Duration retention() {
+        ConfigReader r = new ConfigReader(env, "EHRFLOW_API_");
+        Duration d = r.duration("AUDIT_RETENTION", Duration.ofDays(6 * 365), Duration.ofDays(1),
+                Duration.ofDays(100 * 365));
+        r.validate();
+        return d;
+    }
+
     record Settings(ConnectionFactory connections, AuditChain chain) {
     }
 
@@ -102,13 +110,15 @@ public final class AuditCli implements Callable<Integer> {
         private AuditCli parent;
         @CommandLine.Spec
         private CommandLine.Model.CommandSpec spec;
-        @Option(names = "--older-than", required = true, description = "ISO-8601 duration, e.g. P2190D")
+        @Option(names = "--older-than", description = "ISO-8601 duration, e.g. P2190D; default "
+                + "EHRFLOW_API_AUDIT_RETENTION (P2190D: six years)")
         private Duration olderThan;
 
         @Override
         public Integer call() throws SQLException {
             Settings s = parent.settings("MIGRATE_USER", "MIGRATE_PASSWORD");
-            Instant cutoff = Instant.now().minus(olderThan);
+            Duration keep = olderThan != null ? olderThan : parent.retention();
+            Instant cutoff = Instant.now().minus(keep);
             try (Connection c = s.connections().open()) {
                 c.setAutoCommit(false);
                 long removed = prune(c, cutoff);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,10 +66,12 @@ public final class ApiServer implements AutoCloseable {
     private final AuditWriter audit;
     private final Settings settings;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final MeterRegistry registry;
 
     public ApiServer(Settings settings, List<Route> routes, List<Document> documents, JwtVerifier verifier,
-            RateLimiter limiter, AuditWriter audit) throws IOException {
+            RateLimiter limiter, AuditWriter audit, MeterRegistry registry) throws IOException {
         this.settings = settings;
+        this.registry = registry;
         this.routes = List.copyOf(routes);
         Map<String, Document> docs = new HashMap<>();
         documents.forEach(d -> docs.put(d.path(), d));
@@ -117,7 +121,8 @@ public final class ApiServer implements AutoCloseable {
             sendProblem(ex, new ApiException(status, pathKnown ? "method_not_allowed" : "not_found",
                     pathKnown ? "this path does not accept " + method : "no such resource"), id);
         } catch (RuntimeException e) {
-            LOG.error("unhandled {} on {}", e.getClass().getSimpleName(), ex.getRequestURI().getRawPath());
+            // the path can hold a patient key: the class name only
+            LOG.error("unhandled {}", e.getClass().getSimpleName());
             sendProblem(ex, new ApiException(500, "internal_error", "the request failed"), UUID.randomUUID());
         } finally {
             inFlight.decrementAndGet();
@@ -135,7 +140,17 @@ public final class ApiServer implements AutoCloseable {
         ApiException failure = null;
         String purpose = ex.getRequestHeaders().getFirst("X-Purpose-Of-Use");
         try {
-            caller = authenticate(ex);
+            try {
+                caller = authenticate(ex);
+            } catch (ApiException unauthenticated) {
+                // failed logins are limited per address, so a flood of bad tokens cannot flood the audit trail
+                long wait = limiter.tryAcquire("addr:" + ex.getRemoteAddress().getAddress().getHostAddress());
+                if (wait > 0) {
+                    ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
+                    throw new ApiException(429, "rate_limited", "too many requests from this address");
+                }
+                throw unauthenticated;
+            }
             long wait = limiter.tryAcquire("client:" + caller.clientId());
             if (wait > 0) {
                 ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
@@ -164,7 +179,8 @@ public final class ApiServer implements AutoCloseable {
         }
         int status = failure == null ? 200 : failure.status();
         int latency = (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        AuditRecord record = record(at, requestId, route.name(), caller, purpose, ctx, status, failure, latency);
+        AuditRecord record = record(at, requestId, route.name(), caller, purpose, ctx, status, failure, latency,
+                pathPatient(route, m));
         try {
             audit.append(record).get(AUDIT_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -177,6 +193,10 @@ public final class ApiServer implements AutoCloseable {
             failure = new ApiException(503, "audit_unavailable", "the audit trail cannot be written; retry later");
             reply = null;
         }
+        Timer.builder("ehrflow.api.requests").description("API requests by endpoint, status and reason")
+                .tag("endpoint", route.name()).tag("status", Integer.toString(failure == null ? 200 : failure.status()))
+                .tag("reason", failure == null ? "none" : failure.reason()).register(registry)
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         LOG.info("request {} {} client={} patient={} status={} reason={} {} ms", requestId, route.name(),
                 caller == null ? "-" : caller.clientId(), LogSafe.hash(ctx == null ? null : ctx.patientKey),
                 failure == null ? 200 : failure.status(), failure == null ? "-" : failure.reason(), latency);
@@ -233,18 +253,30 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private AuditRecord record(Instant at, UUID id, String endpoint, Caller caller, String purpose,
-            RequestContext ctx, int status, ApiException failure, int latency) {
+            RequestContext ctx, int status, ApiException failure, int latency, String pathPatient) {
         String outcome = status < 400 ? "ALLOWED" : status < 500 ? "REFUSED" : "FAILED";
         String query = ctx == null ? null : ctx.query;
         return new AuditRecord(at, id, endpoint, caller == null ? null : caller.clientId(),
                 caller == null ? null : caller.userId(), caller == null ? List.of() : new ArrayList<>(caller.scopes()),
-                purpose, ctx == null ? null : ctx.patientKey,
+                purpose, ctx == null ? pathPatient : ctx.patientKey,
                 ctx == null || ctx.textLevel == null ? null : ctx.textLevel.name(),
                 audit.chain().queryHash(query), settings.auditQueryText() ? query : null, ctx == null ? null : ctx.k,
                 ctx == null || failure != null ? List.of() : ctx.chunkIds,
                 ctx == null || failure != null ? List.of() : ctx.resourceRefs,
                 ctx == null || failure != null ? 0 : ctx.hitCount, status, outcome,
                 failure == null ? null : failure.reason(), latency);
+    }
+
+    /**
+     * The patient a path names, for the audit of a request refused before its endpoint ran (401, 429): only a
+     * well-formed key, so arbitrary path text never reaches the log.
+     */
+    private static String pathPatient(Route route, Matcher m) {
+        if (!route.path().pattern().contains("(?<patient>")) {
+            return null;
+        }
+        String p = URLDecoder.decode(m.group("patient"), StandardCharsets.UTF_8);
+        return p.matches("pk_[0-9a-f]{32}") ? p : null;
     }
 
     private static Map<String, String> groups(Pattern p, Matcher m) {
