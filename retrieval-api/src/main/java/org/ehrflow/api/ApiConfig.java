@@ -1,6 +1,8 @@
 package org.ehrflow.api;
 
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,7 +28,9 @@ import org.ehrflow.runtime.Secret;
  * @param migrateUser       owner that runs the audit migrations at start, or null (a DBA runs them)
  * @param poolSize          connections per login
  * @param workerThreads     HTTP worker threads
- * @param jwksFile          JWKS (RSA and P-256 EC keys) the bearer tokens are checked against
+ * @param jwksFile          JWKS (RSA and P-256 EC keys) the bearer tokens are checked against, or null
+ * @param jwksUrl           the identity provider's JWKS URL instead of a file (https, or http on loopback), or null
+ * @param jwksRefresh       how often keys from the URL are re-read
  * @param issuer            required {@code iss}
  * @param audience          required in {@code aud}
  * @param clockSkew         tolerance on {@code exp}/{@code nbf}
@@ -48,7 +52,7 @@ import org.ehrflow.runtime.Secret;
 public record ApiConfig(String host, int port, String opsHost, int opsPort, String jdbcUrl,
         String readerUser, Secret readerPassword, String deidUser, Secret deidPassword,
         String auditUser, Secret auditPassword, String migrateUser, Secret migratePassword,
-        int poolSize, int workerThreads, Path jwksFile, String issuer, String audience, Duration clockSkew,
+        int poolSize, int workerThreads, Path jwksFile, URI jwksUrl, Duration jwksRefresh, String issuer, String audience, Duration clockSkew,
         UserRule userRule, String userPatientsClaim, int defaultK, int maxK, int maxBodyBytes,
         int ratePerSecond, int rateBurst, Duration maxFreshnessWait, Secret auditKey, boolean auditQueryText,
         Duration auditRetention, ModelVariant modelVariant, int embedThreads, boolean demoPage) {
@@ -82,8 +86,13 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
                 + r.key("READER_USER") + ": the de-identified login must not hold the raw reader's grants");
         int poolSize = r.integer("POOL_SIZE", 8, 1, 256);
         int workers = r.integer("WORKER_THREADS", 32, 1, 1024);
-        String jwks = r.requiredString("JWKS_FILE");
+        String jwks = r.string("JWKS_FILE", null);
         Path jwksFile = jwks == null ? null : Path.of(jwks);
+        URI jwksUrl = jwksUrl(r);
+        r.check((jwksFile == null) != (jwksUrl == null), "set exactly one of " + r.key("JWKS_FILE") + " and "
+                + r.key("JWKS_URL"));
+        Duration jwksRefresh = r.duration("JWKS_REFRESH", Duration.ofMinutes(10), Duration.ofMinutes(1),
+                Duration.ofDays(1));
         // readability is checked when the keys are loaded at start (the file may be mounted after config is read)
         String issuer = r.requiredString("ISSUER");
         String audience = r.requiredString("AUDIENCE");
@@ -110,17 +119,27 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         r.validate();
         return new ApiConfig(host, port, opsHost, opsPort, jdbcUrl, readerUser, readerPassword, deidUser,
                 deidPassword, auditUser, auditPassword, migrateUser, migratePassword, poolSize, workers, jwksFile,
-                issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate, burst, maxWait,
+                jwksUrl, jwksRefresh, issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate, burst, maxWait,
                 auditKey, queryText, retention, variant, threads, demoPage);
     }
 
-    /** The same settings with another API port (tests bind port 0). */
-    public ApiConfig withPort(int newPort) {
-        return new ApiConfig(host, newPort, opsHost, opsPort, jdbcUrl, readerUser, readerPassword, deidUser,
-                deidPassword, auditUser, auditPassword, migrateUser, migratePassword, poolSize, workerThreads,
-                jwksFile, issuer, audience, clockSkew, userRule, userPatientsClaim, defaultK, maxK, maxBodyBytes,
-                ratePerSecond, rateBurst, maxFreshnessWait, auditKey, auditQueryText, auditRetention, modelVariant,
-                embedThreads, demoPage);
+    private static URI jwksUrl(ConfigReader r) {
+        String v = r.string("JWKS_URL", null);
+        if (v == null) {
+            return null;
+        }
+        try {
+            URI u = new URI(v);
+            String host = u.getHost() == null ? "" : u.getHost();
+            boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+            // keys over plain HTTP could be swapped in transit: only for a provider on the same host
+            r.check("https".equals(u.getScheme()) || ("http".equals(u.getScheme()) && loopback),
+                    r.key("JWKS_URL") + " must be https (http only on loopback)");
+            return u;
+        } catch (URISyntaxException e) {
+            r.check(false, r.key("JWKS_URL") + " must be a URL");
+            return null;
+        }
     }
 
     /** Keys and sizes, never passwords: the effective configuration logged at start-up. */
@@ -129,7 +148,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         return "ApiConfig[host=" + host + ", port=" + port + ", ops=" + opsHost + ":" + opsPort + ", jdbcUrl="
                 + jdbcUrl + ", readerUser=" + readerUser + ", deidUser=" + deidUser + ", auditUser=" + auditUser
                 + ", migrateUser=" + migrateUser + ", poolSize=" + poolSize + ", workers=" + workerThreads
-                + ", jwksFile=" + jwksFile + ", issuer=" + issuer + ", audience=" + audience + ", userRule="
+                + ", jwksFile=" + jwksFile + ", jwksUrl=" + jwksUrl + ", issuer=" + issuer + ", audience=" + audience + ", userRule="
                 + userRule + ", k=" + defaultK + "/" + maxK + ", maxBody=" + maxBodyBytes + ", rate="
                 + ratePerSecond + "/s burst " + rateBurst + ", maxFreshnessWait=" + maxFreshnessWait
                 + ", auditKey=" + auditKey + ", auditQueryText=" + auditQueryText + ", auditRetention="

@@ -16,6 +16,8 @@ import org.ehrflow.api.audit.AuditWriter;
 import org.ehrflow.api.auth.AccessPolicy;
 import org.ehrflow.api.auth.JwksKeys;
 import org.ehrflow.api.auth.JwtVerifier;
+import org.ehrflow.api.auth.KeySource;
+import org.ehrflow.api.auth.RemoteJwks;
 import org.ehrflow.api.http.ApiServer;
 import org.ehrflow.api.http.CitationEndpoint;
 import org.ehrflow.api.http.RateLimiter;
@@ -98,11 +100,13 @@ public final class RetrievalApiApp implements AutoCloseable {
         AuditWriter audit = new AuditWriter(auditLogin, chain);
         AccessPolicy policy = new AccessPolicy(config.userRule());
         SearchBackend backend = new SqlSearchBackend();
-        JwksKeys keys;
+        KeySource keys;
         try {
-            keys = JwksKeys.load(config.jwksFile());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(ApiConfig.PREFIX + "JWKS_FILE: " + e.getMessage(), e);
+            keys = config.jwksUrl() != null ? new RemoteJwks(config.jwksUrl(), config.jwksRefresh(), Clock.systemUTC())
+                    : JwksKeys.load(config.jwksFile());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException(ApiConfig.PREFIX + (config.jwksUrl() != null ? "JWKS_URL: " : "JWKS_FILE: ")
+                    + e.getMessage(), e);
         }
         JwtVerifier verifier = new JwtVerifier(keys, config.issuer(), config.audience(),
                 config.clockSkew(), config.userPatientsClaim(), Clock.systemUTC());

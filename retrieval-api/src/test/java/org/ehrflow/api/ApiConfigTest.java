@@ -50,9 +50,12 @@ class ApiConfigTest {
         env.put("EHRFLOW_API_AUDIT_KEY", "short");
         env.put("EHRFLOW_API_MAX_K", "5000");
         env.put("EHRFLOW_API_JDBC_URL", "jdbc:mysql://x");
+        env.put("EHRFLOW_API_JWKS_URL", "http://idp.example/jwks");
         assertThatThrownBy(() -> ApiConfig.fromEnv(env)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("EHRFLOW_API_ISSUER").hasMessageContaining("EHRFLOW_API_DEID_USER")
                 .hasMessageContaining("EHRFLOW_API_AUDIT_KEY").hasMessageContaining("EHRFLOW_API_MAX_K")
-                .hasMessageContaining("EHRFLOW_API_JDBC_URL");
+                .hasMessageContaining("EHRFLOW_API_JDBC_URL")
+                .hasMessageContaining("EHRFLOW_API_JWKS_URL must be https")
+                .hasMessageContaining("exactly one of EHRFLOW_API_JWKS_FILE and EHRFLOW_API_JWKS_URL");
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  * The token signing keys from a JWKS document (RFC 7517): RSA keys for RS256, P-256 EC keys for ES256, by
  * {@code kid}. Keys of other types or curves are skipped; a file with no usable key is a start-up error.
  */
-public final class JwksKeys {
+public final class JwksKeys implements KeySource {
 
     /** A usable key and the one algorithm it verifies. */
     public record Key(String kid, String alg, PublicKey publicKey) {
@@ -73,6 +73,7 @@ public final class JwksKeys {
     }
 
     /** The key named {@code kid}; a token without a kid may use the only key of a one-key set. */
+    @Override
     public Key find(String kid) {
         if (kid == null || kid.isEmpty()) {
             return byKid.size() == 1 ? byKid.values().iterator().next() : null;

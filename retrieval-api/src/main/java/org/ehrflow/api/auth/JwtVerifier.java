@@ -38,14 +38,14 @@ public final class JwtVerifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
 
-    private final JwksKeys keys;
+    private final KeySource keys;
     private final String issuer;
     private final String audience;
     private final Duration skew;
     private final String patientsClaim;
     private final Clock clock;
 
-    public JwtVerifier(JwksKeys keys, String issuer, String audience, Duration skew, String patientsClaim,
+    public JwtVerifier(KeySource keys, String issuer, String audience, Duration skew, String patientsClaim,
             Clock clock) {
         this.keys = keys;
         this.issuer = issuer;
