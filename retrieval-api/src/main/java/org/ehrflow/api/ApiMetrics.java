@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.ehrflow.api.http.ApiServer;
 
-/** The API's meters: requests in flight (more to come with the benchmark's latency timers). */
+/** The API's gauges; the per-request timer is recorded by ApiServer (endpoint, status, reason). */
 final class ApiMetrics {
 
     private ApiMetrics() {

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath();
             Document doc = documents.get(path);
             if (doc != null && ("GET".equals(method) || "HEAD".equals(method))) {
-                send(ex, 200, doc.contentType(), doc.bytes());
+                HttpIo.send(ex, 200, doc.contentType(), doc.bytes());
                 return;
             }
             boolean pathKnown = false;
@@ -118,12 +116,12 @@ public final class ApiServer implements AutoCloseable {
             }
             UUID id = UUID.randomUUID();
             int status = pathKnown ? 405 : 404;
-            sendProblem(ex, new ApiException(status, pathKnown ? "method_not_allowed" : "not_found",
+            HttpIo.sendProblem(ex, new ApiException(status, pathKnown ? "method_not_allowed" : "not_found",
                     pathKnown ? "this path does not accept " + method : "no such resource"), id);
         } catch (RuntimeException e) {
             // the path can hold a patient key: the class name only
             LOG.error("unhandled {}", e.getClass().getSimpleName());
-            sendProblem(ex, new ApiException(500, "internal_error", "the request failed"), UUID.randomUUID());
+            HttpIo.sendProblem(ex, new ApiException(500, "internal_error", "the request failed"), UUID.randomUUID());
         } finally {
             inFlight.decrementAndGet();
             ex.close();
@@ -164,9 +162,9 @@ public final class ApiServer implements AutoCloseable {
                 throw ApiException.badRequest("purpose_of_use_invalid",
                         "X-Purpose-Of-Use must be a code of 1-64 letters, digits or ._:-");
             }
-            JsonNode body = "POST".equals(route.method()) ? readJson(ex) : null;
+            JsonNode body = "POST".equals(route.method()) ? HttpIo.readJson(ex, settings.maxBodyBytes()) : null;
             ctx = new RequestContext(requestId, route.name(), caller, purpose, body, groups(route.path(), m),
-                    queryParams(ex.getRequestURI().getRawQuery()));
+                    HttpIo.queryParams(ex.getRequestURI().getRawQuery()));
             reply = route.endpoint().handle(ctx);
         } catch (ApiException e) {
             failure = e;
@@ -204,10 +202,10 @@ public final class ApiServer implements AutoCloseable {
             if (failure.status() == 401) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             }
-            sendProblem(ex, failure, requestId);
+            HttpIo.sendProblem(ex, failure, requestId);
         } else {
             reply.put("request_id", requestId.toString());
-            send(ex, 200, "application/json", Json.MAPPER.writeValueAsBytes(reply));
+            HttpIo.send(ex, 200, "application/json", Json.MAPPER.writeValueAsBytes(reply));
         }
     }
 
@@ -220,35 +218,6 @@ public final class ApiServer implements AutoCloseable {
             return verifier.verify(h.substring(7).trim());
         } catch (JwtVerifier.InvalidToken e) {
             throw new ApiException(401, e.reason(), "the bearer token was not accepted");
-        }
-    }
-
-    private JsonNode readJson(HttpExchange ex) throws ApiException, IOException {
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new ApiException(415, "unsupported_media_type", "send application/json");
-        }
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 12
-                && Long.parseLong(length) > settings.maxBodyBytes()) {
-            throw new ApiException(413, "body_too_large", "the body exceeds " + settings.maxBodyBytes() + " bytes");
-        }
-        byte[] bytes;
-        try (InputStream in = ex.getRequestBody()) {
-            bytes = in.readNBytes(settings.maxBodyBytes() + 1);
-        }
-        if (bytes.length > settings.maxBodyBytes()) {
-            throw new ApiException(413, "body_too_large", "the body exceeds " + settings.maxBodyBytes() + " bytes");
-        }
-        try {
-            JsonNode n = Json.MAPPER.readTree(bytes);
-            if (n == null || !n.isObject()) {
-                throw ApiException.badRequest("body_invalid", "the body must be a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            // the parser's message can quote the body: never passed on
-            throw ApiException.badRequest("body_invalid", "the body is not valid JSON");
         }
     }
 
@@ -287,39 +256,6 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    static Map<String, String> queryParams(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.putIfAbsent(k, v);
-        }
-        return out;
-    }
-
-    private void sendProblem(HttpExchange ex, ApiException e, UUID id) throws IOException {
-        send(ex, e.status(), Problem.CONTENT_TYPE, Json.MAPPER.writeValueAsBytes(
-                Problem.of(e.status(), e.reason(), e.detail(), id)));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        if ("HEAD".equals(ex.getRequestMethod())) {
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
     }
 
     /** Requests being served now (the /ready check and a graceful stop use it). */
