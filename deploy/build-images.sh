@@ -36,6 +36,7 @@ declare -A MAIN=(
   [embedder-sink]=org.ehrflow.sink.SinkApp
   [cdc-capture]=org.ehrflow.cdc.CdcCaptureApp
   [ops]=org.ehrflow.ops.OpsApp
+  [retrieval-api]=org.ehrflow.api.RetrievalApiApp
 )
 
 # The logging layer: staged once, copied into each image by Jib as an extra directory.
@@ -56,7 +57,7 @@ cp deploy/logging/logback.xml "$EXTRA/opt/ehrflow/logging/conf/"
 
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
-  modules=(hl7-listener fhir-gateway fhir-normalizer chunker-stream embedder-sink cdc-capture ops)
+  modules=(hl7-listener fhir-gateway fhir-normalizer chunker-stream embedder-sink cdc-capture ops retrieval-api)
 fi
 
 for m in "${modules[@]}"; do

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * PostgreSQL as deployed: TLS required on every TCP connection (verified against the server's certificate), one
  * least-privileged role per stage ({@link DatabaseRoles}). The sink runs its own migrations and writes, but cannot
- * reach the EHR database; the capture role cannot reach the vector store; the retrieval role reads and cannot write;
+ * reach the EHR database; the capture role cannot reach the vector store; a reader login reads and cannot write;
  * a plain TCP connection is refused.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -31,6 +31,7 @@ class DatabaseLeastPrivilegeIT {
 
     private static final String RAG = "rag";
     private static final String EHR = "ehr";
+    private static final String READER = "rag_reader_it";
 
     @Test
     void eachStageGetsOnlyItsOwnDatabaseAndOnlyOverTls() throws Exception {
@@ -44,8 +45,13 @@ class DatabaseLeastPrivilegeIT {
             pg.createDatabase(RAG);
             EhrSchema.migrate(pg.jdbcUrl(EHR) + tls, pg.superuser(), pg.superuserPassword(), cdcPw);
             try (Connection admin = pg.connect("postgres")) {
-                DatabaseRoles.apply(admin, RAG, EHR, sinkPw, apiPw);
+                DatabaseRoles.apply(admin, RAG, EHR, sinkPw);
                 DatabaseRoles.grantCapture(admin, EHR);
+                try (Statement st = admin.createStatement()) {
+                    // a retrieval login as the API's init job makes one: a member of the reader role, let in by name
+                    st.execute("CREATE ROLE " + READER + " LOGIN PASSWORD '" + apiPw.value() + "' IN ROLE ehrflow_reader");
+                    st.execute("GRANT CONNECT ON DATABASE " + RAG + " TO " + READER);
+                }
             }
             try (Connection admin = pg.connect(RAG)) {
                 DatabaseRoles.prepareVectorDatabase(admin);
@@ -68,7 +74,7 @@ class DatabaseLeastPrivilegeIT {
             }
 
             // The retrieval role reads (row-level security decides what) and cannot write.
-            try (Connection api = connect(pg.jdbcUrl(RAG) + tls, DatabaseRoles.API, apiPw);
+            try (Connection api = connect(pg.jdbcUrl(RAG) + tls, READER, apiPw);
                     Statement st = api.createStatement()) {
                 assertThat(one(st, "SELECT count(*)::text FROM ehrflow.chunk")).isEqualTo("0");
                 assertThatThrownBy(() -> st.executeUpdate("DELETE FROM ehrflow.sink_offset"))

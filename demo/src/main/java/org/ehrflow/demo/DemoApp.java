@@ -113,6 +113,10 @@ public final class DemoApp {
             if (synthea != null) {
                 report.search(rag, embedder, synthea, "Which medications and immunizations were given?", 3);
             }
+            // issue 16: the same question through the retrieval API (scoped token, reader login, audit record)
+            out.println("\n== The retrieval API: one POST /v1/retrieve ==");
+            org.ehrflow.api.demo.DemoRetrieval.run(pg.jdbcUrl(Pipeline.RAG_DB), pg.superuser(),
+                    pg.superuserPassword(), embedder, shared, "What is the plan for the chest pain?", out);
         }
     }
 

@@ -10,8 +10,9 @@ import org.ehrflow.runtime.Secret;
  * <ul>
  *   <li>{@code ehrflow_sink} logs in, owns the vector database (it runs that database's migrations) and nothing
  *   else: it may not even connect to the EHR database;</li>
- *   <li>{@code ehrflow_api} logs in as a member of {@code ehrflow_reader}: searches under row-level security, no
- *   writes (the tables grant readers {@code SELECT} only, through the search functions' policies);</li>
+ *   <li>readers ({@code ehrflow_reader}, {@code ehrflow_deid_reader}, NOLOGIN) search under row-level security
+ *   and cannot write; the retrieval API's logins are members (its own init job creates them and lets them in by
+ *   name);</li>
  *   <li>{@code ehrflow_cdc} (created by the EHR migrations) connects to the EHR database only.</li>
  * </ul>
  * No database is open to {@code PUBLIC}. The {@code vector} extension needs a superuser (it is not a trusted
@@ -20,7 +21,6 @@ import org.ehrflow.runtime.Secret;
 public final class DatabaseRoles {
 
     public static final String SINK = "ehrflow_sink";
-    public static final String API = "ehrflow_api";
 
     private DatabaseRoles() {
     }
@@ -29,17 +29,13 @@ public final class DatabaseRoles {
      * @param admin  a superuser connection to the cluster's maintenance database ({@code postgres})
      * @param ragDb  the vector database, {@code ehrDb} the EHR database (both exist)
      */
-    public static void apply(Connection admin, String ragDb, String ehrDb, Secret sinkPassword, Secret apiPassword)
-            throws SQLException {
+    public static void apply(Connection admin, String ragDb, String ehrDb, Secret sinkPassword) throws SQLException {
         try (Statement st = admin.createStatement()) {
             ensureRole(st, SINK, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION");
-            ensureRole(st, API, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION");
             // The sink's migrations grant to these and name them in row-level security policies.
             ensureRole(st, "ehrflow_reader", "NOLOGIN");
             ensureRole(st, "ehrflow_deid_reader", "NOLOGIN");
             st.execute("ALTER ROLE " + SINK + " PASSWORD " + literal(sinkPassword.value()));
-            st.execute("ALTER ROLE " + API + " PASSWORD " + literal(apiPassword.value()));
-            st.execute("GRANT ehrflow_reader TO " + API);
             st.execute("ALTER DATABASE " + ident(ragDb) + " OWNER TO " + SINK);
             st.execute("REVOKE ALL ON DATABASE " + ident(ragDb) + " FROM PUBLIC");
             st.execute("REVOKE ALL ON DATABASE " + ident(ehrDb) + " FROM PUBLIC");

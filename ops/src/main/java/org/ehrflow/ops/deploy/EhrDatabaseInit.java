@@ -14,8 +14,8 @@ import org.ehrflow.runtime.Secret;
  * publication, heartbeat table) and the capture role's password, then the least-privileged roles of
  * {@link DatabaseRoles} (the sink owns the vector database only, the retrieval role reads it, nothing is open to
  * PUBLIC). Settings: EHRFLOW_OPS_INIT_EHR_JDBC_URL, EHRFLOW_OPS_INIT_RAG_JDBC_URL, EHRFLOW_OPS_INIT_ADMIN_USER,
- * EHRFLOW_OPS_INIT_ADMIN_PASSWORD, EHRFLOW_OPS_INIT_CDC_PASSWORD, EHRFLOW_OPS_INIT_SINK_PASSWORD,
- * EHRFLOW_OPS_INIT_API_PASSWORD (each password also as a *_FILE).
+ * EHRFLOW_OPS_INIT_ADMIN_PASSWORD, EHRFLOW_OPS_INIT_CDC_PASSWORD, EHRFLOW_OPS_INIT_SINK_PASSWORD (each password also
+ * as a *_FILE).
  */
 public final class EhrDatabaseInit {
 
@@ -31,10 +31,8 @@ public final class EhrDatabaseInit {
         Secret cdcPassword = r.secret("CDC_PASSWORD", "");
         String ragUrl = r.requiredString("RAG_JDBC_URL");
         Secret sinkPassword = r.secret("SINK_PASSWORD", "");
-        Secret apiPassword = r.secret("API_PASSWORD", "");
         r.check(!cdcPassword.value().isEmpty(), r.key("CDC_PASSWORD") + " is required");
         r.check(!sinkPassword.value().isEmpty(), r.key("SINK_PASSWORD") + " is required");
-        r.check(!apiPassword.value().isEmpty(), r.key("API_PASSWORD") + " is required");
         r.validate();
         int ran = EhrSchema.migrate(url, admin, adminPassword, cdcPassword);
         System.out.println("EHR database ready: " + ran + " migrations applied");
@@ -42,13 +40,13 @@ public final class EhrDatabaseInit {
         p.setProperty("user", admin);
         p.setProperty("password", adminPassword.value());
         try (Connection ehr = DriverManager.getConnection(url, p); Connection rag = DriverManager.getConnection(ragUrl, p)) {
-            DatabaseRoles.apply(ehr, rag.getCatalog(), ehr.getCatalog(), sinkPassword, apiPassword);
+            DatabaseRoles.apply(ehr, rag.getCatalog(), ehr.getCatalog(), sinkPassword);
             DatabaseRoles.grantCapture(ehr, ehr.getCatalog());
             DatabaseRoles.prepareVectorDatabase(rag);
         } catch (SQLException e) {
             System.err.println("database roles could not be set up: SQLSTATE " + e.getSQLState());
             System.exit(1);
         }
-        System.out.println("roles ready: " + DatabaseRoles.SINK + ", " + DatabaseRoles.API);
+        System.out.println("roles ready: " + DatabaseRoles.SINK + "; no database open to PUBLIC");
     }
 }

@@ -1,0 +1,246 @@
+package org.ehrflow.api.bench;
+
+import com.pgvector.PGvector;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ehrflow.api.ApiConfig;
+import org.ehrflow.api.ApiFixture;
+import org.ehrflow.api.RetrievalApiApp;
+import org.ehrflow.api.TestTokens;
+import org.ehrflow.api.audit.AuditChain;
+import org.ehrflow.api.audit.AuditRecord;
+import org.ehrflow.api.audit.AuditWriter;
+import org.ehrflow.api.store.ConnectionFactory;
+import org.ehrflow.api.store.ConnectionPool;
+import org.ehrflow.embedding.ModelVariant;
+import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.runtime.Secret;
+import org.ehrflow.schemas.PatientKey;
+
+/**
+ * {@code /v1/retrieve} against the search function over JDBC, in one run, for one patient with 5,000 chunks
+ * (BENCHMARKS.md "Retrieval API"). Phases per client count: (1) JDBC: scope + {@code search_chunks} with a
+ * precomputed query vector, on a pool as large as the API's; (2) JDBC + embedding the question per call, the same
+ * work the API does minus HTTP, auth and audit; (3) the API over HTTP (JDK HttpClient, keep-alive); (4) audit
+ * appends alone (group commit). Usage: {@code mvn -o -q -pl retrieval-api org.codehaus.mojo:exec-maven-plugin:3.5.0:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=org.ehrflow.api.bench.RetrievalApiBenchmark -Dexec.args="<seconds per phase> <chunks>"}.
+ */
+public final class RetrievalApiBenchmark {
+
+    private static final String QUERY = "has the fever gone and is the cough better";
+    private static final int K = 10;
+    private static final int POOL = 16;
+
+    private RetrievalApiBenchmark() {
+    }
+
+    /** Throughput and latency percentiles of one phase. */
+    record Result(String phase, int clients, long requests, long errors, double seconds, double p50Ms,
+            double p99Ms) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%-22s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d req, %d errors)",
+                    phase, clients, requests / seconds, p50Ms, p99Ms, requests, errors);
+        }
+    }
+
+    interface Call {
+        boolean run() throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int chunks = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
+        String patient = PatientKey.of("urn:bench", "P-1");
+        try (LocalPostgres pg = LocalPostgres.startTemporary();
+                OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8, 1, 1)) {
+            ApiFixture.prepare(pg, embedder);
+            fill(pg, patient, chunks, embedder.modelName());
+            TestTokens idp = new TestTokens();
+            Path jwks = ApiFixture.writeJwks(idp);
+            Map<String, String> env = ApiFixture.env(pg, jwks, Map.of("EHRFLOW_API_RATE_PER_SECOND", "100000",
+                    "EHRFLOW_API_RATE_BURST", "100000", "EHRFLOW_API_POOL_SIZE", Integer.toString(POOL),
+                    "EHRFLOW_API_WORKER_THREADS", "64", "EHRFLOW_API_MAX_K", "50"));
+            ConnectionFactory reader = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
+                    new Secret(ApiFixture.PASSWORD), "bench-jdbc");
+            float[] q = embedder.embed(List.of(QUERY)).get(0);
+            String model = embedder.modelName();
+            List<Result> results = new ArrayList<>();
+            try (RetrievalApiApp app = RetrievalApiApp.start(ApiConfig.fromEnv(env), embedder,
+                    new SimpleMeterRegistry()); ConnectionPool pool = new ConnectionPool(reader, POOL, 30_000);
+                    AuditWriter audit = new AuditWriter(reader, new AuditChain(
+                            ApiFixture.AUDIT_KEY.getBytes(StandardCharsets.UTF_8)))) {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                String token = idp.patient("bench", patient);
+                String body = "{\"patient\":{\"key\":\"" + patient + "\"},\"query\":\"" + QUERY + "\",\"k\":" + K + "}";
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/retrieve"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                Call jdbc = () -> pool.inTransaction(c -> search(c, patient, q, model)) == K;
+                Call jdbcEmbed = () -> {
+                    float[] v = embedder.embed(List.of(QUERY)).get(0);
+                    return pool.inTransaction(c -> search(c, patient, v, model)) == K;
+                };
+                Call api = () -> http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                Call auditOnly = () -> {
+                    audit.append(new AuditRecord(Instant.now(), UUID.randomUUID(), "POST /v1/retrieve", "bench",
+                            "u", List.of("patient/*.read"), null, patient, "RAW", "h", null, K,
+                            List.of("a#0", "b#0"), List.of("a", "b"), 2, 200, "ALLOWED", null, 3)).get();
+                    return true;
+                };
+                for (Call warm : List.of(jdbc, jdbcEmbed, api)) {
+                    run("warm-up", 4, 3, warm);
+                }
+                for (int clients : new int[] {16, 64}) {
+                    results.add(run("jdbc search", clients, seconds, jdbc));
+                    results.add(run("jdbc embed+search", clients, seconds, jdbcEmbed));
+                    results.add(run("api /v1/retrieve", clients, seconds, api));
+                    results.add(run("audit append only", clients, seconds, auditOnly));
+                }
+            }
+            System.out.printf(Locale.ROOT, "patient with %d chunks, k=%d, pool %d, %d s per phase, %d cores%n", chunks,
+                    K, POOL, seconds, Runtime.getRuntime().availableProcessors());
+            results.forEach(System.out::println);
+        }
+    }
+
+    private static int search(Connection c, String patient, float[] q, String model) throws java.sql.SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
+            s.setString(1, patient);
+            s.executeQuery().close();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT chunk_id, text, distance FROM ehrflow.search_chunks(?, ?::vector, ?, ?)")) {
+            ps.setString(1, patient);
+            ps.setString(2, new PGvector(q).toString());
+            ps.setInt(3, K);
+            ps.setString(4, model);
+            int n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private static Result run(String phase, int clients, int seconds, Call call) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong errors = new AtomicLong();
+        List<long[]> perThread = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        Thread[] threads = new Thread[clients];
+        long[][] lat = new long[clients][];
+        int[] n = new int[clients];
+        for (int i = 0; i < clients; i++) {
+            int id = i;
+            lat[i] = new long[1 << 16];
+            threads[i] = new Thread(() -> {
+                while (!stop.get()) {
+                    long t = System.nanoTime();
+                    try {
+                        if (!call.run()) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    if (n[id] == lat[id].length) {
+                        lat[id] = Arrays.copyOf(lat[id], n[id] * 2);
+                    }
+                    lat[id][n[id]++] = System.nanoTime() - t;
+                }
+            });
+        }
+        long t0 = System.nanoTime();
+        for (Thread t : threads) {
+            t.start();
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        int total = 0;
+        for (int c : n) {
+            total += c;
+        }
+        long[] all = new long[total];
+        int at = 0;
+        for (int i = 0; i < clients; i++) {
+            System.arraycopy(lat[i], 0, all, at, n[i]);
+            at += n[i];
+        }
+        Arrays.sort(all);
+        perThread.clear();
+        counts.clear();
+        return new Result(phase, clients, total, errors.get(), elapsed, pct(all, 0.50), pct(all, 0.99));
+    }
+
+    private static double pct(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
+    }
+
+    private static void fill(LocalPostgres pg, String patient, int chunks, String model) throws Exception {
+        Random rnd = new Random(42);
+        try (Connection c = pg.connect(ApiFixture.DB); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, chunk_index, text,
+                    deidentified_text, token_count, content_hash, phi_present, source_type, source_system,
+                    source_message_id, raw_partition, raw_offset, ingest_time, model_name, embedding)
+                VALUES (?, ?, ?, 'Observation', 0, ?, ?, 90, ?, false, 'HL7V2', 'HOSP', ?, 0, ?, now(), ?, ?::vector)""")) {
+            c.setAutoCommit(false);
+            String text = "Observation: " + "temperature and respiratory findings recorded at the bedside ".repeat(6);
+            for (int i = 0; i < chunks; i++) {
+                float[] v = new float[ModelVariant.DIMENSIONS];
+                double norm = 0;
+                for (int d = 0; d < v.length; d++) {
+                    v[d] = (float) rnd.nextGaussian();
+                    norm += v[d] * v[d];
+                }
+                for (int d = 0; d < v.length; d++) {
+                    v[d] /= (float) Math.sqrt(norm);
+                }
+                ps.setString(1, patient);
+                ps.setString(2, "Observation/b" + i + "#0");
+                ps.setString(3, "Observation/b" + i);
+                ps.setString(4, text + i);
+                ps.setString(5, text + i);
+                ps.setString(6, Integer.toHexString(i));
+                ps.setString(7, "MSG-" + i);
+                ps.setLong(8, i);
+                ps.setString(9, model);
+                ps.setString(10, new PGvector(v).toString());
+                ps.addBatch();
+                if (i % 500 == 499) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+            c.commit();
+            try (var st = c.createStatement()) {
+                st.execute("ANALYZE ehrflow.chunk");
+            }
+        }
+    }
+}
