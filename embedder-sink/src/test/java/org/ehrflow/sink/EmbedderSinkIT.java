@@ -693,6 +693,31 @@ class EmbedderSinkIT {
         assertThat(app.isReady()).isTrue();
     }
 
+    @Test
+    @Order(21)
+    void aFactOfAMergedPatientArrivingAfterTheMergeIsFiledUnderTheSurvivor() throws Exception {
+        String survivor = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0021");
+        String retired = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0022");
+        send(survivor, Fixtures.upsert(survivor, "Observation/s-1", "Sodium 140 mmol/L."));
+        send(retired, Fixtures.upsert(retired, "Observation/r-1", "Potassium 4.1 mmol/L."));
+        awaitCount("both patients", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key IN ('" + survivor + "', '"
+                + retired + "')", 2);
+        send(retired, Fixtures.merge(retired, survivor));
+        sendRecord(Fixtures.resourceMerge(retired, survivor));
+        awaitCount("merged", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + survivor + "'", 2);
+        // The retired patient's last facts were still upstream: they arrive after the merge, under the old key.
+        send(retired, Fixtures.upsert(retired, "Observation/r-2", "Glucose 98 mg/dL, drawn before the merge."));
+        sendRecord(Fixtures.resource(retired, "Observation", "r-2", "{\"resourceType\":\"Observation\"}"));
+        awaitCount("the late fact under the survivor", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '"
+                + survivor + "'", 3);
+        awaitCount("its source record too", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '"
+                + survivor + "' AND resource_ref = 'Observation/r-2'", 1);
+        assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + retired + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + retired + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM ehrflow.patient_merge WHERE retired_key = '" + retired
+                + "' AND surviving_key = '" + survivor + "'")).isEqualTo(1);
+    }
+
     private static List<Object[]> rows(String sql) throws SQLException {
         List<Object[]> out = new ArrayList<>();
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {

@@ -28,6 +28,7 @@ import org.ehrflow.sink.store.ChunkMerge;
 import org.ehrflow.sink.store.ChunkStore;
 import org.ehrflow.sink.store.EmbeddingModels;
 import org.ehrflow.sink.store.EventRetention;
+import org.ehrflow.sink.store.MergeAliases;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
 import org.ehrflow.sink.store.SetWrite;
@@ -225,7 +226,7 @@ public final class BatchProcessor {
         Connection c = pg.get();
         List<ChunkSet> sets = new ArrayList<>();
         List<FhirRecord> resources = new ArrayList<>();
-        for (Decoded d : items) {
+        for (Decoded d : redirected(c, items)) {
             if (d instanceof Decoded.Accepted a) {
                 sets.add(a.set());
             } else if (d instanceof Decoded.Resource r) {
@@ -318,6 +319,19 @@ public final class BatchProcessor {
             metrics.freshness.record(age.isNegative() ? Duration.ZERO : age); // clock skew between hosts
         }
         return null;
+    }
+
+    /** {@code items} with records of patients merged away filed under their survivor ({@link MergeRedirect}). */
+    private static List<Decoded> redirected(Connection c, List<Decoded> items) throws java.sql.SQLException {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (Decoded d : items) {
+            if (d instanceof Decoded.Accepted a) {
+                keys.add(a.set().patientKey());
+            } else if (d instanceof Decoded.Resource r) {
+                keys.add(r.record().patientKey());
+            }
+        }
+        return new MergeRedirect(MergeAliases.survivors(c, keys)).apply(items);
     }
 
     /**

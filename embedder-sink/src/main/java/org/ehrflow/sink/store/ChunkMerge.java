@@ -68,6 +68,7 @@ public final class ChunkMerge {
             mark.setString(2, surviving);
             mark.executeUpdate();
         }
+        MergeAliases.record(c, retired, surviving);
         return moved;
     }
 }

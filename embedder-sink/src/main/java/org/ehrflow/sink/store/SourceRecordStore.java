@@ -101,7 +101,9 @@ public final class SourceRecordStore {
             drop.executeUpdate();
             move.setString(1, surviving);
             move.setString(2, retired);
-            return move.executeUpdate();
+            int moved = move.executeUpdate();
+            MergeAliases.record(c, retired, surviving);
+            return moved;
         }
     }
 
