@@ -8,15 +8,14 @@ public final class DocumentFailure extends Exception {
 
     private final String reasonCode;
     private final String mimeType;
+    private final String causeClass;
 
     public DocumentFailure(String reasonCode, String mimeType, Throwable cause) {
         super(reasonCode + (mimeType == null ? "" : " (" + mimeType + ")"), null, false, false);
         this.reasonCode = reasonCode;
         this.mimeType = mimeType;
-        // Only the class is kept: a cause's message may quote the document.
-        if (cause != null) {
-            addSuppressed(new CauseClass(cause.getClass().getName()));
-        }
+        // Only the class is kept, never the cause itself: its message may quote the document.
+        this.causeClass = cause == null ? null : cause.getClass().getSimpleName();
     }
 
     public DocumentFailure(String reasonCode) {
@@ -34,12 +33,6 @@ public final class DocumentFailure extends Exception {
 
     /** The class name of what failed underneath, without its message. */
     public String causeClass() {
-        return getSuppressed().length == 0 ? null : getSuppressed()[0].getMessage();
-    }
-
-    private static final class CauseClass extends Exception {
-        CauseClass(String name) {
-            super(name, null, false, false);
-        }
+        return causeClass;
     }
 }
