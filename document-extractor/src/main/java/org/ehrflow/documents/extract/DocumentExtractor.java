@@ -34,7 +34,7 @@ public final class DocumentExtractor implements AutoCloseable {
     public DocumentExtractor(ExtractionLimits limits, OcrEngine ocr) {
         this.limits = limits;
         OcrPages pages = ocr == null ? null : new OcrPages(ocr, limits);
-        this.pdf = new PdfText(tika, limits, pages);
+        this.pdf = new PdfText(tika, limits, pages, autoDetect);
         this.images = new ImageText(limits, pages);
         this.ccda = new CcdaText(limits);
     }
