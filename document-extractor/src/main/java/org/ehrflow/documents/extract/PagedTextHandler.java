@@ -59,7 +59,7 @@ final class PagedTextHandler extends DefaultHandler {
             pages.add(new StringBuilder());
         } else if (name.equals("br")) {
             append("\n");
-        } else if (name.matches("h[1-6]")) {
+        } else if (heading(name)) {
             append("\n\n" + "#".repeat(name.charAt(1) - '0') + " ");
         } else if (name.equals("li")) {
             append("\n- ");
@@ -73,7 +73,7 @@ final class PagedTextHandler extends DefaultHandler {
             bodyDepth--;
         } else if (name.equals("script") || name.equals("style")) {
             skipDepth--;
-        } else if (bodyDepth > 0 && (name.equals("p") || name.equals("div") || name.matches("h[1-6]")
+        } else if (bodyDepth > 0 && (name.equals("p") || name.equals("div") || heading(name)
                 || name.equals("table") || name.equals("ul") || name.equals("ol"))) {
             appendQuiet("\n\n");
         } else if (bodyDepth > 0 && name.equals("tr")) {
@@ -93,6 +93,10 @@ final class PagedTextHandler extends DefaultHandler {
     @Override
     public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
         characters(ch, start, length);
+    }
+
+    private static boolean heading(String name) {
+        return name.length() == 2 && name.charAt(0) == 'h' && name.charAt(1) >= '1' && name.charAt(1) <= '6';
     }
 
     private void append(String s) throws SAXException {

@@ -46,7 +46,7 @@ final class PdfText {
         List<String> pages = handler.pages();
         List<Integer> textless = new ArrayList<>();
         for (int i = 0; i < pages.size(); i++) {
-            if (pages.get(i).replaceAll("\\s+", "").length() < limits.minTextPerPage()) {
+            if (visibleChars(pages.get(i), limits.minTextPerPage()) < limits.minTextPerPage()) {
                 textless.add(i);
             }
         }
@@ -66,6 +66,17 @@ final class PdfText {
         md.put("pages", Integer.toString(pages.size()));
         md.put("ocrPages", Integer.toString(ocred.size()));
         return new Extraction.Extracted(sections, md);
+    }
+
+    /** Non-blank characters of {@code text}, counted up to {@code enough}. */
+    private static int visibleChars(String text, int enough) {
+        int n = 0;
+        for (int i = 0; i < text.length() && n < enough; i++) {
+            if (!Character.isWhitespace(text.charAt(i))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private Map<Integer, DocumentSection> ocrPages(byte[] data, List<Integer> pageIndexes, String attachment)

@@ -51,7 +51,7 @@ final class TikaRunner implements AutoCloseable {
                 md.set(Metadata.CONTENT_TYPE, contentType);
             }
             try (TikaInputStream in = TikaInputStream.get(new ByteArrayInputStream(data))) {
-                parser.parse(in, handler, md, context());
+                parser.parse(in, handler, md, context);
             }
             return null;
         });
@@ -90,6 +90,10 @@ final class TikaRunner implements AutoCloseable {
         }
         return new DocumentFailure(ReasonCodes.EXTRACTION_ERROR, null, t);
     }
+
+    // Built once: the configs are only read during a parse, and building them per parse cost a measurable share of
+    // a small PDF's extraction (BENCHMARKS.md, "Documents").
+    private final ParseContext context = context();
 
     private static ParseContext context() {
         ParseContext ctx = new ParseContext();

@@ -63,23 +63,32 @@ public final class DocumentBenchmark {
             DocumentMapper mapper = new DocumentMapper(x, null);
             double[] tikaRate = new double[rounds];
             double[] stageRate = new double[rounds];
-            for (int w = 0; w < 2; w++) { // warm-up both paths
+            double[] tikaCpu = new double[rounds];
+            double[] stageCpu = new double[rounds];
+            for (int w = 0; w < 3; w++) { // warm-up both paths
                 runTika(tika, pdfs);
                 runStage(mapper, records);
             }
             for (int r = 0; r < rounds; r++) {
+                double c0 = cpuSeconds();
                 long t0 = System.nanoTime();
                 runTika(tika, pdfs);
                 long t1 = System.nanoTime();
+                double c1 = cpuSeconds();
                 runStage(mapper, records);
                 long t2 = System.nanoTime();
+                double c2 = cpuSeconds();
                 tikaRate[r] = docs * pages / ((t1 - t0) / 1e9);
                 stageRate[r] = docs * pages / ((t2 - t1) / 1e9);
+                tikaCpu[r] = (c1 - c0) * 1000 / (docs * pages);
+                stageCpu[r] = (c2 - c1) * 1000 / (docs * pages);
             }
             double tm = median(tikaRate);
             double sm = median(stageRate);
-            System.out.printf("text-layer PDF (%d docs x %d pages, %d rounds, median): Tika alone %.1f pages/s, "
-                    + "stage step %.1f pages/s, ratio %.2f%n", docs, pages, rounds, tm, sm, sm / tm);
+            System.out.printf("text-layer PDF (%d docs x %d pages, %d rounds, median): Tika alone %.1f pages/s "
+                    + "(%.2f CPU-ms/page), stage step %.1f pages/s (%.2f CPU-ms/page), ratio %.2f (by CPU %.2f)%n",
+                    docs, pages, rounds, tm, median(tikaCpu), sm, median(stageCpu), sm / tm,
+                    median(tikaCpu) / median(stageCpu));
         }
     }
 
