@@ -44,59 +44,81 @@ public final class DocumentExtractorApp implements AutoCloseable {
         this.slowExtractor = slowExtractor;
     }
 
-    /** Starts both lanes; topics must exist (see TopicAdmin). Close it to stop. */
+    /** Starts the configured lanes (both by default); topics must exist (see TopicAdmin). Close it to stop. */
     public static DocumentExtractorApp start(DocumentExtractorConfig config, MeterRegistry registry) {
         LOG.info("starting {} and {} with {}", Topics.APP_DOCUMENT_EXTRACTOR, Topics.APP_DOCUMENT_OCR, config);
-        TesseractOcr ocr = new TesseractOcr(config.ocrCommand(), config.ocrLanguage());
+        TesseractOcr ocr = new TesseractOcr(config.ocrCommand(), config.ocrLanguage(), config.ocrNiceness());
         if (!ocr.available()) {
             // Scans would pile up in the slow lane unread: say so at start, loudly, but keep the fast lane up.
             LOG.error("OCR command '{}' does not run: scanned documents will fail with OCR_FAILED",
                     config.ocrCommand());
         }
-        DocumentExtractor fastExtractor = new DocumentExtractor(config.limits(), null);
-        DocumentExtractor slowExtractor = new DocumentExtractor(config.limits(), ocr);
-        KafkaStreams fast = new KafkaStreams(ExtractorTopology.fastLane(new DocumentMapper(fastExtractor, null),
-                new ExtractorMetrics(registry, "fast")), config.fastLaneProperties());
-        KafkaStreams slow = new KafkaStreams(ExtractorTopology.slowLane(
+        DocumentExtractorConfig.Lanes lanes = config.lanes();
+        boolean runFast = lanes != DocumentExtractorConfig.Lanes.SLOW;
+        boolean runSlow = lanes != DocumentExtractorConfig.Lanes.FAST;
+        DocumentExtractor fastExtractor = runFast ? new DocumentExtractor(config.limits(), null) : null;
+        DocumentExtractor slowExtractor = runSlow ? new DocumentExtractor(config.limits(), ocr) : null;
+        KafkaStreams fast = runFast ? new KafkaStreams(ExtractorTopology.fastLane(
+                new DocumentMapper(fastExtractor, null), new ExtractorMetrics(registry, "fast")),
+                config.fastLaneProperties()) : null;
+        KafkaStreams slow = runSlow ? new KafkaStreams(ExtractorTopology.slowLane(
                 new DocumentMapper(slowExtractor, new FhirBinaryClient(config.fetch())),
-                new ExtractorMetrics(registry, "slow"), config.fetchRetryFor()), config.slowLaneProperties());
-        fast.setUncaughtExceptionHandler(e -> {
-            LOG.error("fast lane thread failed ({}); shutting down", e.getClass().getSimpleName());
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        // A slow-lane failure that gets here is a fetch still failing after its retries: replace the thread, so
-        // the record is read again from the last commit. Delayed, never dropped.
-        slow.setUncaughtExceptionHandler(e -> {
-            LOG.warn("slow lane thread failed ({}); replacing it", e.getClass().getSimpleName());
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        KafkaStreamsMetrics fm = new KafkaStreamsMetrics(fast);
-        KafkaStreamsMetrics sm = new KafkaStreamsMetrics(slow);
-        fm.bindTo(registry);
-        sm.bindTo(registry);
-        fast.start();
-        slow.start();
+                new ExtractorMetrics(registry, "slow"), config.fetchRetryFor()), config.slowLaneProperties()) : null;
+        KafkaStreamsMetrics fm = null;
+        KafkaStreamsMetrics sm = null;
+        if (fast != null) {
+            fast.setUncaughtExceptionHandler(e -> {
+                LOG.error("fast lane thread failed ({}); shutting down", e.getClass().getSimpleName());
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            fm = new KafkaStreamsMetrics(fast);
+            fm.bindTo(registry);
+            fast.start();
+        }
+        if (slow != null) {
+            // A slow-lane failure that gets here is a fetch still failing after its retries: replace the thread,
+            // so the record is read again from the last commit. Delayed, never dropped.
+            slow.setUncaughtExceptionHandler(e -> {
+                LOG.warn("slow lane thread failed ({}); replacing it", e.getClass().getSimpleName());
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            sm = new KafkaStreamsMetrics(slow);
+            sm.bindTo(registry);
+            slow.start();
+        }
         return new DocumentExtractorApp(fast, slow, fm, sm, fastExtractor, slowExtractor);
     }
 
     /** Both lanes running (or rebalancing): what /ready reports. */
     public boolean isRunning() {
-        return fast.state().isRunningOrRebalancing() && slow.state().isRunningOrRebalancing();
+        return (fast == null || fast.state().isRunningOrRebalancing())
+                && (slow == null || slow.state().isRunningOrRebalancing());
     }
 
     boolean failed() {
-        return !fast.state().isRunningOrRebalancing() && fast.state() != KafkaStreams.State.CREATED
-                || !slow.state().isRunningOrRebalancing() && slow.state() != KafkaStreams.State.CREATED;
+        return failed(fast) || failed(slow);
+    }
+
+    private static boolean failed(KafkaStreams s) {
+        return s != null && !s.state().isRunningOrRebalancing() && s.state() != KafkaStreams.State.CREATED;
     }
 
     @Override
     public void close() {
-        fast.close(Duration.ofSeconds(30));
-        slow.close(Duration.ofSeconds(30));
-        fastMetrics.close();
-        slowMetrics.close();
-        fastExtractor.close();
-        slowExtractor.close();
+        for (KafkaStreams s : new KafkaStreams[] {fast, slow}) {
+            if (s != null) {
+                s.close(Duration.ofSeconds(30));
+            }
+        }
+        for (AutoCloseable c : new AutoCloseable[] {fastMetrics, slowMetrics, fastExtractor, slowExtractor}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("error closing {}", e.getClass().getSimpleName());
+                }
+            }
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -30,11 +30,14 @@ import org.ehrflow.schemas.Topics;
  *                        is replaced and the record read again (never dead-lettered)
  * @param ocrCommand      the Tesseract executable
  * @param ocrLanguage     Tesseract language(s), e.g. "eng"
+ * @param ocrNiceness     scheduling niceness of Tesseract (0 = normal priority, up to 19)
  * @param fastThreads     stream threads of the fast lane
  * @param ocrThreads      stream threads of the slow lane: the OCR worker pool (each runs one Tesseract at a time)
  * @param stateDir        Kafka Streams state directory (both lanes are stateless; Streams still wants one)
  * @param opsHost         bind address of /metrics, /health, /ready (main only)
  * @param opsPort         ops port (0 = any free port)
+ * @param lanes           which lanes this process runs: both, or one, so the OCR lane can run as its own process
+ *                        (container) with its own CPU limit and priority
  */
 public record DocumentExtractorConfig(
         KafkaSettings kafka,
@@ -43,11 +46,16 @@ public record DocumentExtractorConfig(
         Duration fetchRetryFor,
         String ocrCommand,
         String ocrLanguage,
+        int ocrNiceness,
         int fastThreads,
         int ocrThreads,
         Path stateDir,
         String opsHost,
-        int opsPort) {
+        int opsPort,
+        Lanes lanes) {
+
+    /** Which lanes a process runs. */
+    public enum Lanes { BOTH, FAST, SLOW }
 
     public static final String PREFIX = "EHRFLOW_DOCUMENTS_";
     public static final int DEFAULT_OPS_PORT = 8086;
@@ -57,6 +65,7 @@ public record DocumentExtractorConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(fetch, "fetch");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(lanes, "lanes");
     }
 
     /** Defaults for in-process use (demo, tests): no FHIR server to fetch from, one thread per lane. */
@@ -64,14 +73,26 @@ public record DocumentExtractorConfig(
         return new DocumentExtractorConfig(kafka, ExtractionLimits.DEFAULTS,
                 new FetchSettings(null, new Secret(""), Set.of(), Duration.ofSeconds(10),
                         ExtractionLimits.DEFAULTS.maxBytes()),
-                Duration.ofSeconds(30), "tesseract", "eng", 1, 1, stateDir, "127.0.0.1", 0);
+                Duration.ofSeconds(30), "tesseract", "eng", 10, 1, 1, stateDir, "127.0.0.1", 0, Lanes.BOTH);
     }
 
     /** A copy that fetches {@code Binary/<id>} from {@code base}. */
     public DocumentExtractorConfig withFhirBase(URI base, Secret token) {
         return new DocumentExtractorConfig(kafka, limits, new FetchSettings(base, token, fetch.allowedHosts(),
-                fetch.timeout(), fetch.maxBytes()), fetchRetryFor, ocrCommand, ocrLanguage, fastThreads, ocrThreads,
-                stateDir, opsHost, opsPort);
+                fetch.timeout(), fetch.maxBytes()), fetchRetryFor, ocrCommand, ocrLanguage, ocrNiceness, fastThreads,
+                ocrThreads, stateDir, opsHost, opsPort, lanes);
+    }
+
+    /** A copy with other lane thread counts. */
+    public DocumentExtractorConfig withThreads(int fast, int ocr) {
+        return new DocumentExtractorConfig(kafka, limits, fetch, fetchRetryFor, ocrCommand, ocrLanguage, ocrNiceness,
+                fast, ocr, stateDir, opsHost, opsPort, lanes);
+    }
+
+    /** A copy that runs only {@code which} lanes. */
+    public DocumentExtractorConfig withLanes(Lanes which) {
+        return new DocumentExtractorConfig(kafka, limits, fetch, fetchRetryFor, ocrCommand, ocrLanguage, ocrNiceness,
+                fastThreads, ocrThreads, stateDir, opsHost, opsPort, which);
     }
 
     /** Reads the settings, failing once with every problem found. */
@@ -110,18 +131,20 @@ public record DocumentExtractorConfig(
         String ocrCommand = r.string("OCR_COMMAND", "tesseract");
         String ocrLanguage = r.string("OCR_LANGUAGE", "eng");
         r.check(ocrLanguage.matches("[A-Za-z_+]{3,64}"), r.key("OCR_LANGUAGE") + " must be Tesseract language codes");
+        int nice = r.integer("OCR_NICENESS", 10, 0, 19);
         int fast = r.integer("FAST_THREADS", 1, 1, 64);
         int ocr = r.integer("OCR_THREADS", 2, 1, 64);
         Path stateDir = Path.of(r.string("STATE_DIR", defaultStateDir().toString()));
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", DEFAULT_OPS_PORT, 0, 65535);
+        Lanes lanes = r.enumValue("LANES", Lanes.class, Lanes.BOTH);
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
         long maxBytes = maxMb * 1024L * 1024L;
         return new DocumentExtractorConfig(kafka,
                 new ExtractionLimits(maxBytes, maxPages, maxChars, parse, ocrPage, dpi, low, minText),
                 new FetchSettings(baseUri, token, hosts, fetchTimeout, maxBytes), retryFor, ocrCommand, ocrLanguage,
-                fast, ocr, stateDir, opsHost, opsPort);
+                nice, fast, ocr, stateDir, opsHost, opsPort, lanes);
     }
 
     /** Fast lane: exactly-once, small polls are fine (records take milliseconds). */

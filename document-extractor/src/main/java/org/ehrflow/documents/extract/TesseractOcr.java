@@ -18,16 +18,28 @@ import org.ehrflow.documents.error.ReasonCodes;
  * output gives words with their confidence in one pass, so text and confidence come from the same run. A direct
  * process call rather than Tika's TesseractOCRParser: we need per-page confidence and a hard kill on timeout,
  * and Tika's parser returns text only. {@code OMP_THREAD_LIMIT=1}: parallelism comes from the stage's worker
- * threads, and Tesseract's OpenMP threads on top of them oversubscribe the cores. Thread-safe.
+ * threads, and Tesseract's OpenMP threads on top of them oversubscribe the cores. Run under {@code nice}: OCR is
+ * background work, and on a machine it shares with the fast lane and the other stages the latency-sensitive
+ * threads should win the CPU (BENCHMARKS.md, "Documents", isolation). Thread-safe.
  */
 public final class TesseractOcr implements OcrEngine {
 
+    private static final String NICE = "/usr/bin/nice";
+
     private final String command;
     private final String language;
+    private final int niceness;
 
+    /** Tesseract at normal priority. */
     public TesseractOcr(String command, String language) {
+        this(command, language, 0);
+    }
+
+    /** Tesseract at {@code niceness} (0..19; 0 = normal priority; ignored where {@code nice} is missing). */
+    public TesseractOcr(String command, String language, int niceness) {
         this.command = command;
         this.language = language;
+        this.niceness = niceness;
     }
 
     /** Whether the command runs here (tests and the app's start-up check). */
@@ -46,8 +58,12 @@ public final class TesseractOcr implements OcrEngine {
 
     @Override
     public List<OcrPage> recognize(Path image, Duration timeout) throws DocumentFailure {
-        ProcessBuilder pb = new ProcessBuilder(command, image.toString(), "stdout", "-l", language, "--psm", "3",
-                "tsv");
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        if (niceness > 0 && java.nio.file.Files.isExecutable(java.nio.file.Path.of(NICE))) {
+            cmd.addAll(java.util.List.of(NICE, "-n", Integer.toString(niceness)));
+        }
+        cmd.addAll(java.util.List.of(command, image.toString(), "stdout", "-l", language, "--psm", "3", "tsv"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("OMP_THREAD_LIMIT", "1");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p;

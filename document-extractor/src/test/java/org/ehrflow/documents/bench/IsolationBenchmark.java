@@ -36,7 +36,9 @@ import org.ehrflow.schemas.Topics;
 /**
  * Isolation (BENCHMARKS.md, "Documents"): freshness of small documents (an HTML report, produce to committed
  * DocumentText) through the running extractor on a real broker, without and then with a burst of scanned pages
- * landing in the same partitions. Args: seconds per phase, small records per second, burst pages, OCR threads.
+ * landing in the same partitions. Args: seconds per phase, small records per second, burst pages, OCR threads,
+ * and "separate" to run the OCR lane as its own JVM under {@code nice -n 10} (as a deployment would run it in its
+ * own container), else both lanes in this JVM.
  */
 public final class IsolationBenchmark {
 
@@ -45,14 +47,29 @@ public final class IsolationBenchmark {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int burst = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         int ocrThreads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        boolean separate = args.length > 4 && args[4].equals("separate");
         Path state = Files.createTempDirectory("ehrflow-isolation");
         byte[] scan = Fixtures.scannedPdf(List.of("CONSULT NOTE\nAssessment: stable angina.\nPlan: stress test."), 9);
         try (KafkaFixture kafka = KafkaFixture.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.ensureTopics(settings, 4, (short) 1);
             DocumentExtractorConfig base = DocumentExtractorConfig.defaults(settings, state);
-            DocumentExtractorConfig config = new DocumentExtractorConfig(base.kafka(), base.limits(), base.fetch(),
-                    base.fetchRetryFor(), base.ocrCommand(), base.ocrLanguage(), 1, ocrThreads, state, "127.0.0.1", 0);
+            DocumentExtractorConfig config = base.withThreads(1, ocrThreads)
+                    .withLanes(separate ? DocumentExtractorConfig.Lanes.FAST : DocumentExtractorConfig.Lanes.BOTH);
+            Process slowLane = null;
+            if (separate) {
+                ProcessBuilder pb = new ProcessBuilder("nice", "-n", "10",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                        System.getProperty("java.class.path"), "-Dlogback.configurationFile="
+                        + System.getProperty("logback.configurationFile", ""),
+                        "org.ehrflow.documents.DocumentExtractorApp");
+                pb.environment().putAll(Map.of("EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                        "EHRFLOW_DOCUMENTS_LANES", "SLOW", "EHRFLOW_DOCUMENTS_OPS_PORT", "0",
+                        "EHRFLOW_DOCUMENTS_OPS_HOST", "127.0.0.1", "EHRFLOW_DOCUMENTS_OCR_THREADS",
+                        Integer.toString(ocrThreads), "EHRFLOW_DOCUMENTS_STATE_DIR", state.resolve("slow").toString()));
+                pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                slowLane = pb.start();
+            }
             Map<String, Long> sent = new ConcurrentHashMap<>();
             List<Long> freshness = Collections.synchronizedList(new ArrayList<>());
             Map<String, Long> ocrDone = new ConcurrentHashMap<>();
@@ -63,6 +80,8 @@ public final class IsolationBenchmark {
                 Thread reader = new Thread(() -> read(settings, sent, freshness, ocrDone, stop), "reader");
                 reader.start();
                 Thread.sleep(5000); // groups settle
+                // Warm-up (discarded): JIT, the first transactions, the consumer's first fetches.
+                phase(producer, Math.max(5, seconds / 2), rate, 0, scan, sent, freshness, "warmup");
                 List<Long> quiet = phase(producer, seconds, rate, 0, scan, sent, freshness, "quiet");
                 List<Long> loaded = phase(producer, seconds, rate, burst, scan, sent, freshness, "burst");
                 long burstStart = System.nanoTime();
@@ -71,8 +90,12 @@ public final class IsolationBenchmark {
                 }
                 stop.set(true);
                 reader.join();
-                System.out.printf("small documents, %d/s for %d s per phase, %d partitions, OCR threads %d:%n", rate,
-                        seconds, 4, ocrThreads);
+                if (slowLane != null) {
+                    slowLane.destroy();
+                    slowLane.waitFor();
+                }
+                System.out.printf("small documents, %d/s for %d s per phase, %d partitions, OCR threads %d, OCR lane "
+                        + "%s:%n", rate, seconds, 4, ocrThreads, separate ? "in its own JVM (nice 10)" : "in this JVM");
                 System.out.printf("  without burst: n=%d p50=%d ms p99=%d ms%n", quiet.size(), pct(quiet, 50),
                         pct(quiet, 99));
                 System.out.printf("  with %d scanned pages: n=%d p50=%d ms p99=%d ms (ratio p99 %.2f); scans done: %d%n",
@@ -121,7 +144,7 @@ public final class IsolationBenchmark {
             Map<String, Long> ocrDone, AtomicBoolean stop) {
         Properties p = settings.clientProps();
         p.putAll(Map.of("group.id", "isolation-bench", "auto.offset.reset", "earliest", "isolation.level",
-                "read_committed"));
+                System.getProperty("isolation", "read_committed")));
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.DOCUMENT_TEXT.name()));
