@@ -59,12 +59,14 @@ public final class DocumentBenchmark {
             records.add(Docs.upsert("pdf-" + d, Docs.documentReference("application/pdf", pdf)));
         }
         AutoDetectParser tika = new AutoDetectParser();
+
         try (DocumentExtractor x = new DocumentExtractor(ExtractionLimits.DEFAULTS, null)) {
             DocumentMapper mapper = new DocumentMapper(x, null);
             double[] tikaRate = new double[rounds];
             double[] stageRate = new double[rounds];
             double[] tikaCpu = new double[rounds];
             double[] stageCpu = new double[rounds];
+
             for (int w = 0; w < 3; w++) { // warm-up both paths
                 runTika(tika, pdfs);
                 runStage(mapper, records);
@@ -104,7 +106,7 @@ public final class DocumentBenchmark {
         }
     }
 
-    private static void runTika(AutoDetectParser tika, List<byte[]> pdfs) throws Exception {
+    private static void runTika(org.apache.tika.parser.Parser tika, List<byte[]> pdfs) throws Exception {
         for (byte[] pdf : pdfs) {
             ParseContext ctx = new ParseContext();
             TesseractOCRConfig ocr = new TesseractOCRConfig();
