@@ -1,7 +1,6 @@
 package org.ehrflow.documents.extract;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.ehrflow.documents.error.ReasonCodes;
 
@@ -66,14 +64,14 @@ public final class TesseractOcr implements OcrEngine {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("OMP_THREAD_LIMIT", "1");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p;
+        // Output to a private file, not a pipe: no reader thread to schedule (a pipe read from the common pool
+        // can starve on a small machine while Tesseract blocks on a full pipe), and nothing left open on a kill.
+        java.nio.file.Path out = null;
+        Process p = null;
         try {
+            out = java.nio.file.Files.createTempFile("ehrflow-ocr-", ".tsv");
+            pb.redirectOutput(out.toFile());
             p = pb.start();
-        } catch (IOException e) {
-            throw new DocumentFailure(ReasonCodes.OCR_FAILED, null, e);
-        }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new DocumentFailure(ReasonCodes.OCR_TIMEOUT);
@@ -81,22 +79,23 @@ public final class TesseractOcr implements OcrEngine {
             if (p.exitValue() != 0) {
                 throw new DocumentFailure(ReasonCodes.OCR_FAILED);
             }
-            return parseTsv(out.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            return parseTsv(java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DocumentFailure(ReasonCodes.OCR_FAILED, null, e);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new DocumentFailure(ReasonCodes.OCR_TIMEOUT);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            p.destroyForcibly();
-            throw new DocumentFailure(ReasonCodes.OCR_FAILED, null, e);
-        }
-    }
-
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+            if (out != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temp file the OS cleans; it holds no more than the image did
+                }
+            }
         }
     }
 

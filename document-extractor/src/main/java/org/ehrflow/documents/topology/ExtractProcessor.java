@@ -101,8 +101,8 @@ final class ExtractProcessor implements Processor<String, byte[], String, Routed
             } catch (AttachmentSource.TransientFetchException e) {
                 metrics.transientRetry();
                 if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
-                    LOG.warn("fetch for {} still failing ({}); replacing the thread to retry from the last commit",
-                            in.reference(), e.getMessage());
+                    LOG.warn("fetch for a {} still failing ({}); replacing the thread to retry from the last commit",
+                            in.resourceType(), e.getMessage());
                     throw new StreamsException("transient fetch failure: " + e.getMessage());
                 }
                 sleep(backoff);
