@@ -48,6 +48,10 @@ public final class ChunkerMetrics {
         registry.counter("ehrflow.chunker.unsupported", "resource_type", resourceType).increment();
     }
 
+    void staleDocument(String resourceType) {
+        registry.counter("ehrflow.chunker.documents.stale", "resource_type", resourceType).increment();
+    }
+
     void deferredToExtractor(String resourceType) {
         registry.counter("ehrflow.chunker.documents.deferred", "resource_type", resourceType).increment();
     }

@@ -65,10 +65,14 @@ public final class ChunkerTopology {
                 .filterNot((key, value) -> value instanceof Routed.Transfer, Named.as("chunk-results"))
                 .merge(absorbed, Named.as("all-results"));
         if (documentsFromExtractor) {
+            builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
+            String[] documentStores = java.util.stream.Stream.concat(StateStores.ALL.stream(),
+                    java.util.stream.Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
             KStream<String, Routed> documents = builder
                     .stream(Topics.DOCUMENT_TEXT.name(),
                             Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("document-text-source"))
-                    .process(() -> new DocumentProcessor(chunker, metrics), Named.as("chunk-document"), stores);
+                    .process(() -> new DocumentProcessor(chunker, metrics), Named.as("chunk-document"),
+                            documentStores);
             results = results.merge(documents, Named.as("with-documents"));
         }
         results.split(Named.as("route-"))

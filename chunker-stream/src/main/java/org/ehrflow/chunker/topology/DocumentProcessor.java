@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The chunk step for extracted documents (with the document extractor deployed): deserializes a
  * {@link DocumentText}, makes it a note and lets {@link Aggregator} emit its chunk set, PHI-tagged with what the
- * patient's state knows, exactly like a note read inline; or dead-letters it.
+ * patient's state knows, exactly like a note read inline; or dead-letters it. The two extractor lanes are ordered
+ * each on its own, not together: a version that needed OCR can arrive after a newer one that did not. The newest
+ * ingest time applied per document is kept, and an older arrival is skipped (counted), so stale text never
+ * replaces newer text or undoes a retraction.
  */
 final class DocumentProcessor implements Processor<String, byte[], String, Routed> {
 
@@ -33,6 +36,7 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
     private final Deserializer<DocumentText> deserializer = Topics.DOCUMENT_TEXT.valueSerde().deserializer();
     private ProcessorContext<String, Routed> context;
     private Aggregator aggregator;
+    private org.apache.kafka.streams.state.KeyValueStore<String, String> versions;
 
     DocumentProcessor(ResourceChunker chunker, ChunkerMetrics metrics) {
         this.chunker = chunker;
@@ -43,6 +47,7 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.aggregator = new Aggregator(chunker, new PatientState(context));
+        this.versions = context.getStateStore(StateStores.DOCUMENT_VERSIONS);
     }
 
     @Override
@@ -64,6 +69,14 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
             deadLetter(record, r.reasonCode(), r.cause(), in.provenance().sourceMessageId());
             return;
         }
+        String versionKey = StateStores.key(in.patientKey(), in.reference());
+        String seen = versions.get(versionKey);
+        long ingest = in.provenance().ingestTime().toEpochMilli();
+        if (seen != null && ingest < Long.parseLong(seen)) {
+            metrics.staleDocument(in.resourceType());
+            return;
+        }
+        versions.put(versionKey, Long.toString(ingest));
         List<Routed> results;
         try {
             results = aggregator.apply(i);

@@ -123,6 +123,28 @@ class DocumentTopologyTest {
     }
 
     @Test
+    void anOlderVersionThatFinishedLaterInTheOcrLaneDoesNotReplaceANewerOne() {
+        java.time.Instant t = java.time.Instant.parse("2024-03-01T10:00:00Z");
+        DocumentText newer = at(pdf(RecordOp.UPSERT), t.plusSeconds(60), "4");
+        DocumentText older = at(pdf(RecordOp.UPSERT), t, "3");
+        documents.pipeInput(TestSupport.PATIENT, bytes(newer));
+        documents.pipeInput(TestSupport.PATIENT, bytes(older)); // the scan of version 3, OCR'd after version 4
+        assertThat(chunkSets()).extracting(ChunkSet::resourceVersion).containsExactly("4");
+        assertThat(registry.get("ehrflow.chunker.documents.stale").counter().count()).isEqualTo(1.0);
+        documents.pipeInput(TestSupport.PATIENT, bytes(at(pdf(RecordOp.DELETE), t.plusSeconds(120), "5")));
+        documents.pipeInput(TestSupport.PATIENT, bytes(older)); // a late arrival never undoes the retraction
+        assertThat(chunkSets()).extracting(ChunkSet::op).containsExactly(RecordOp.DELETE);
+    }
+
+    private static DocumentText at(DocumentText d, java.time.Instant ingest, String version) {
+        org.ehrflow.schemas.Provenance p = d.provenance();
+        return new DocumentText(d.patientKey(), d.op(), d.resourceType(), d.resourceId(), version, d.encounterId(),
+                d.noteType(), d.date(), d.sections(), d.metadata(), d.skipped(),
+                new org.ehrflow.schemas.Provenance(p.sourceType(), p.sourceSystem(), p.sourceMessageId(),
+                        p.rawTopic(), p.rawPartition(), p.rawOffset(), p.eventTime(), ingest));
+    }
+
+    @Test
     void deleteAndCorruptDocumentText() {
         documents.pipeInput(TestSupport.PATIENT, bytes(pdf(RecordOp.DELETE)));
         assertThat(chunkSets()).singleElement().satisfies(s -> {
