@@ -222,6 +222,11 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheu
     as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
 fi
 
+# --- 5. OCR for scanned documents (issue 12: document-extractor) ------------------------------------------------
+STEP="Tesseract OCR"
+ensure_packages tesseract-ocr tesseract-ocr-eng
+command -v tesseract >/dev/null 2>&1 || fail "tesseract-ocr is installed but 'tesseract' is not on PATH."
+
 # --- summary ---------------------------------------------------------------------------------------------------
 STEP="summary"
 VECTOR_VERSION=$(awk -F"'" '/^default_version/ { print $2 }' "$VECTOR_CONTROL")

@@ -41,7 +41,8 @@ public final class ChunkerApp implements AutoCloseable {
             ResourceChunker chunker = new ResourceChunker(
                     new TextChunker(WordPieceTokenizer.over(tokenizer), config.chunking()),
                     PhiDetector.patternsOnly(), config.deidentify());
-            KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunker, new ChunkerMetrics(registry)),
+            KafkaStreams streams = new KafkaStreams(ChunkerTopology.build(chunker, new ChunkerMetrics(registry),
+                    config.documentsFromExtractor()),
                     config.streamsProperties());
             // Poison input never throws out of the chunk step; what gets here is a broker or state fault. Stop
             // rather than drop: lag grows and alerts fire. Class name only: messages may quote record content.

@@ -24,6 +24,9 @@ import org.ehrflow.schemas.Topics;
  * @param opsHost       bind address of /metrics, /health, /ready (main only)
  * @param opsPort       port of the ops endpoint (0 = any free port)
  * @param deidentify    whether every chunk also carries its de-identified text ({@code Chunk.deidentifiedText})
+ * @param documentsFromExtractor whether the document extractor is deployed: documents it owns
+ *                      ({@code DocumentRouting}) are then chunked from {@code ehr.extracted.document-text.v1}
+ *                      and skipped on the normalised topic
  */
 public record ChunkerConfig(
         KafkaSettings kafka,
@@ -34,7 +37,8 @@ public record ChunkerConfig(
         int streamThreads,
         String opsHost,
         int opsPort,
-        boolean deidentify) {
+        boolean deidentify,
+        boolean documentsFromExtractor) {
 
     public static final String PREFIX = "EHRFLOW_CHUNKER_";
     public static final int DEFAULT_OPS_PORT = 8084;
@@ -46,6 +50,13 @@ public record ChunkerConfig(
         chunking(maxTokens, overlapTokens);
     }
 
+    /** Settings that chunk documents inline (no document extractor). */
+    public ChunkerConfig(KafkaSettings kafka, ModelVariant modelVariant, int maxTokens, int overlapTokens,
+            Path stateDir, int streamThreads, String opsHost, int opsPort, boolean deidentify) {
+        this(kafka, modelVariant, maxTokens, overlapTokens, stateDir, streamThreads, opsHost, opsPort, deidentify,
+                false);
+    }
+
     /** Settings with the de-identified variant on (the default). */
     public ChunkerConfig(KafkaSettings kafka, ModelVariant modelVariant, int maxTokens, int overlapTokens,
             Path stateDir, int streamThreads, String opsHost, int opsPort) {
@@ -55,7 +66,13 @@ public record ChunkerConfig(
     /** A copy with the de-identified variant switched on or off. */
     public ChunkerConfig withDeidentify(boolean on) {
         return new ChunkerConfig(kafka, modelVariant, maxTokens, overlapTokens, stateDir, streamThreads, opsHost,
-                opsPort, on);
+                opsPort, on, documentsFromExtractor);
+    }
+
+    /** A copy that reads documents from the document extractor (or inline again). */
+    public ChunkerConfig withDocumentsFromExtractor(boolean on) {
+        return new ChunkerConfig(kafka, modelVariant, maxTokens, overlapTokens, stateDir, streamThreads, opsHost,
+                opsPort, deidentify, on);
     }
 
     /** Defaults for in-process use (demo, tests): full window, 16 tokens overlap, one thread, any free ops port. */
@@ -81,9 +98,11 @@ public record ChunkerConfig(
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", DEFAULT_OPS_PORT, 0, 65535);
         boolean deidentify = r.bool("DEIDENTIFY", true);
+        boolean fromExtractor = r.bool("DOCUMENTS_FROM_EXTRACTOR", false);
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
-        return new ChunkerConfig(kafka, variant, max, overlap, stateDir, threads, opsHost, opsPort, deidentify);
+        return new ChunkerConfig(kafka, variant, max, overlap, stateDir, threads, opsHost, opsPort, deidentify,
+                fromExtractor);
     }
 
     public ChunkingOptions chunking() {

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.cdc.sim.EhrSimulator;
+import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
+import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
@@ -49,8 +51,10 @@ public final class DemoApp {
         try (LocalPostgres pg = LocalPostgres.startTemporary();
                 EmbeddedKafka kafka = EmbeddedKafka.start();
                 OpsEndpoint ops = OpsEndpoint.start("ehrflow-demo", "127.0.0.1", 0);
+                // The EHR's FHIR server: DocumentReferences point at their C-CDA by Binary/<id> (issue 12).
+                DemoFhirServer fhirServer = documentServer(opts);
                 Pipeline pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work,
-                        opts.partitions(), ops.registry())) {
+                        opts.partitions(), ops.registry(), fhirServer.base())) {
             ops.readiness(pipeline::healthy);
             out.printf("  broker %s, PostgreSQL 127.0.0.1:%d, MLLP 127.0.0.1:%d, metrics http://127.0.0.1:%d/metrics%n",
                     kafka.bootstrapServers(), pg.port(), pipeline.mllpPort(), ops.port());
@@ -77,6 +81,14 @@ public final class DemoApp {
         acks.merge(hl7.send(SyntheticHl7.dischargeSummary("DEMO-MDM-1")), 1, Integer::sum);
         acks.merge(hl7.send(SyntheticHl7.garbage()), 1, Integer::sum);
         out.printf("  HL7 v2 over MLLP: %d messages, ACKs %s%n", hl7Files.size() + 4, acks);
+        // Documents (issue 12): a scanned PDF and a windows-1252 HTML report in HL7 ED, a C-CDA by reference.
+        Map<String, Integer> docAcks = new java.util.TreeMap<>();
+        docAcks.merge(hl7.send(SyntheticDocuments.oruWithDocument("DEMO-DOC-SCAN-1", "PATH-1",
+                "11526-1^Pathology study^LN", "AP", "PDF", SyntheticDocuments.scannedPathologyPdf())), 1, Integer::sum);
+        docAcks.merge(hl7.send(SyntheticDocuments.oruWithDocument("DEMO-DOC-NBS-1", "NBS-1",
+                "57128-1^Newborn screening report^LN", "TEXT", "HTML", SyntheticDocuments.newbornScreenHtml())), 1,
+                Integer::sum);
+        out.printf("  documents in HL7 ED over MLLP: scanned PDF + windows-1252 HTML, ACKs %s%n", docAcks);
 
         int fhirDocs = 0;
         try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-demo")) {
@@ -86,6 +98,11 @@ public final class DemoApp {
             }
         }
         out.printf("  FHIR R4: %d documents (bundles and single resources) published%n", fhirDocs);
+        try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "documents-demo")) {
+            fhir.publish(SyntheticDocuments.documentReferenceBundle());
+        }
+        out.println("  FHIR R4: a DocumentReference whose C-CDA is Binary/" + SyntheticDocuments.CCDA_BINARY_ID
+                + " on the demo FHIR server");
 
         var pg = pipeline.postgres();
         try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword())) {
@@ -109,6 +126,9 @@ public final class DemoApp {
             report.rowsAndFreshness(rag);
             String shared = PatientKey.of(PatientKeyResolver.DEFAULT_MRN_SYSTEM, SyntheticEhr.SHARED_MRN);
             report.search(rag, embedder, shared, "What is the plan for the chest pain?", 3);
+            String docs = PatientKey.of(SyntheticDocuments.MRN_SYSTEM, SyntheticDocuments.MRN);
+            report.search(rag, embedder, docs, "What did the breast biopsy show?", 2);
+            report.search(rag, embedder, docs, "What is the assessment of the GI bleed?", 2);
             String synthea = busiestPatient(rag);
             if (synthea != null) {
                 report.search(rag, embedder, synthea, "Which medications and immunizations were given?", 3);
@@ -118,6 +138,16 @@ public final class DemoApp {
             org.ehrflow.api.demo.DemoRetrieval.run(pg.jdbcUrl(Pipeline.RAG_DB), pg.superuser(),
                     pg.superuserPassword(), embedder, shared, "What is the plan for the chest pain?", out);
         }
+    }
+
+    /** The demo FHIR server, holding the corpus's C-CDA progress note as a Binary (if the corpus has it). */
+    private static DemoFhirServer documentServer(DemoOptions opts) throws IOException {
+        DemoFhirServer server = new DemoFhirServer();
+        Path ccda = opts.corpus().resolve("documents").resolve("ccda_progress_note_msfhirconv_01.xml");
+        if (Files.exists(ccda)) {
+            server.put(SyntheticDocuments.CCDA_BINARY_ID, "application/hl7-v3+xml", Files.readAllBytes(ccda));
+        }
+        return server;
     }
 
     private static String busiestPatient(Connection rag) throws Exception {

@@ -86,6 +86,16 @@ public final class DemoReport {
                     h.section() == null ? "-" : h.section(), h.noteType() == null ? "" : h.noteType());
             out.printf(Locale.ROOT, "     cites: %s %s msg=%s at %s-%d@%d%n", h.sourceType(), h.sourceSystem(),
                     h.sourceMessageId(), h.rawTopic(), h.rawPartition(), h.rawOffset());
+            if (h.citation() != null) {
+                org.ehrflow.schemas.Citation c = h.citation();
+                out.printf(Locale.ROOT, "     in the document: %s%s%s%s%n",
+                        c.pageStart() == null ? "" : "page " + c.pageStart()
+                                + (c.pageEnd() != null && !c.pageEnd().equals(c.pageStart()) ? "-" + c.pageEnd() : ""),
+                        c.sectionCode() == null ? "" : "section " + c.sectionCode(),
+                        c.ocr() ? String.format(Locale.ROOT, " (OCR, confidence %.1f%s)", c.ocrConfidence(),
+                                c.lowConfidence() ? ", low" : "") : "",
+                        c.attachment() == null ? "" : " from " + c.attachment());
+            }
             out.println("     " + h.text().replace('\n', ' ').substring(0, Math.min(160, h.text().length())));
         }
         return hits;

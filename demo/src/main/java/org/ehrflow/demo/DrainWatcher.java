@@ -36,7 +36,7 @@ public final class DrainWatcher {
                 if (!pipeline.healthy()) {
                     throw new IllegalStateException("a stage stopped; see the log above");
                 }
-                List<PartitionLag> lags = monitor.measure(Stage.pipeline());
+                List<PartitionLag> lags = monitor.measure(Stage.pipelineWithDocuments());
                 long total = lags.stream().mapToLong(PartitionLag::lagOffsets).sum();
                 out.println("  progress: " + LagTable.summary(lags));
                 long now = System.nanoTime();

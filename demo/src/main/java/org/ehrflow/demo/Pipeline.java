@@ -11,6 +11,8 @@ import org.ehrflow.cdc.CdcConfig;
 import org.ehrflow.cdc.ehr.EhrSchema;
 import org.ehrflow.chunker.ChunkerApp;
 import org.ehrflow.chunker.ChunkerConfig;
+import org.ehrflow.documents.DocumentExtractorApp;
+import org.ehrflow.documents.DocumentExtractorConfig;
 import org.ehrflow.listener.Hl7ListenerApp;
 import org.ehrflow.listener.ListenerConfig;
 import org.ehrflow.localstack.LocalPostgres;
@@ -42,6 +44,8 @@ public final class Pipeline implements AutoCloseable {
     private NormalizerApp normalizer;
     private ChunkerApp chunker;
     private CdcCaptureApp cdc;
+    private DocumentExtractorApp documents;
+    private java.net.URI fhirBase;
 
     private Pipeline(KafkaSettings kafka, LocalPostgres pg) {
         this.kafka = kafka;
@@ -57,7 +61,14 @@ public final class Pipeline implements AutoCloseable {
      */
     public static Pipeline start(KafkaSettings kafka, LocalPostgres pg, Path workDir, int partitions,
             MeterRegistry registry) {
+        return start(kafka, pg, workDir, partitions, registry, null);
+    }
+
+    /** As above, with the document extractor fetching {@code Binary/<id>} from {@code fhirBase} (null: none). */
+    public static Pipeline start(KafkaSettings kafka, LocalPostgres pg, Path workDir, int partitions,
+            MeterRegistry registry, java.net.URI fhirBase) {
         Pipeline p = new Pipeline(kafka, pg);
+        p.fhirBase = fhirBase;
         try {
             p.startAll(workDir, partitions, registry);
             return p;
@@ -76,12 +87,18 @@ public final class Pipeline implements AutoCloseable {
 
         started.push(SinkApp.start(SinkConfig.defaults(kafka, pg.jdbcUrl(RAG_DB), pg.superuser(),
                 pg.superuserPassword()), registry));
-        chunker = push(ChunkerApp.start(ChunkerConfig.defaults(kafka, workDir.resolve("chunker")), registry));
+        // Documents go through the document extractor (Tika, C-CDA, OCR) and reach the chunker as extracted text.
+        chunker = push(ChunkerApp.start(ChunkerConfig.defaults(kafka, workDir.resolve("chunker"))
+                .withDocumentsFromExtractor(true), registry));
+        DocumentExtractorConfig d = DocumentExtractorConfig.defaults(kafka, workDir.resolve("documents"));
+        documents = push(DocumentExtractorApp.start(fhirBase == null ? d : d.withFhirBase(fhirBase, new Secret("")),
+                registry));
         NormalizerConfig n = NormalizerConfig.defaults(kafka).withStateDir(workDir.resolve("normalizer"));
         normalizer = push(NormalizerApp.start(n, registry));
         cdc = push(CdcCaptureApp.start(CdcConfig.defaults(kafka, pg.host(), pg.port(), cdcPassword), registry));
         listener = push(Hl7ListenerApp.start(ListenerConfig.defaults(kafka).withPort(0), registry));
-        await("stream apps running", () -> normalizer.isReady() && chunker.isRunning(), Duration.ofSeconds(90));
+        await("stream apps running", () -> normalizer.isReady() && chunker.isRunning() && documents.isRunning(),
+                Duration.ofSeconds(90));
         LOG.info("pipeline started: MLLP on 127.0.0.1:{}, {} partitions", listener.port(), partitions);
     }
 
@@ -104,7 +121,8 @@ public final class Pipeline implements AutoCloseable {
 
     /** Whether every stage is still up (a stage that died would otherwise look like an idle pipeline). */
     public boolean healthy() {
-        return normalizer.isReady() && chunker.isRunning() && cdc.isRunning() && listener.ready();
+        return normalizer.isReady() && chunker.isRunning() && cdc.isRunning() && listener.ready()
+                && documents.isRunning();
     }
 
     static void await(String what, BooleanSupplier condition, Duration timeout) {

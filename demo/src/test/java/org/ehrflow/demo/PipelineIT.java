@@ -21,7 +21,9 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
+import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
@@ -67,6 +69,8 @@ class PipelineIT {
     private SyntheticEhr.Activity ehrActivity;
     private final List<String> acks = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private static final String DOCS_KEY = PatientKey.of(SyntheticDocuments.MRN_SYSTEM, SyntheticDocuments.MRN);
+    private DemoFhirServer fhirServer;
 
     @BeforeAll
     void runEverySourceThroughThePipeline() throws Exception {
@@ -75,7 +79,11 @@ class PipelineIT {
         work = Files.createTempDirectory("ehrflow-pipeline-it-");
         pg = LocalPostgres.startTemporary();
         kafka = KafkaFixture.start();
-        pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work, 4, metrics);
+        // The EHR's FHIR server, where the C-CDA behind a DocumentReference's Binary/<id> lives.
+        fhirServer = new DemoFhirServer().put(SyntheticDocuments.CCDA_BINARY_ID, "application/hl7-v3+xml",
+                Files.readAllBytes(CORPUS.resolve("documents").resolve("ccda_progress_note_msfhirconv_01.xml")));
+        pipeline = Pipeline.start(KafkaSettings.of(kafka.bootstrapServers()), pg, work, 4, metrics,
+                fhirServer.base());
 
         Hl7Sender hl7 = new Hl7Sender("127.0.0.1", pipeline.mllpPort());
         acks.add(hl7.send(SyntheticHl7.admit("IT-ADT-1")));
@@ -84,8 +92,15 @@ class PipelineIT {
         acks.add(hl7.send(SyntheticHl7.dischargeSummary("IT-MDM-1")));
         // The sender lost our ACK and retries: the same message, the same MSH-10, a second time.
         acks.add(hl7.send(SyntheticHl7.troponin("IT-ORU-1")));
+        // Documents (issue 12): a scanned PDF and a windows-1252 HTML report inside HL7 ED over MLLP, and a C-CDA
+        // by reference (DocumentReference -> Binary/<id> on the FHIR server).
+        acks.add(hl7.send(SyntheticDocuments.oruWithDocument("IT-DOC-SCAN-1", "PATH-1", "11526-1^Pathology study^LN",
+                "AP", "PDF", SyntheticDocuments.scannedPathologyPdf())));
+        acks.add(hl7.send(SyntheticDocuments.oruWithDocument("IT-DOC-NBS-1", "NBS-1",
+                "57128-1^Newborn screening report^LN", "TEXT", "HTML", SyntheticDocuments.newbornScreenHtml())));
         try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-it")) {
             fhir.publish(Files.readString(smallestSyntheaBundle()));
+            fhir.publish(SyntheticDocuments.documentReferenceBundle());
         }
         try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword())) {
             ehrActivity = SyntheticEhr.run(ehr);
@@ -97,6 +112,9 @@ class PipelineIT {
     void stopEverything() throws Exception {
         if (pipeline != null) {
             pipeline.close();
+        }
+        if (fhirServer != null) {
+            fhirServer.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -114,7 +132,7 @@ class PipelineIT {
 
     @Test
     void malformedMessageIsRejectedAndDeadLetteredWhileGoodOnesFlow() {
-        assertThat(acks).containsExactly("AA", "AR", "AA", "AA", "AA");
+        assertThat(acks).containsExactly("AA", "AR", "AA", "AA", "AA", "AA", "AA");
         List<ConsumerRecord<String, byte[]>> dlq = readAll(Topics.dlq(Topics.APP_HL7_LISTENER).name());
         assertThat(dlq).hasSize(1);
         ConsumerRecord<String, byte[]> r = dlq.get(0);
@@ -215,6 +233,36 @@ class PipelineIT {
     }
 
     @Test
+    void documentsAreFoundByPatientScopedSearchCitingPageOrSection() throws Exception {
+        try (Connection c = rag(); OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8)) {
+            // The scan: only OCR can read it; the hit cites page 1 and says it came from OCR.
+            SearchHit scan = ChunkSearch.search(c, DOCS_KEY, embedder.embed(List.of(
+                    "What did the breast biopsy show?")).get(0), 1).get(0);
+            assertThat(scan.sourceId()).startsWith("DiagnosticReport/");
+            assertThat(scan.text()).containsIgnoringCase("fibroadenoma");
+            assertThat(scan.sourceMessageId()).isEqualTo("IT-DOC-SCAN-1");
+            assertThat(scan.citation().pageStart()).isEqualTo(1);
+            assertThat(scan.citation().ocr()).isTrue();
+            assertThat(scan.citation().ocrConfidence()).isGreaterThan(50.0);
+            // The windows-1252 report, decoded by its <meta> charset (it was an ATTACHMENT_DECODE_ERROR before).
+            SearchHit nbs = ChunkSearch.search(c, DOCS_KEY, embedder.embed(List.of(
+                    "newborn screening phenylketonuria result")).get(0), 1).get(0);
+            assertThat(nbs.sourceMessageId()).isEqualTo("IT-DOC-NBS-1");
+            assertThat(nbs.text()).contains("Résultat: Normal – no follow-up needed");
+            // The C-CDA fetched by reference: the hit cites its section title and LOINC code.
+            SearchHit ccda = ChunkSearch.search(c, DOCS_KEY, embedder.embed(List.of(
+                    "assessment of the recurrent GI bleed")).get(0), 1).get(0);
+            assertThat(ccda.sourceId()).startsWith("DocumentReference/");
+            assertThat(ccda.section()).isEqualTo("ASSESSMENT");
+            assertThat(ccda.citation().sectionCode()).isEqualTo("LOINC|51848-0");
+            assertThat(ccda.citation().ocr()).isFalse();
+            // Scoped: another patient's search never returns these documents.
+            assertThat(ChunkSearch.search(c, SHARED_KEY, embedder.embed(List.of("fibroadenoma")).get(0), 20))
+                    .noneMatch(h -> h.text().toLowerCase(java.util.Locale.ROOT).contains("fibroadenoma"));
+        }
+    }
+
+    @Test
     void storedVectorsAreTheModelsEmbeddingOfTheStoredText() throws Exception {
         try (Connection c = rag(); OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8);
                 PreparedStatement ps = c.prepareStatement(
@@ -247,7 +295,8 @@ class PipelineIT {
 
     @Test
     void sentinelPatientNeverAppearsInLogsOrDeadLetterHeaders() {
-        List<String> sentinels = List.of("Testpatient", SyntheticEhr.SHARED_MRN, "Sampleperson", "DEMO-1002");
+        List<String> sentinels = List.of("Testpatient", SyntheticEhr.SHARED_MRN, "Sampleperson", "DEMO-1002",
+                "Docpatient", SyntheticDocuments.MRN, "fibroadenoma", "Phenylketonuria");
         assertThat(logs.list).isNotEmpty();
         for (ILoggingEvent e : logs.list) {
             String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
@@ -255,7 +304,7 @@ class PipelineIT {
             assertThat(sentinels).noneMatch(line::contains);
         }
         for (String app : List.of(Topics.APP_HL7_LISTENER, Topics.APP_FHIR_NORMALIZER, Topics.APP_CDC_CAPTURE,
-                Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK)) {
+                Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK, Topics.APP_DOCUMENT_EXTRACTOR, Topics.APP_DOCUMENT_OCR)) {
             for (ConsumerRecord<String, byte[]> r : readAll(Topics.dlq(app).name())) {
                 for (Header h : r.headers()) {
                     String v = new String(h.value(), StandardCharsets.UTF_8);

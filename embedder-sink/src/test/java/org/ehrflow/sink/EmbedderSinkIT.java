@@ -733,6 +733,37 @@ class EmbedderSinkIT {
         return out;
     }
 
+    @Test
+    @Order(22)
+    void documentChunksKeepTheirPageSectionAndOcrCitationAndSearchReturnsIt() throws Exception {
+        String patient = org.ehrflow.schemas.PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-DOCS");
+        ChunkSet base = Fixtures.upsert(patient, "DocumentReference/scan-1", "Faxed pathology: benign fibroadenoma.",
+                "Medications: metformin 500 mg.");
+        org.ehrflow.schemas.Citation page = new org.ehrflow.schemas.Citation(2, 2, null, "Binary/b-7", true, 48.25,
+                true);
+        org.ehrflow.schemas.Citation section = org.ehrflow.schemas.Citation.of(null, null, "LOINC|10160-0", null);
+        List<org.ehrflow.schemas.Chunk> cited = List.of(withCitation(base.chunks().get(0), page),
+                withCitation(base.chunks().get(1), section));
+        send(patient, new ChunkSet(patient, org.ehrflow.schemas.RecordOp.UPSERT, base.sourceId(), base.resourceType(), "1", null,
+                "Pathology report", cited, base.provenance()));
+        awaitCount("cited rows", "SELECT count(*) FROM ehrflow.chunk WHERE page_start = 2 OR section_code IS NOT NULL",
+                2);
+        float[] q = embedder.embed(List.of("fibroadenoma")).get(0);
+        List<SearchHit> hits = ChunkSearch.search(db, patient, q, 2);
+        assertThat(hits.get(0).chunkId()).isEqualTo("DocumentReference/scan-1#0");
+        assertThat(hits.get(0).citation()).isEqualTo(new org.ehrflow.schemas.Citation(2, 2, null, "Binary/b-7",
+                true, 48.3, true));
+        assertThat(hits.get(1).citation()).isEqualTo(section);
+        // Chunks that are not from documents come back without a citation.
+        assertThat(ChunkSearch.search(db, PATIENT_B, q, 1).get(0).citation()).isNull();
+    }
+
+    private static org.ehrflow.schemas.Chunk withCitation(org.ehrflow.schemas.Chunk c,
+            org.ehrflow.schemas.Citation citation) {
+        return new org.ehrflow.schemas.Chunk(c.chunkId(), c.index(), c.section(), c.text(), c.tokenCount(),
+                c.contentHash(), c.phiPresent(), c.phiKinds(), c.deidentifiedText(), citation);
+    }
+
     private static void send(String key, ChunkSet set) throws Exception {
         producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), key, Fixtures.bytes(set))).get();
     }

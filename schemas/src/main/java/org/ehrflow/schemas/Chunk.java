@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param phiKinds    kinds found (NAME, IDENTIFIER, DATE, PHONE, EMAIL, ADDRESS, AGE_OVER_89, URL), sorted
  * @param deidentifiedText the text with PHI replaced by stable placeholders (e.g. [NAME-1]), for model calls
  *                    that must not see PHI; null when the chunker does not produce it
+ * @param citation    page(s), section code and OCR facts of a chunk cut from an extracted document, else null
  */
 public record Chunk(
         String chunkId,
@@ -26,12 +27,19 @@ public record Chunk(
         String contentHash,
         boolean phiPresent,
         List<String> phiKinds,
-        String deidentifiedText) {
+        String deidentifiedText,
+        Citation citation) {
+
+    /** A chunk that does not come from an extracted document. */
+    public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
+            boolean phiPresent, List<String> phiKinds, String deidentifiedText) {
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, deidentifiedText, null);
+    }
 
     /** A chunk without a de-identified variant. */
     public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
             boolean phiPresent, List<String> phiKinds) {
-        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null);
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null, null);
     }
 
     public Chunk {

@@ -26,6 +26,20 @@ public final class Topics {
     public static final TopicSpec<String, ChunkSet> CHUNKS = new TopicSpec<>(
             "ehr.chunked.chunk-set.v1", KEY, new JsonSerde<>(ChunkSet.class), ChunkSet.class,
             "/schemas/chunk-set.v1.schema.json");
+    /**
+     * Text extracted from document-bearing resources (the document extractor's fast lane and OCR lane), keyed
+     * by patient key; read by the chunker when it runs with the extractor ({@link DocumentRouting}).
+     */
+    public static final TopicSpec<String, DocumentText> DOCUMENT_TEXT = new TopicSpec<>(
+            "ehr.extracted.document-text.v1", KEY, new JsonSerde<>(DocumentText.class), DocumentText.class,
+            "/schemas/document-text.v1.schema.json");
+    /**
+     * Documents that need OCR (scans, images, PDF pages without a text layer) or a fetch by reference: the
+     * normalised record, moved off the fast lane so slow work never stalls small records behind it.
+     */
+    public static final TopicSpec<String, FhirRecord> DOCUMENT_SLOW_LANE = new TopicSpec<>(
+            "ehr.extracted.slow-document.v1", KEY, new JsonSerde<>(FhirRecord.class), FhirRecord.class,
+            "/schemas/fhir-record.v1.schema.json");
 
     /** Application ids; each names its DLQ topic. */
     public static final String APP_HL7_LISTENER = "hl7-listener";
@@ -33,6 +47,9 @@ public final class Topics {
     public static final String APP_CDC_CAPTURE = "cdc-capture";
     public static final String APP_CHUNKER = "chunker-stream";
     public static final String APP_EMBEDDER_SINK = "embedder-sink";
+    /** The document extractor's fast lane (text layers, markup, C-CDA) and its slow lane (OCR, fetches). */
+    public static final String APP_DOCUMENT_EXTRACTOR = "document-extractor";
+    public static final String APP_DOCUMENT_OCR = "document-ocr";
 
     private Topics() {
     }
@@ -45,9 +62,9 @@ public final class Topics {
 
     /** Every topic the pipeline uses, for topic creation (auto-creation is off) and tooling. */
     public static List<TopicSpec<String, ?>> all() {
-        return List.of(RAW_HL7V2, RAW_FHIR, RAW_CDC, FHIR_RESOURCES, CHUNKS,
+        return List.of(RAW_HL7V2, RAW_FHIR, RAW_CDC, FHIR_RESOURCES, CHUNKS, DOCUMENT_TEXT, DOCUMENT_SLOW_LANE,
                 dlq(APP_HL7_LISTENER), dlq(APP_FHIR_NORMALIZER), dlq(APP_CDC_CAPTURE), dlq(APP_CHUNKER),
-                dlq(APP_EMBEDDER_SINK));
+                dlq(APP_EMBEDDER_SINK), dlq(APP_DOCUMENT_EXTRACTOR), dlq(APP_DOCUMENT_OCR));
     }
 
     private static TopicSpec<String, RawMessage> raw(String name) {

@@ -49,6 +49,20 @@ class ContractTest {
         assertRoundTripValid(Topics.CHUNKS, set);
         assertRoundTripValid(Topics.CHUNKS, delete);
         assertRoundTripValid(Topics.dlq("hl7-listener"), dl);
+        // Documents: extracted text with citations, and a chunk that cites a scanned page.
+        Citation page = new Citation(3, 4, null, "Binary/b1", true, 71.5, false);
+        DocumentText doc = new DocumentText(fhir.patientKey(), RecordOp.UPSERT, "DocumentReference", "d1", "2", null,
+                "Discharge summary", "2024-01-02", List.of(new DocumentSection(null, "Plan: rest.", page),
+                        new DocumentSection("Medications", "Metformin", Citation.of(null, null, "LOINC|10160-0", null))),
+                java.util.Map.of("pages", "4"), java.util.Map.of("alternate_rendition", 1), PROV);
+        assertRoundTripValid(Topics.DOCUMENT_TEXT, doc);
+        assertRoundTripValid(Topics.DOCUMENT_TEXT, new DocumentText(fhir.patientKey(), RecordOp.DELETE,
+                "DocumentReference", "d1", "3", null, null, null, null, null, null, PROV));
+        assertRoundTripValid(Topics.DOCUMENT_SLOW_LANE, fhir);
+        assertRoundTripValid(Topics.CHUNKS, new ChunkSet(fhir.patientKey(), RecordOp.UPSERT, "DocumentReference/d1",
+                "DocumentReference", "2", null, "Discharge summary", List.of(new Chunk("DocumentReference/d1#0", 0,
+                        null, "Plan: rest.", 5, "a".repeat(64), false, List.of(), null, page)), PROV));
+        assertThat(doc.toString()).doesNotContain("Metformin");
         String surviving = PatientKey.of("s", "survivor");
         assertRoundTripValid(Topics.FHIR_RESOURCES, new FhirRecord(fhir.patientKey(), RecordOp.MERGE, "Patient",
                 "p-1", "MSG9", null, null, PROV, surviving));
@@ -94,6 +108,22 @@ class ContractTest {
         assertThat(raw.toString()).doesNotContain("DOE");
         Chunk chunk = new Chunk("c", 0, null, "John Doe has diabetes", 5, "a".repeat(64), true, List.of("NAME"));
         assertThat(chunk.toString()).doesNotContain("Doe");
+    }
+
+    @Test
+    void documentRoutingGivesTheExtractorDocumentsAndReportsWithAPresentedForm() {
+        String pk = PatientKey.of("s", "v");
+        assertThat(DocumentRouting.ownedByExtractor(new FhirRecord(pk, RecordOp.UPSERT, "DocumentReference", "d",
+                "1", null, "{}", PROV))).isTrue();
+        assertThat(DocumentRouting.ownedByExtractor(new FhirRecord(pk, RecordOp.DELETE, "DocumentReference", "d",
+                "1", null, null, PROV))).isTrue();
+        assertThat(DocumentRouting.ownedByExtractor(new FhirRecord(pk, RecordOp.UPSERT, "DiagnosticReport", "r",
+                "1", null, "{\"resourceType\":\"DiagnosticReport\",\"presentedForm\":[{\"url\":\"Binary/1\"}]}",
+                PROV))).isTrue();
+        assertThat(DocumentRouting.ownedByExtractor(new FhirRecord(pk, RecordOp.UPSERT, "DiagnosticReport", "r",
+                "1", null, "{\"resourceType\":\"DiagnosticReport\"}", PROV))).isFalse();
+        assertThat(DocumentRouting.ownedByExtractor(new FhirRecord(pk, RecordOp.UPSERT, "Observation", "o",
+                "1", null, "{}", PROV))).isFalse();
     }
 
     @Test

@@ -35,7 +35,7 @@ final class ChunkTagger {
             List<String> kinds = PhiDetector.kinds(spans).stream().map(Enum::name).sorted().toList();
             String deidentified = deidentify ? deid.apply(p.text(), spans) : null;
             chunks.add(new Chunk(sourceId + "#" + i, i, p.section(), p.text(), p.tokenCount(), sha256(p.text()),
-                    !kinds.isEmpty(), kinds, deidentified));
+                    !kinds.isEmpty(), kinds, deidentified, p.citation()));
         }
         return chunks;
     }

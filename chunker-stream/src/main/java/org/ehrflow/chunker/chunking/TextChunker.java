@@ -55,6 +55,7 @@ public final class TextChunker {
             String headerLine = headerLine(header, s.name(), withEncounter, headerCounts);
             int budget = options.contentBudget() - headerCounts.computeIfAbsent(headerLine, this::tokens);
             int headerTokens = options.contentBudget() - budget;
+            int first = out.size();
             for (TokenUnit body : pack(units(s.body(), budget), budget)) {
                 // WordPiece pre-splits on whitespace, so header + "\n" + body counts as the sum of its parts;
                 // that sum is used directly when it is clearly inside the window (one tokenizer call per chunk
@@ -64,6 +65,11 @@ public final class TextChunker {
                     out.add(new Piece(s.name(), headerLine + "\n" + body.text(), estimate));
                 } else {
                     emit(out, s.name(), headerLine, body.text(), budget);
+                }
+            }
+            if (s.citation() != null) {
+                for (int i = first; i < out.size(); i++) {
+                    out.set(i, out.get(i).withCitation(s.citation()));
                 }
             }
         }

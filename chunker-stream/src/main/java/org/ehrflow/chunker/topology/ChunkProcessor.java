@@ -13,6 +13,7 @@ import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.error.ReasonCodes;
 import org.ehrflow.runtime.LogSafe;
 import org.ehrflow.schemas.DeadLetter;
+import org.ehrflow.schemas.DocumentRouting;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
@@ -30,13 +31,15 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
 
     private final ResourceChunker chunker;
     private final ChunkerMetrics metrics;
+    private final boolean documentsFromExtractor;
     private final Deserializer<FhirRecord> deserializer = Topics.FHIR_RESOURCES.valueSerde().deserializer();
     private ProcessorContext<String, Routed> context;
     private Aggregator aggregator;
 
-    ChunkProcessor(ResourceChunker chunker, ChunkerMetrics metrics) {
+    ChunkProcessor(ResourceChunker chunker, ChunkerMetrics metrics, boolean documentsFromExtractor) {
         this.chunker = chunker;
         this.metrics = metrics;
+        this.documentsFromExtractor = documentsFromExtractor;
     }
 
     @Override
@@ -58,6 +61,10 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
         } catch (RuntimeException e) {
             deadLetter(record, ReasonCodes.VALUE_NOT_DESERIALIZABLE, e, null);
             return;
+        }
+        if (documentsFromExtractor && DocumentRouting.ownedByExtractor(in)) {
+            metrics.deferredToExtractor(in.resourceType());
+            return; // its text arrives from the document extractor
         }
         long start = System.nanoTime();
         Interpretation interpretation;

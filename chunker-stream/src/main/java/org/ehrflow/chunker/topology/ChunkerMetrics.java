@@ -48,6 +48,14 @@ public final class ChunkerMetrics {
         registry.counter("ehrflow.chunker.unsupported", "resource_type", resourceType).increment();
     }
 
+    void staleDocument(String resourceType) {
+        registry.counter("ehrflow.chunker.documents.stale", "resource_type", resourceType).increment();
+    }
+
+    void deferredToExtractor(String resourceType) {
+        registry.counter("ehrflow.chunker.documents.deferred", "resource_type", resourceType).increment();
+    }
+
     void deadLetter(String reasonCode) {
         registry.counter("ehrflow.chunker.dlq", "reason", reasonCode).increment();
     }

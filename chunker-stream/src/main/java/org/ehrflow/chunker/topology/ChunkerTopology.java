@@ -33,6 +33,16 @@ public final class ChunkerTopology {
     }
 
     public static Topology build(ResourceChunker chunker, ChunkerMetrics metrics) {
+        return build(chunker, metrics, false);
+    }
+
+    /**
+     * The graph; with {@code documentsFromExtractor} the records the document extractor owns
+     * ({@code DocumentRouting}) are skipped on the normalised topic and their text is read from
+     * {@code ehr.extracted.document-text.v1} instead, through {@code chunk-document}, which shares the stores
+     * (PHI tags know the patient's names) and so the sub-topology.
+     */
+    public static Topology build(ResourceChunker chunker, ChunkerMetrics metrics, boolean documentsFromExtractor) {
         StreamsBuilder builder = new StreamsBuilder();
         TopicSpec<String, DeadLetter> dlq = Topics.dlq(Topics.APP_CHUNKER);
         StateStores.ALL.forEach(name -> builder.addStateStore(StateStores.builder(name)));
@@ -40,7 +50,8 @@ public final class ChunkerTopology {
         KStream<String, Routed> chunked = builder
                 .stream(Topics.FHIR_RESOURCES.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources-source"))
-                .process(() -> new ChunkProcessor(chunker, metrics), Named.as("chunk-resource"), stores);
+                .process(() -> new ChunkProcessor(chunker, metrics, documentsFromExtractor), Named.as("chunk-resource"),
+                        stores);
         // A MERGE's state transfer, keyed by the surviving key, goes through an internal topic to the task that
         // owns the survivor. Its processor shares the stores, so Streams puts it in the chunk step's sub-topology:
         // the internal topic gets the input's partition count and partition p of both is read by task p.
@@ -50,9 +61,21 @@ public final class ChunkerTopology {
                 .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName(MERGE_TRANSFER))
                 .process(() -> new MergeTransferProcessor(chunker, metrics), Named.as("absorb-merge-transfer"),
                         stores);
-        chunked.filterNot((key, value) -> value instanceof Routed.Transfer, Named.as("chunk-results"))
-                .merge(absorbed, Named.as("all-results"))
-                .split(Named.as("route-"))
+        KStream<String, Routed> results = chunked
+                .filterNot((key, value) -> value instanceof Routed.Transfer, Named.as("chunk-results"))
+                .merge(absorbed, Named.as("all-results"));
+        if (documentsFromExtractor) {
+            builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
+            String[] documentStores = java.util.stream.Stream.concat(StateStores.ALL.stream(),
+                    java.util.stream.Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
+            KStream<String, Routed> documents = builder
+                    .stream(Topics.DOCUMENT_TEXT.name(),
+                            Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("document-text-source"))
+                    .process(() -> new DocumentProcessor(chunker, metrics), Named.as("chunk-document"),
+                            documentStores);
+            results = results.merge(documents, Named.as("with-documents"));
+        }
+        results.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Routed.Dead, Branched.withConsumer(dead -> dead
                         .mapValues(v -> ((Routed.Dead) v).letter(), Named.as("dead-letter-value"))
                         .to(dlq.name(), Produced.with(dlq.keySerde(), dlq.valueSerde()).withName("dead-letters-sink")),

@@ -21,6 +21,12 @@ final class StateStores {
     /** {@code pk␟Type/id} to the names and identifiers a Patient/RelatedPerson/Practitioner made known. */
     static final String IDENTITY = "chunker-identities";
 
+    /**
+     * With the document extractor: {@code pk␟Type/id} to the ingest time (epoch ms) of the newest extracted
+     * document applied, so an older version that finished later in the OCR lane does not replace a newer one.
+     */
+    static final String DOCUMENT_VERSIONS = "chunker-document-versions";
+
     static final List<String> ALL = List.of(FACTS, INDEX, SUMMARY, IDENTITY);
     static final char SEP = '\u001f';
 

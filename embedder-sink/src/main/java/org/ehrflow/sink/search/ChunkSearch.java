@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.ehrflow.schemas.Citation;
 import org.ehrflow.schemas.SourceType;
 
 /**
@@ -20,7 +21,8 @@ public final class ChunkSearch {
 
     private static final String SQL = """
             SELECT chunk_id, source_id, resource_type, section, note_type, text, distance, source_type,
-                   source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time
+                   source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
+                   page_start, page_end, section_code, document_part, ocr, ocr_confidence, ocr_low_confidence
             FROM ehrflow.search_chunks(?, ?::vector, ?)""";
     private static final String SQL_MODEL = SQL.replace("?, ?::vector, ?)", "?, ?::vector, ?, ?)");
 
@@ -55,11 +57,25 @@ public final class ChunkSearch {
                     hits.add(new SearchHit(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getDouble(7), SourceType.valueOf(rs.getString(8)),
                             rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12), rs.getLong(13),
-                            event == null ? null : event.toInstant()));
+                            event == null ? null : event.toInstant(), citation(rs)));
                 }
             }
         }
         return hits;
+    }
+
+    // Columns 15..21; a chunk that is not from an extracted document has none of them set.
+    private static Citation citation(ResultSet rs) throws SQLException {
+        Integer start = rs.getObject(15, Integer.class);
+        String code = rs.getString(17);
+        String part = rs.getString(18);
+        boolean ocr = rs.getBoolean(19);
+        if (start == null && code == null && part == null && !ocr) {
+            return null;
+        }
+        Float conf = rs.getObject(20, Float.class);
+        return new Citation(start, rs.getObject(16, Integer.class), code, part, ocr,
+                conf == null ? null : Math.round(conf * 10) / 10.0, rs.getBoolean(21));
     }
 
     /**

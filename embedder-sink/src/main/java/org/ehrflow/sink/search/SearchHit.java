@@ -1,6 +1,7 @@
 package org.ehrflow.sink.search;
 
 import java.time.Instant;
+import org.ehrflow.schemas.Citation;
 import org.ehrflow.schemas.SourceType;
 
 /**
@@ -8,6 +9,7 @@ import org.ehrflow.schemas.SourceType;
  * {@link #toString()} leaves it out.
  *
  * @param distance cosine distance to the query (0 = same direction, 2 = opposite)
+ * @param citation pages, section code and OCR facts of a chunk from an extracted document, else null
  */
 public record SearchHit(
         String chunkId,
@@ -23,7 +25,16 @@ public record SearchHit(
         String rawTopic,
         int rawPartition,
         long rawOffset,
-        Instant eventTime) {
+        Instant eventTime,
+        Citation citation) {
+
+    /** A hit without a document citation. */
+    public SearchHit(String chunkId, String sourceId, String resourceType, String section, String noteType,
+            String text, double distance, SourceType sourceType, String sourceSystem, String sourceMessageId,
+            String rawTopic, int rawPartition, long rawOffset, Instant eventTime) {
+        this(chunkId, sourceId, resourceType, section, noteType, text, distance, sourceType, sourceSystem,
+                sourceMessageId, rawTopic, rawPartition, rawOffset, eventTime, null);
+    }
 
     @Override
     public String toString() {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ehrflow.schemas.Chunk;
+import org.ehrflow.schemas.Citation;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.Provenance;
 
@@ -45,8 +46,10 @@ public final class ChunkStore {
             INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, resource_version,
                 encounter_id, note_type, section, chunk_index, text, token_count, content_hash, phi_present, phi_kinds,
                 source_type, source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
-                ingest_time, model_name, embedding, deidentified_text, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
+                ingest_time, model_name, embedding, page_start, page_end, section_code, document_part, ocr,
+                ocr_confidence, ocr_low_confidence, deidentified_text, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                clock_timestamp())
             ON CONFLICT (patient_key, chunk_id) DO UPDATE SET
                 source_id = EXCLUDED.source_id, resource_type = EXCLUDED.resource_type,
                 resource_version = EXCLUDED.resource_version, encounter_id = EXCLUDED.encounter_id,
@@ -57,7 +60,10 @@ public final class ChunkStore {
                 raw_topic = EXCLUDED.raw_topic, raw_partition = EXCLUDED.raw_partition,
                 raw_offset = EXCLUDED.raw_offset, event_time = EXCLUDED.event_time,
                 ingest_time = EXCLUDED.ingest_time, model_name = EXCLUDED.model_name,
-                embedding = EXCLUDED.embedding, deidentified_text = EXCLUDED.deidentified_text,
+                embedding = EXCLUDED.embedding, page_start = EXCLUDED.page_start, page_end = EXCLUDED.page_end,
+                section_code = EXCLUDED.section_code, document_part = EXCLUDED.document_part, ocr = EXCLUDED.ocr,
+                ocr_confidence = EXCLUDED.ocr_confidence, ocr_low_confidence = EXCLUDED.ocr_low_confidence,
+                deidentified_text = EXCLUDED.deidentified_text,
                 indexed_at = EXCLUDED.indexed_at""";
 
     // Rows of a source that had none at the lookup: a plain INSERT, cheaper than the upsert's speculative
@@ -294,15 +300,24 @@ public final class ChunkStore {
         setTime(ps, i++, p.ingestTime());
         ps.setString(i++, model);
         ps.setObject(i++, new PGvector(vector));
+        Citation ct = ch.citation();
+        ps.setObject(i++, ct == null ? null : ct.pageStart(), Types.INTEGER);
+        ps.setObject(i++, ct == null ? null : ct.pageEnd(), Types.INTEGER);
+        ps.setString(i++, ct == null ? null : ct.sectionCode());
+        ps.setString(i++, ct == null ? null : ct.attachment());
+        ps.setBoolean(i++, ct != null && ct.ocr());
+        ps.setObject(i++, ct == null || ct.ocrConfidence() == null ? null : ct.ocrConfidence().floatValue(),
+                Types.REAL);
+        ps.setBoolean(i++, ct != null && ct.lowConfidence());
         ps.setString(i, ch.deidentifiedText());
     }
 
-    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 26 to 28, after those of {@link #UPSERT}). */
+    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 33 to 35, after those of {@link #UPSERT}). */
     private static void bindShadow(PreparedStatement ps, String nextModel, String contentHash, float[] vector)
             throws SQLException {
-        ps.setString(26, nextModel);
-        ps.setString(27, contentHash);
-        ps.setObject(28, new PGvector(vector));
+        ps.setString(33, nextModel);
+        ps.setString(34, contentHash);
+        ps.setObject(35, new PGvector(vector));
     }
 
     static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {

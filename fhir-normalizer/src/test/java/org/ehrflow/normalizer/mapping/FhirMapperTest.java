@@ -71,6 +71,32 @@ class FhirMapperTest {
     }
 
     @Test
+    void aDocumentsBinaryInTheSameBundleIsInlinedIntoItsAttachment() {
+        // issue 12: the DocumentReference names its content by Binary/<id> and by the Binary's fullUrl; the
+        // Binaries travel in the same Bundle, so the document extractor gets the bytes without a fetch.
+        String bundle = bundle("collection", PATIENT_ENTRY,
+                """
+                {"fullUrl":"urn:uuid:doc-1","resource":{"resourceType":"DocumentReference","id":"doc-1",
+                 "status":"current","subject":{"reference":"urn:uuid:pat-1"},
+                 "content":[{"attachment":{"url":"Binary/bin-1"}},
+                            {"attachment":{"contentType":"text/plain","url":"urn:uuid:bin-2"}},
+                            {"attachment":{"contentType":"application/pdf","url":"https://elsewhere.example/Binary/x"}}]}}""",
+                """
+                {"fullUrl":"http://ehr.example/fhir/Binary/bin-1","resource":{"resourceType":"Binary","id":"bin-1",
+                 "contentType":"application/hl7-v3+xml","data":"PENsaW5pY2FsRG9jdW1lbnQvPg=="}}""",
+                """
+                {"fullUrl":"urn:uuid:bin-2","resource":{"resourceType":"Binary","contentType":"text/html",
+                 "data":"aGVsbG8="}}""");
+        FhirRecord doc = one(mapped(MAPPER.map("b1", fhir(bundle), LinkLookup.NONE)), "DocumentReference");
+        var content = json(doc).at("/content");
+        assertThat(content.at("/0/attachment/data").asText()).isEqualTo("PENsaW5pY2FsRG9jdW1lbnQvPg==");
+        assertThat(content.at("/0/attachment/contentType").asText()).isEqualTo("application/hl7-v3+xml");
+        assertThat(content.at("/1/attachment/data").asText()).isEqualTo("aGVsbG8=");
+        assertThat(content.at("/1/attachment/contentType").asText()).isEqualTo("text/plain"); // declared kept
+        assertThat(content.at("/2/attachment/data").isMissingNode()).isTrue(); // not in the Bundle: fetched later
+    }
+
+    @Test
     void deleteEntryAndEnteredInErrorBecomeDeleteRecords() {
         String bundle = bundle("transaction", PATIENT_ENTRY,
                 """

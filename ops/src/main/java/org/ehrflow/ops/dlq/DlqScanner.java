@@ -46,7 +46,8 @@ public final class DlqScanner implements AutoCloseable {
     /** The DLQ topic of every application of the pipeline. */
     public static List<String> pipelineDlqTopics() {
         return List.of(Topics.APP_HL7_LISTENER, Topics.APP_FHIR_NORMALIZER, Topics.APP_CDC_CAPTURE,
-                Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK).stream().map(a -> Topics.dlq(a).name()).toList();
+                Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK, Topics.APP_DOCUMENT_EXTRACTOR, Topics.APP_DOCUMENT_OCR)
+                .stream().map(a -> Topics.dlq(a).name()).toList();
     }
 
     /** Every partition of the given topics that exists (missing topics are skipped). */

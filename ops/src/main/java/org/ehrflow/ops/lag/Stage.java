@@ -17,6 +17,23 @@ public record Stage(String name, String groupId, List<String> inputTopics, Offse
         POSTGRES
     }
 
+    /**
+     * The stages with the document extractor deployed (issue 12): its fast lane, its OCR lane, and the chunker
+     * also reading the extracted text. A separate list because a deployment without the extractor would show its
+     * never-committed groups as permanent lag.
+     */
+    public static List<Stage> pipelineWithDocuments() {
+        List<Stage> base = pipeline();
+        return List.of(base.get(0),
+                new Stage(Topics.APP_DOCUMENT_EXTRACTOR, Topics.APP_DOCUMENT_EXTRACTOR,
+                        List.of(Topics.FHIR_RESOURCES.name()), OffsetStore.KAFKA),
+                new Stage(Topics.APP_DOCUMENT_OCR, Topics.APP_DOCUMENT_OCR,
+                        List.of(Topics.DOCUMENT_SLOW_LANE.name()), OffsetStore.KAFKA),
+                new Stage(Topics.APP_CHUNKER, Topics.APP_CHUNKER,
+                        List.of(Topics.FHIR_RESOURCES.name(), Topics.DOCUMENT_TEXT.name()), OffsetStore.KAFKA),
+                base.get(2));
+    }
+
     /** The pipeline's stages in flow order. */
     public static List<Stage> pipeline() {
         return List.of(

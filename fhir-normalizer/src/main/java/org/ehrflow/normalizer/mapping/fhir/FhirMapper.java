@@ -101,6 +101,7 @@ public final class FhirMapper implements RawMapper {
         }
 
         MappingResult map(List<FhirEntry> entries) {
+            BundleBinaries.inline(entries); // issue 12: documents whose Binary came in the same message
             for (FhirEntry e : entries) {
                 if (!e.delete() && e.resource() instanceof Patient p && !registerPatient(e, p)) {
                     return MappingResult.Rejected.of(ReasonCodes.FHIR_NO_PATIENT_ID);
