@@ -1,0 +1,65 @@
+package org.ehrflow.demo.retrieval;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ehrflow.embedding.ModelVariant;
+
+/**
+ * The benchmark's command line: {@code [--corpus DIR] [--data DIR] [--dump DIR] [--models INT8,FP32,BGE_SMALL_INT8]
+ * [--naive true|false] [--every N] [--fusions] [--sql FILE]}. {@code --data} keeps the PostgreSQL cluster between runs, so a
+ * second run skips indexing (delete the directory after a chunker or schema change). {@code --every N} asks every
+ * N-th question only (quick runs); {@code --fusions} adds the fusion variants used to choose the default;
+ * {@code --sql FILE} runs a script on the vector database before migrating it (development: undo a migration under
+ * change in a kept data directory).
+ */
+record BenchOptions(Path corpus, Path dataDir, Path dump, List<ModelVariant> models, boolean naive, int every,
+        boolean fusions, Path sqlBefore) {
+
+    static BenchOptions parse(String[] args) {
+        Path corpus = Path.of("..", "shared", "corpus");
+        Path data = null;
+        Path dump = null;
+        List<ModelVariant> models = List.of(ModelVariant.INT8, ModelVariant.FP32, ModelVariant.BGE_SMALL_INT8);
+        boolean naive = true;
+        int every = 1;
+        boolean fusions = false;
+        Path sql = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--fusions")) {
+                fusions = true;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + a);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--corpus" -> corpus = Path.of(v);
+                case "--data" -> data = Path.of(v);
+                case "--dump" -> dump = Path.of(v);
+                case "--sql" -> sql = Path.of(v);
+                case "--naive" -> naive = Boolean.parseBoolean(v);
+                case "--every" -> every = Integer.parseInt(v);
+                case "--models" -> {
+                    List<ModelVariant> m = new ArrayList<>();
+                    for (String s : v.split(",")) {
+                        m.add(ModelVariant.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+                    }
+                    models = List.copyOf(m);
+                }
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (!Files.isDirectory(corpus.resolve("fhir"))) {
+            throw new IllegalArgumentException("no corpus at " + corpus.toAbsolutePath() + " (--corpus DIR)");
+        }
+        if (every < 1 || models.isEmpty()) {
+            throw new IllegalArgumentException("--every must be >= 1 and --models non-empty");
+        }
+        return new BenchOptions(corpus, data, dump, models, naive, every, fusions, sql);
+    }
+}
