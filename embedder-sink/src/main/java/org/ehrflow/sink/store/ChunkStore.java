@@ -35,6 +35,16 @@ public final class ChunkStore {
     private static final String LOOKUP_DUAL = LOOKUP.replace("NULL::vector", """
             CASE WHEN c.next_model_name = ? AND c.next_content_hash = c.content_hash THEN c.next_embedding END""");
 
+    // Vectors of the current model stored under any source of the same patient with the same text: a note stored
+    // as a DocumentReference and as a DiagnosticReport, a document re-sent under a new id (V6 index on
+    // (patient_key, content_hash)).
+    private static final String TWINS = """
+            SELECT DISTINCT ON (c.patient_key, c.content_hash) c.patient_key, c.content_hash, c.embedding::text
+            FROM ehrflow.chunk c
+            JOIN unnest(?::text[], ?::text[]) AS h(patient_key, content_hash)
+              ON c.patient_key = h.patient_key AND c.content_hash = h.content_hash
+            WHERE c.model_name = ?""";
+
     // One statement for a whole batch: rows of the touched sources whose chunk id is not re-emitted.
     private static final String DELETE_STALE = """
             DELETE FROM ehrflow.chunk c
@@ -136,6 +146,57 @@ public final class ChunkStore {
             }
         }
         return new Stored(out, existing, next);
+    }
+
+    /**
+     * {@code stored} plus, for each set's chunks that have no vector under their own source, a vector of
+     * {@code model} that another source of the same patient holds for the same text: identical text of one patient
+     * is embedded once. Returns a new map; {@code stored} is not changed.
+     */
+    public Map<SourceRef, Map<String, float[]>> withTwins(Connection c, List<ChunkSet> sets,
+            Map<SourceRef, Map<String, float[]>> stored, String model) throws SQLException {
+        List<String> keys = new java.util.ArrayList<>();
+        List<String> hashes = new java.util.ArrayList<>();
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        for (ChunkSet s : sets) {
+            Map<String, float[]> own = stored.getOrDefault(new SourceRef(s.patientKey(), s.sourceId()), Map.of());
+            for (Chunk ch : s.chunks()) {
+                if (!own.containsKey(ch.contentHash()) && asked.add(s.patientKey() + '\u001f' + ch.contentHash())) {
+                    keys.add(s.patientKey());
+                    hashes.add(ch.contentHash());
+                }
+            }
+        }
+        Map<SourceRef, Map<String, float[]>> out = new HashMap<>(stored);
+        if (keys.isEmpty()) {
+            return out;
+        }
+        Map<String, float[]> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(TWINS)) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
+            ps.setString(3, model);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // As text: works whether or not the connection registered the vector type.
+                    found.put(rs.getString(1) + '\u001f' + rs.getString(2), new PGvector(rs.getString(3)).toArray());
+                }
+            }
+        }
+        for (ChunkSet s : sets) {
+            SourceRef ref = new SourceRef(s.patientKey(), s.sourceId());
+            for (Chunk ch : s.chunks()) {
+                float[] v = found.get(s.patientKey() + '\u001f' + ch.contentHash());
+                if (v != null) {
+                    out.compute(ref, (k, m) -> {
+                        Map<String, float[]> copy = m == null ? new HashMap<>() : new HashMap<>(m);
+                        copy.putIfAbsent(ch.contentHash(), v);
+                        return copy;
+                    });
+                }
+            }
+        }
+        return out;
     }
 
     /**
