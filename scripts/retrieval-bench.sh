@@ -10,10 +10,14 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   mvn -o -q -B -pl demo -am package -DskipTests
   mvn -o -q -B -pl demo -am dependency:build-classpath -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=runtime
 fi
-# Own modules from this tree's target/classes; third-party jars from the resolved class path.
+# Own modules from a snapshot of this tree's target/classes (a build during the run must not swap classes under
+# the running JVM); third-party jars from the resolved class path.
+snap=$(mktemp -d /tmp/retrieval-bench-classes.XXXXXX)
+trap 'rm -rf "$snap"' EXIT
 cp=""
 for m in schemas runtime embedding local-stack hl7-listener fhir-normalizer cdc-capture chunker-stream embedder-sink ops demo; do
-  cp="$cp:$m/target/classes"
+  cp -r "$m/target/classes" "$snap/$m"
+  cp="$cp:$snap/$m"
 done
 cp="$cp:$(tr ':' '\n' < demo/target/demo.classpath | grep -v '/org/ehrflow/' | paste -sd:)"
-exec java -Xmx3g -cp "${cp#:}" org.ehrflow.demo.retrieval.RetrievalBench "$@"
+java -Xmx3g -cp "${cp#:}" org.ehrflow.demo.retrieval.RetrievalBench "$@"

@@ -40,6 +40,12 @@ $$;
 -- Adding it rewrites the table once (the migration's only table rewrite).
 ALTER TABLE ehrflow.chunk ADD COLUMN lex tsvector GENERATED ALWAYS AS (ehrflow.lex_vector(text)) STORED;
 
+-- Fact-level citations: the resources ("Type/id") whose facts a chunk states (Chunk.cites). NULL in rows written
+-- before: they cite their source (readers coalesce; no backfill rewrite).
+ALTER TABLE ehrflow.chunk ADD COLUMN cites text[];
+-- Resource references are not PHI: the de-identified reader may read them.
+GRANT SELECT (cites) ON ehrflow.chunk TO ehrflow_deid_reader;
+
 -- Lets the sink find a stored vector for a text any source of the patient already has (twins embedded once).
 CREATE INDEX chunk_patient_hash_idx ON ehrflow.chunk (patient_key, content_hash);
 
@@ -144,7 +150,8 @@ GRANT EXECUTE ON FUNCTION ehrflow.lex_prepare(text), ehrflow.lex_vector(text), e
 --   filters  event time in [p_from, p_to), resource types, encounter (its story and every row filed under it),
 --            note types, sections; NULL = no filter. Rows without an event time fail a time filter.
 -- Identical texts of the patient (twins: a note stored as a DocumentReference and as a DiagnosticReport, re-sent
--- documents) are returned once, as the best-ranked row, with `sources` listing every source_id that has the text.
+-- documents) are returned once, as the best-ranked row, with `sources` listing every source_id that has the text
+-- and `cites` every resource whose facts it states (an encounter story chunk cites its Observations).
 -- The model check and the table lock come first, as in the four-argument form (V3).
 CREATE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_query_text text, p_k integer,
         p_model text,
@@ -180,7 +187,8 @@ CREATE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_quer
         dense_rank        integer,
         lexical_rank      integer,
         lexical_score     double precision,
-        score             double precision)
+        score             double precision,
+        cites             text[])
     LANGUAGE plpgsql VOLATILE SECURITY INVOKER
     SET search_path = public, pg_catalog
 AS $$
@@ -309,7 +317,10 @@ BEGIN
            -- Every source of the patient with this text (twins outside the filters too: they state it as well).
            ARRAY(SELECT DISTINCT t.source_id FROM ehrflow.chunk t WHERE t.patient_key = p_patient_key
                  AND t.content_hash = c.content_hash ORDER BY t.source_id),
-           top.dr, top.lr, top.ls, top.f
+           top.dr, top.lr, top.ls, top.f,
+           -- The facts the text states, over all its twins (each cites its own source).
+           ARRAY(SELECT DISTINCT x FROM ehrflow.chunk t, unnest(coalesce(t.cites, ARRAY[t.source_id])) x
+                 WHERE t.patient_key = p_patient_key AND t.content_hash = c.content_hash ORDER BY x)
     FROM top JOIN ehrflow.chunk c ON c.patient_key = p_patient_key AND c.chunk_id = top.id
     ORDER BY top.f DESC, top.id;
 END

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param phiKinds    kinds found (NAME, IDENTIFIER, DATE, PHONE, EMAIL, ADDRESS, AGE_OVER_89, URL), sorted
  * @param deidentifiedText the text with PHI replaced by stable placeholders (e.g. [NAME-1]), for model calls
  *                    that must not see PHI; null when the chunker does not produce it
+ * @param cites       the resources ("Type/id") whose facts the text states: the source itself for a note or a
+ *                    resource's own set, every Observation, Immunization, ... (and the Encounter) that an encounter
+ *                    story or the patient summary chunk tells; empty in JSON written before the field existed
  */
 public record Chunk(
         String chunkId,
@@ -26,12 +29,26 @@ public record Chunk(
         String contentHash,
         boolean phiPresent,
         List<String> phiKinds,
-        String deidentifiedText) {
+        String deidentifiedText,
+        List<String> cites) {
 
     /** A chunk without a de-identified variant. */
     public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
             boolean phiPresent, List<String> phiKinds) {
-        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null);
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null, List.of());
+    }
+
+    /** A chunk that lists no citations beyond its set's source. */
+    public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
+            boolean phiPresent, List<String> phiKinds, String deidentifiedText) {
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, deidentifiedText,
+                List.of());
+    }
+
+    /** This chunk citing {@code refs}. */
+    public Chunk withCites(List<String> refs) {
+        return new Chunk(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds,
+                deidentifiedText, refs);
     }
 
     public Chunk {
@@ -39,6 +56,7 @@ public record Chunk(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(contentHash, "contentHash");
         phiKinds = phiKinds == null ? List.of() : List.copyOf(phiKinds);
+        cites = cites == null ? List.of() : List.copyOf(cites);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.ehrflow.demo.retrieval;
 
 import com.pgvector.PGvector;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,12 +12,12 @@ import java.util.List;
 /**
  * The pipeline's read path: {@code ehrflow.search_chunks} (the V6 overload with the question's text) in one mode
  * and fusion, in a transaction scoped to the patient like a retrieval service's. A hit cites its row's sources
- * (twins collapsed by the function).
+ * (twins collapsed by the function) and the facts the row states.
  */
 record PipelineSearcher(String mode, String fusion, double lexicalWeight) implements Searcher {
 
     private static final String SQL = """
-            SELECT text, sources FROM ehrflow.search_chunks(?, ?::vector, ?, ?, NULL, p_mode => ?, p_fusion => ?,
+            SELECT text, sources, cites FROM ehrflow.search_chunks(?, ?::vector, ?, ?, NULL, p_mode => ?, p_fusion => ?,
                 p_lexical_weight => ?)""";
 
     @Override
@@ -44,8 +43,9 @@ record PipelineSearcher(String mode, String fusion, double lexicalWeight) implem
             ps.setDouble(7, lexicalWeight);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Array sources = rs.getArray(2);
-                    hits.add(new Hit(rs.getString(1), Arrays.asList((String[]) sources.getArray())));
+                    List<String> cites = new ArrayList<>(Arrays.asList((String[]) rs.getArray(2).getArray()));
+                    cites.addAll(Arrays.asList((String[]) rs.getArray(3).getArray()));
+                    hits.add(new Hit(rs.getString(1), cites));
                 }
             }
         }

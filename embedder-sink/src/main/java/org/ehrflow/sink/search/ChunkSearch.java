@@ -65,7 +65,7 @@ public final class ChunkSearch {
     private static final String HYBRID_SQL = """
             SELECT chunk_id, source_id, resource_type, section, note_type, text, distance, source_type,
                    source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
-                   sources, dense_rank, lexical_rank, lexical_score, score
+                   sources, dense_rank, lexical_rank, lexical_score, score, cites
             FROM ehrflow.search_chunks(?, ?::vector, ?, ?, ?, p_mode => ?, p_from => ?, p_to => ?,
                 p_resource_types => ?, p_encounter_id => ?, p_note_types => ?, p_sections => ?)""";
 
@@ -100,7 +100,7 @@ public final class ChunkSearch {
                             rs.getInt(12), rs.getLong(13), event == null ? null : event.toInstant());
                     hits.add(new HybridHit(hit, List.of((String[]) rs.getArray(15).getArray()),
                             (Integer) rs.getObject(16), (Integer) rs.getObject(17), (Double) rs.getObject(18),
-                            rs.getDouble(19)));
+                            rs.getDouble(19), List.of((String[]) rs.getArray(20).getArray())));
                 }
             }
         }

@@ -55,8 +55,8 @@ public final class ChunkStore {
             INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, resource_version,
                 encounter_id, note_type, section, chunk_index, text, token_count, content_hash, phi_present, phi_kinds,
                 source_type, source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
-                ingest_time, model_name, embedding, deidentified_text, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
+                ingest_time, model_name, embedding, deidentified_text, cites, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
             ON CONFLICT (patient_key, chunk_id) DO UPDATE SET
                 source_id = EXCLUDED.source_id, resource_type = EXCLUDED.resource_type,
                 resource_version = EXCLUDED.resource_version, encounter_id = EXCLUDED.encounter_id,
@@ -68,7 +68,7 @@ public final class ChunkStore {
                 raw_offset = EXCLUDED.raw_offset, event_time = EXCLUDED.event_time,
                 ingest_time = EXCLUDED.ingest_time, model_name = EXCLUDED.model_name,
                 embedding = EXCLUDED.embedding, deidentified_text = EXCLUDED.deidentified_text,
-                indexed_at = EXCLUDED.indexed_at""";
+                cites = EXCLUDED.cites, indexed_at = EXCLUDED.indexed_at""";
 
     // Rows of a source that had none at the lookup: a plain INSERT, cheaper than the upsert's speculative
     // insertion. Should a row appear meanwhile (a partition's previous owner still committing during a
@@ -78,7 +78,7 @@ public final class ChunkStore {
     // During a re-index with dual writes: the same upsert, also setting the shadow vector of the model being
     // built for the row's current text.
     private static final String UPSERT_DUAL = UPSERT
-            .replace("deidentified_text, indexed_at)", "deidentified_text, indexed_at, next_model_name, "
+            .replace("deidentified_text, cites, indexed_at)", "deidentified_text, cites, indexed_at, next_model_name, "
                     + "next_content_hash, next_embedding)")
             .replace("clock_timestamp())", "clock_timestamp(), ?, ?, ?)")
             .replace("indexed_at = EXCLUDED.indexed_at", "indexed_at = EXCLUDED.indexed_at, "
@@ -355,15 +355,18 @@ public final class ChunkStore {
         setTime(ps, i++, p.ingestTime());
         ps.setString(i++, model);
         ps.setObject(i++, new PGvector(vector));
-        ps.setString(i, ch.deidentifiedText());
+        ps.setString(i++, ch.deidentifiedText());
+        // A chunk from a chunker that lists no citations (older JSON) cites its set's source.
+        List<String> cites = ch.cites().isEmpty() ? List.of(s.sourceId()) : ch.cites();
+        ps.setArray(i, c.createArrayOf("text", cites.toArray()));
     }
 
-    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 26 to 28, after those of {@link #UPSERT}). */
+    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 27 to 29, after those of {@link #UPSERT}). */
     private static void bindShadow(PreparedStatement ps, String nextModel, String contentHash, float[] vector)
             throws SQLException {
-        ps.setString(26, nextModel);
-        ps.setString(27, contentHash);
-        ps.setObject(28, new PGvector(vector));
+        ps.setString(27, nextModel);
+        ps.setString(28, contentHash);
+        ps.setObject(29, new PGvector(vector));
     }
 
     static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {

@@ -171,6 +171,8 @@ class HybridSearchIT {
         List<HybridHit> plan = hits.stream().filter(h -> h.hit().text().contains("metformin")).toList();
         assertThat(plan).hasSize(1);
         assertThat(plan.get(0).sources()).containsExactly("DiagnosticReport/r1", "DocumentReference/d1");
+        // Rows written without citations cite their own source; the hit cites every twin's.
+        assertThat(plan.get(0).cites()).containsExactly("DiagnosticReport/r1", "DocumentReference/d1");
         try (Statement st = c.createStatement()) {
             st.execute("DELETE FROM ehrflow.chunk WHERE source_id = 'DocumentReference/d1'");
         }
