@@ -29,6 +29,17 @@ final class BenchReport {
         out.flush();
     }
 
+    void latencyHeader() {
+        out.println("| model | mode | patient's chunks | queries | p50 ms | p99 ms |");
+        out.println("|---|---|---|---|---|---|");
+    }
+
+    void latencyRow(String model, String mode, int chunks, RankMetrics m) {
+        out.printf("| %s | %s | %d | %d | %.1f | %.1f |%n", model, mode, chunks, m.questions(), m.latencyMillis(50),
+                m.latencyMillis(99));
+        out.flush();
+    }
+
     void categories(String model, String method, Evaluation e) {
         StringBuilder sb = new StringBuilder("  by category (" + model + ", " + method + "): ");
         for (Map.Entry<String, RankMetrics> g : e.groups.entrySet()) {

@@ -89,6 +89,10 @@ public final class RetrievalBench {
                         report.row(model.modelName(), "naive dense (" + n + " chunks)", e);
                         naiveDone = true;
                     }
+                    if (opts.latencyRows() > 0 && model == opts.models().get(0)) {
+                        LatencyProbe.run(c, all, vectors, opts.latencyRows(), report, model.modelName(), out);
+                        report.header();
+                    }
                     for (Searcher s : methods(opts)) {
                         Evaluation e = Evaluation.run(c, s, questions, vectors, pipelineRel, 10);
                         report.row(model.modelName(), s.name(), e);
