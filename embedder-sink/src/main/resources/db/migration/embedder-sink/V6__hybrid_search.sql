@@ -42,7 +42,7 @@ ALTER TABLE ehrflow.chunk ADD COLUMN lex tsvector GENERATED ALWAYS AS (ehrflow.l
 
 -- Fact-level citations: the resources ("Type/id") whose facts a chunk states (Chunk.cites). NULL in rows written
 -- before: they cite their source (readers coalesce; no backfill rewrite).
-ALTER TABLE ehrflow.chunk ADD COLUMN cites text[];
+ALTER TABLE ehrflow.chunk ADD COLUMN IF NOT EXISTS cites text[];
 -- Resource references are not PHI: the de-identified reader may read them.
 GRANT SELECT (cites) ON ehrflow.chunk TO ehrflow_deid_reader;
 
@@ -144,9 +144,10 @@ GRANT EXECUTE ON FUNCTION ehrflow.lex_prepare(text), ehrflow.lex_vector(text), e
 
 -- Hybrid search, the overload that takes the question's text too. Existing signatures are unchanged.
 --   p_mode   'hybrid' (default): dense and BM25 rankings fused; 'dense': cosine only; 'lexical': BM25 only.
---   p_fusion 'rrf' (default): sum of weight / (60 + rank) over both rankings (reciprocal-rank fusion; the dense
---            weight is 1, the lexical one p_lexical_weight); 'score': 1 - distance and BM25 / best BM25 mixed with
---            p_lexical_weight as the lexical share. Chosen by measurement (BENCHMARKS.md, "Retrieval").
+--   p_fusion 'score' (default): (1 - w) * (1 - distance) + w * BM25 / best BM25 of the question, w = p_lexical_weight
+--            (default 0.5); 'rrf': 1 / (60 + dense rank) + w / (60 + lexical rank) (reciprocal-rank fusion). Chosen by
+--            measurement on the benchmark's 926 questions (BENCHMARKS.md, "Retrieval"): score 0.5 had the best
+--            recall@1/@5, MRR and nDCG of score 0.3/0.5 and RRF 0.5/1/2, named and clinician-phrased alike at @5.
 --   filters  event time in [p_from, p_to), resource types, encounter (its story and every row filed under it),
 --            note types, sections; NULL = no filter. Rows without an event time fail a time filter.
 -- Identical texts of the patient (twins: a note stored as a DocumentReference and as a DiagnosticReport, re-sent
@@ -159,7 +160,7 @@ CREATE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_quer
         p_from timestamptz DEFAULT NULL, p_to timestamptz DEFAULT NULL,
         p_resource_types text[] DEFAULT NULL, p_encounter_id text DEFAULT NULL,
         p_note_types text[] DEFAULT NULL, p_sections text[] DEFAULT NULL,
-        p_fusion text DEFAULT 'rrf', p_lexical_weight double precision DEFAULT 1.0)
+        p_fusion text DEFAULT 'score', p_lexical_weight double precision DEFAULT 0.5)
     RETURNS TABLE (
         chunk_id          text,
         source_id         text,

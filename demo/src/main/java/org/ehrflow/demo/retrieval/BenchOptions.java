@@ -9,15 +9,17 @@ import org.ehrflow.embedding.ModelVariant;
 
 /**
  * The benchmark's command line: {@code [--corpus DIR] [--data DIR] [--dump DIR] [--models INT8,FP32,BGE_SMALL_INT8]
- * [--naive true|false] [--every N] [--fusions] [--sql FILE] [--latency ROWS]}. {@code --data} keeps the PostgreSQL cluster between runs, so a
+ * [--naive true|false] [--every N] [--fusions] [--sql FILE] [--latency ROWS] [--max-patient-chunks N]}. {@code --data} keeps the PostgreSQL cluster between runs, so a
  * second run skips indexing (delete the directory after a chunker or schema change). {@code --every N} asks every
  * N-th question only (quick runs); {@code --fusions} adds the fusion variants used to choose the default;
  * {@code --sql FILE} runs a script on the vector database before migrating it (development: undo a migration under
  * change in a kept data directory); {@code --latency ROWS} also times every question against a synthetic patient
- * of that many chunks (LatencyProbe).
+ * of that many chunks (LatencyProbe); {@code --max-patient-chunks N} keeps the questions of patients with at most N
+ * chunks and re-embeds / builds the baseline for those patients only (a model comparison in bounded time on a
+ * shared 2-core machine).
  */
 record BenchOptions(Path corpus, Path dataDir, Path dump, List<ModelVariant> models, boolean naive, int every,
-        boolean fusions, Path sqlBefore, int latencyRows) {
+        boolean fusions, Path sqlBefore, int latencyRows, int maxPatientChunks) {
 
     static BenchOptions parse(String[] args) {
         Path corpus = Path.of("..", "shared", "corpus");
@@ -29,6 +31,7 @@ record BenchOptions(Path corpus, Path dataDir, Path dump, List<ModelVariant> mod
         boolean fusions = false;
         Path sql = null;
         int latency = 0;
+        int maxChunks = Integer.MAX_VALUE;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--fusions")) {
@@ -45,6 +48,7 @@ record BenchOptions(Path corpus, Path dataDir, Path dump, List<ModelVariant> mod
                 case "--dump" -> dump = Path.of(v);
                 case "--sql" -> sql = Path.of(v);
                 case "--latency" -> latency = Integer.parseInt(v);
+                case "--max-patient-chunks" -> maxChunks = Integer.parseInt(v);
                 case "--naive" -> naive = Boolean.parseBoolean(v);
                 case "--every" -> every = Integer.parseInt(v);
                 case "--models" -> {
@@ -63,6 +67,6 @@ record BenchOptions(Path corpus, Path dataDir, Path dump, List<ModelVariant> mod
         if (every < 1 || models.isEmpty()) {
             throw new IllegalArgumentException("--every must be >= 1 and --models non-empty");
         }
-        return new BenchOptions(corpus, data, dump, models, naive, every, fusions, sql, latency);
+        return new BenchOptions(corpus, data, dump, models, naive, every, fusions, sql, latency, maxChunks);
     }
 }

@@ -29,7 +29,7 @@ final class LatencyProbe {
         report.latencyHeader();
         try {
             for (String mode : List.of("dense", "lexical", "hybrid")) {
-                PipelineSearcher s = new PipelineSearcher(mode, "score", 0.3);
+                PipelineSearcher s = new PipelineSearcher(mode, "score", 0.5);
                 RankMetrics warm = new RankMetrics();
                 for (int pass = 0; pass < 2; pass++) {
                     for (Question q : questions) {

@@ -35,12 +35,16 @@ final class ModelSwap {
         }
     }
 
-    static Cost reembed(Connection c, Embedder embedder) throws SQLException {
+    /** Re-embeds the rows of {@code patients} (the patients the run asks about). */
+    static Cost reembed(Connection c, Embedder embedder, List<String> patients) throws SQLException {
         List<String[]> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT patient_key, chunk_id, text FROM ehrflow.chunk ORDER BY patient_key, chunk_id")) {
-            while (rs.next()) {
-                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        try (PreparedStatement ps = c.prepareStatement("SELECT patient_key, chunk_id, text FROM ehrflow.chunk "
+                + "WHERE patient_key = ANY (?) ORDER BY patient_key, chunk_id")) {
+            ps.setArray(1, c.createArrayOf("text", patients.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
             }
         }
         long cpu = 0;

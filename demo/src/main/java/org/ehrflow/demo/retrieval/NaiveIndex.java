@@ -33,8 +33,9 @@ final class NaiveIndex implements Searcher {
         return "naive dense";
     }
 
-    /** (Re)builds the table with {@code embedder}; returns how many chunks it embedded. */
-    static int build(Connection c, Embedder embedder, TokenCounter tokens, int contentTokens) throws Exception {
+    /** (Re)builds the table for {@code patients} with {@code embedder}; returns how many chunks it embedded. */
+    static int build(Connection c, Embedder embedder, TokenCounter tokens, int contentTokens, List<String> patients)
+            throws Exception {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS bench");
             st.execute("DROP TABLE IF EXISTS bench.naive_chunk");
@@ -44,8 +45,10 @@ final class NaiveIndex implements Searcher {
         c.commit();
         ObjectMapper json = new ObjectMapper();
         List<String[]> rows = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT patient_key, resource_ref, resource_json::text FROM ehrflow.source_record ORDER BY 1, 2")) {
+        try (PreparedStatement sel = c.prepareStatement("SELECT patient_key, resource_ref, resource_json::text "
+                + "FROM ehrflow.source_record WHERE patient_key = ANY (?) ORDER BY 1, 2")) {
+            sel.setArray(1, c.createArrayOf("text", patients.toArray()));
+            ResultSet rs = sel.executeQuery();
             while (rs.next()) {
                 String raw = rawText(json, rs.getString(3));
                 List<String> windows = windows(raw, tokens, contentTokens);
