@@ -39,6 +39,9 @@ import org.ehrflow.schemas.DlqHeaders;
 import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.search.ChunkSearch;
+import org.ehrflow.sink.search.HybridHit;
+import org.ehrflow.sink.search.HybridQuery;
+import org.ehrflow.sink.search.SearchFilter;
 import org.ehrflow.sink.search.SearchHit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * End to end on real components: a KRaft broker, PostgreSQL with pgvector, a real MLLP socket, Debezium on a real
  * replication slot and the real embedding model. HL7 v2 over MLLP, a FHIR bundle and CDC insert/update/delete all
  * end up as searchable rows with provenance in the right patient partition; the malformed message is rejected and
- * dead-lettered while good ones flow; the update replaces rows and the delete removes them; no sentinel PHI in logs.
+ * dead-lettered while good ones flow; the update replaces rows and the delete removes them; no sentinel PHI in logs;
+ * a note stored twice (Synthea's DocumentReference + DiagnosticReport) is one hit citing both, an encounter story
+ * cites the exact Observation it states, and search filters hold.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -67,6 +72,7 @@ class PipelineIT {
     private Pipeline pipeline;
     private Path work;
     private SyntheticEhr.Activity ehrActivity;
+    private TwinVisit twinVisit;
     private final List<String> acks = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private static final String DOCS_KEY = PatientKey.of(SyntheticDocuments.MRN_SYSTEM, SyntheticDocuments.MRN);
@@ -101,6 +107,9 @@ class PipelineIT {
         try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-it")) {
             fhir.publish(Files.readString(smallestSyntheaBundle()));
             fhir.publish(SyntheticDocuments.documentReferenceBundle());
+            // One visit of a Synthea patient whose note is stored twice (DocumentReference + DiagnosticReport).
+            twinVisit = TwinVisit.from(CORPUS.resolve("fhir/bundles/synthea_r4_patient_bundle_bob965_keeling57_fhirdatapipes.json"));
+            fhir.publish(twinVisit.bundle());
         }
         try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword())) {
             ehrActivity = SyntheticEhr.run(ehr);
@@ -290,6 +299,50 @@ class PipelineIT {
                 }
                 assertThat(dot).as("cosine of stored vs recomputed vector, row %d", i).isGreaterThan(0.999);
             }
+        }
+    }
+
+    @Test
+    void twinNotesComeBackOnceStoriesCiteTheirObservationsAndFiltersHold() throws Exception {
+        try (Connection c = rag(); OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8)) {
+            String docRef = "DocumentReference/" + twinVisit.documentReferenceId();
+            String report = "DiagnosticReport/" + twinVisit.diagnosticReportId();
+            String key = strings(c, "SELECT patient_key FROM ehrflow.source_record WHERE resource_ref = ?", docRef).get(0);
+            // Both twins are stored with the same texts (so deleting one keeps the other's rows).
+            assertThat(strings(c, "SELECT content_hash FROM ehrflow.chunk WHERE source_id = ? ORDER BY chunk_index", report))
+                    .isNotEmpty().isEqualTo(strings(c, "SELECT content_hash FROM ehrflow.chunk WHERE source_id = ? "
+                            + "ORDER BY chunk_index", docRef));
+            String noteText = strings(c, "SELECT text FROM ehrflow.chunk WHERE source_id = ? ORDER BY chunk_index", docRef)
+                    .get(0);
+            List<HybridHit> hits = ChunkSearch.search(c, HybridQuery.of(key, noteText, embedder.embedQuery(noteText), 10));
+            assertThat(hits.get(0).sources()).contains(docRef, report);
+            assertThat(hits.stream().map(h -> h.hit().text()).distinct().count()).isEqualTo(hits.size());
+
+            // The encounter story states the Observation and cites it, and search returns that citation.
+            String obs = "Observation/" + twinVisit.observationId();
+            String encounter = "Encounter/" + twinVisit.encounterId();
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_id = '" + encounter
+                    + "' AND cites @> ARRAY['" + obs + "']")).isPositive();
+            String question = "What was the " + twinVisit.observationDisplay() + "?";
+            List<HybridHit> cited = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question), 5));
+            assertThat(cited).anyMatch(h -> h.cites().contains(obs));
+
+            // Filters: only the encounter's rows, only notes.
+            List<HybridHit> inEncounter = ChunkSearch.search(c, HybridQuery.of(key, question,
+                    embedder.embedQuery(question), 10).withFilter(SearchFilter.NONE.encounter(twinVisit.encounterId())));
+            assertThat(inEncounter).isNotEmpty().allMatch(h -> twinVisit.encounterId().equals(encounterOf(c, h)));
+            List<HybridHit> notes = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question), 10)
+                    .withFilter(SearchFilter.NONE.resourceTypes("DocumentReference", "DiagnosticReport")));
+            assertThat(notes).isNotEmpty().allMatch(h -> h.hit().resourceType().equals("DocumentReference")
+                    || h.hit().resourceType().equals("DiagnosticReport"));
+        }
+    }
+
+    private static String encounterOf(Connection c, HybridHit h) {
+        try {
+            return strings(c, "SELECT encounter_id FROM ehrflow.chunk WHERE chunk_id = ?", h.hit().chunkId()).get(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

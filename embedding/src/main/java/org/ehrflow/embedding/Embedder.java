@@ -14,6 +14,14 @@ public interface Embedder extends AutoCloseable {
      */
     List<float[]> embed(List<String> texts);
 
+    /**
+     * The vector of a search question. Asymmetric retrieval models (BGE) expect an instruction before a query and
+     * none before a passage; symmetric ones embed a query like any text.
+     */
+    default float[] embedQuery(String question) {
+        return embed(List.of(question)).get(0);
+    }
+
     /** Name stored with every row, so rows embedded by another model can be found and re-embedded. */
     String modelName();
 

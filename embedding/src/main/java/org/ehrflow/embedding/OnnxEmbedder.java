@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * The default {@link Embedder}: all-MiniLM-L6-v2 run in process by ONNX Runtime, from the model files in
+ * The default {@link Embedder}: a {@link ModelVariant} run in process by ONNX Runtime, from the model files in
  * LangChain4j's jars (no download). A call's texts are sorted by token length and cut into micro-batches, each
- * padded only to its own longest text and run as one {@code [B, L]} inference; the token vectors are mean-pooled
- * over the attention mask and L2-normalised, as sentence-transformers does for this model.
+ * padded only to its own longest text and run as one {@code [B, L]} inference; the token vectors are pooled as the
+ * model was trained (mean over the attention mask for MiniLM, the [CLS] vector for BGE) and L2-normalised.
  *
  * <p>Thread-safe: ONNX Runtime sessions and the native tokenizer accept concurrent calls (each call then competes
  * for the same intra-op threads, so one caller with large batches is the efficient pattern). {@link #close()}
@@ -65,7 +65,7 @@ public final class OnnxEmbedder implements Embedder {
      * the longest text of a large batch costs more than the call overhead it saves; BENCHMARKS.md).
      */
     public static int defaultMaxBatch(ModelVariant variant) {
-        return variant == ModelVariant.INT8 ? 1 : FP32_MAX_BATCH;
+        return variant == ModelVariant.FP32 ? FP32_MAX_BATCH : 1;
     }
 
     /**
@@ -80,7 +80,7 @@ public final class OnnxEmbedder implements Embedder {
         }
         // Truncate at the model window, pad nothing: padding happens per micro-batch below.
         HuggingFaceTokenizer tokenizer = ModelTokenizer.open(variant, Map.of(
-                "truncation", "true", "maxLength", Integer.toString(ModelVariant.MAX_TOKENS), "padding", "false"));
+                "truncation", "true", "maxLength", Integer.toString(variant.maxTokens()), "padding", "false"));
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -139,17 +139,45 @@ public final class OnnxEmbedder implements Embedder {
             inputs.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
             inputs.add(OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
             inputs.add(OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
-            Map<String, OnnxTensor> feed = Map.of(INPUTS[0], inputs.get(0), INPUTS[1], inputs.get(1),
-                    INPUTS[2], inputs.get(2));
+            Map<String, OnnxTensor> feed = new java.util.HashMap<>();
+            for (int i = 0; i < INPUTS.length; i++) {
+                // Some exports take no token_type_ids; feed only what the graph declares.
+                if (session.getInputNames().contains(INPUTS[i])) {
+                    feed.put(INPUTS[i], inputs.get(i));
+                }
+            }
             try (OrtSession.Result result = session.run(feed)) {
                 FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                return meanPoolNormalised(hidden, mask, b, len, dimensions());
+                return variant.pooling() == ModelVariant.Pooling.CLS ? clsNormalised(hidden, b, len, dimensions())
+                        : meanPoolNormalised(hidden, mask, b, len, dimensions());
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX inference failed for a batch of " + b, e);
         } finally {
             inputs.forEach(OnnxTensor::close);
         }
+    }
+
+    /** Each row's first ([CLS]) token vector, scaled to unit length. */
+    static float[][] clsNormalised(FloatBuffer hidden, int b, int len, int dim) {
+        float[][] out = new float[b][dim];
+        for (int i = 0; i < b; i++) {
+            hidden.get(i * len * dim, out[i]);
+            double norm = 0;
+            for (float x : out[i]) {
+                norm += (double) x * x;
+            }
+            float scale = (float) (1.0 / Math.max(Math.sqrt(norm), 1e-12));
+            for (int d = 0; d < dim; d++) {
+                out[i][d] *= scale;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public float[] embedQuery(String question) {
+        return embed(List.of(variant.queryInstruction() + question)).get(0);
     }
 
     /** Mean of each row's token vectors where the mask is 1, scaled to unit length. */

@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param deidentifiedText the text with PHI replaced by stable placeholders (e.g. [NAME-1]), for model calls
  *                    that must not see PHI; null when the chunker does not produce it
  * @param citation    page(s), section code and OCR facts of a chunk cut from an extracted document, else null
+ * @param cites       the resources ("Type/id") whose facts the text states: the source itself for a note or a
+ *                    resource's own set, every Observation, Immunization, ... (and the Encounter) that an encounter
+ *                    story or the patient summary chunk tells; empty in JSON written before the field existed
  */
 public record Chunk(
         String chunkId,
@@ -28,18 +31,33 @@ public record Chunk(
         boolean phiPresent,
         List<String> phiKinds,
         String deidentifiedText,
-        Citation citation) {
+        Citation citation,
+        List<String> cites) {
 
-    /** A chunk that does not come from an extracted document. */
+    /** A chunk that does not come from an extracted document and lists no citations beyond its set's source. */
     public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
             boolean phiPresent, List<String> phiKinds, String deidentifiedText) {
-        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, deidentifiedText, null);
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, deidentifiedText, null,
+                List.of());
+    }
+
+    /** A chunk cut from an extracted document ({@code citation}: its page(s) or section). */
+    public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
+            boolean phiPresent, List<String> phiKinds, String deidentifiedText, Citation citation) {
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, deidentifiedText, citation,
+                List.of());
     }
 
     /** A chunk without a de-identified variant. */
     public Chunk(String chunkId, int index, String section, String text, int tokenCount, String contentHash,
             boolean phiPresent, List<String> phiKinds) {
-        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null, null);
+        this(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds, null, null, List.of());
+    }
+
+    /** This chunk citing {@code refs}. */
+    public Chunk withCites(List<String> refs) {
+        return new Chunk(chunkId, index, section, text, tokenCount, contentHash, phiPresent, phiKinds,
+                deidentifiedText, citation, refs);
     }
 
     public Chunk {
@@ -47,6 +65,7 @@ public record Chunk(
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(contentHash, "contentHash");
         phiKinds = phiKinds == null ? List.of() : List.copyOf(phiKinds);
+        cites = cites == null ? List.of() : List.copyOf(cites);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.ehrflow.chunker.chunking.aggregate.EncounterStory;
+import org.ehrflow.chunker.chunking.aggregate.FactCitations;
 import org.ehrflow.chunker.chunking.aggregate.Fact;
 import org.ehrflow.chunker.chunking.aggregate.IdentityReader;
 import org.ehrflow.chunker.chunking.aggregate.PatientSummary;
@@ -168,8 +169,8 @@ public final class ResourceChunker {
         List<Fact> ordered = EncounterStory.ordered(facts);
         List<Piece> pieces = factChunker.chunk(EncounterStory.header(encounterId, ordered),
                 EncounterStory.sections(ordered));
-        return upsert(patientKey, sourceId, EncounterStory.TYPE, null, encounterId, EncounterStory.TYPE, pieces,
-                cause, known);
+        return cited(upsert(patientKey, sourceId, EncounterStory.TYPE, null, encounterId, EncounterStory.TYPE, pieces,
+                cause, known), ordered);
     }
 
     /** The patient summary set: UPSERT of its items, or DELETE when none is left. */
@@ -180,8 +181,8 @@ public final class ResourceChunker {
                     null, List.of(), cause);
         }
         List<Piece> pieces = factChunker.chunk(PatientSummary.header(), PatientSummary.sections(items));
-        return upsert(patientKey, sourceId, PatientSummary.RESOURCE_TYPE, null, null, PatientSummary.NOTE_TYPE,
-                pieces, cause, known);
+        return cited(upsert(patientKey, sourceId, PatientSummary.RESOURCE_TYPE, null, null, PatientSummary.NOTE_TYPE,
+                pieces, cause, known), items);
     }
 
     /** A DELETE set for the record's own source. */
@@ -196,10 +197,19 @@ public final class ResourceChunker {
                 null, null, List.of(), rec.provenance(), rec.targetPatientKey());
     }
 
+    /** A set of one source's own text: each chunk cites that source. */
     private ChunkSet upsert(String patientKey, String sourceId, String type, String version, String encounterId,
             String noteType, List<Piece> pieces, Provenance provenance, KnownPhi known) {
-        return new ChunkSet(patientKey, RecordOp.UPSERT, sourceId, type, version, encounterId, noteType,
-                tagger.tag(sourceId, pieces, known), provenance);
+        List<org.ehrflow.schemas.Chunk> chunks = tagger.tag(sourceId, pieces, known).stream()
+                .map(c -> c.withCites(List.of(sourceId))).toList();
+        return new ChunkSet(patientKey, RecordOp.UPSERT, sourceId, type, version, encounterId, noteType, chunks,
+                provenance);
+    }
+
+    /** An aggregate's set: each chunk cites the facts it states (FactCitations), not the aggregate. */
+    private static ChunkSet cited(ChunkSet set, List<Fact> facts) {
+        return new ChunkSet(set.patientKey(), set.op(), set.sourceId(), set.resourceType(), set.resourceVersion(),
+                set.encounterId(), set.noteType(), FactCitations.cite(set.chunks(), facts), set.provenance());
     }
 
     static String sha256(String text) {

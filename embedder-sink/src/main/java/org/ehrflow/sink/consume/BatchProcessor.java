@@ -241,6 +241,8 @@ public final class BatchProcessor {
         ChunkStore.Stored stored = store.lookup(c,
                 toWrite.stream().map(s -> new SourceRef(s.patientKey(), s.sourceId())).distinct().toList(),
                 model, nextModel);
+        // Identical text under another source of the patient (twins, re-sent documents) keeps that vector too.
+        Map<SourceRef, Map<String, float[]>> reusable = store.withTwins(c, toWrite, stored.vectors(), model);
         pg.endRead();
         Runnable lookedUp = afterLookup;
         if (lookedUp != null) {
@@ -250,7 +252,7 @@ public final class BatchProcessor {
         VectorPlanner.Plan plan;
         VectorPlanner.Plan shadow = null;
         try {
-            plan = planner.of(model).plan(toWrite, stored.vectors(), roles.serving()::embed);
+            plan = planner.of(model).plan(toWrite, reusable, roles.serving()::embed);
             if (nextModel != null) {
                 shadow = planner.of(nextModel).plan(toWrite, stored.nextVectors(), roles.building()::embed);
             }

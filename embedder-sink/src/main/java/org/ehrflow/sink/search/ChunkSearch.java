@@ -78,6 +78,51 @@ public final class ChunkSearch {
                 conf == null ? null : Math.round(conf * 10) / 10.0, rs.getBoolean(21));
     }
 
+    private static final String HYBRID_SQL = """
+            SELECT chunk_id, source_id, resource_type, section, note_type, text, distance, source_type,
+                   source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
+                   sources, dense_rank, lexical_rank, lexical_score, score, cites
+            FROM ehrflow.search_chunks(?, ?::vector, ?, ?, ?, p_mode => ?, p_from => ?, p_to => ?,
+                p_resource_types => ?, p_encounter_id => ?, p_note_types => ?, p_sections => ?)""";
+
+    /**
+     * Hybrid (or dense, or lexical) patient-scoped search with filters, the V6 overload of
+     * {@code ehrflow.search_chunks}: identical texts come back once, citing every source that holds them.
+     */
+    public static List<HybridHit> search(Connection c, HybridQuery q) throws SQLException {
+        List<HybridHit> hits = new ArrayList<>(q.k());
+        SearchFilter f = q.filter();
+        try (PreparedStatement ps = c.prepareStatement(HYBRID_SQL)) {
+            ps.setString(1, q.patientKey());
+            ps.setString(2, q.vector() == null ? null : new PGvector(q.vector()).toString());
+            ps.setString(3, q.text());
+            ps.setInt(4, q.k());
+            ps.setString(5, q.model());
+            ps.setString(6, q.mode().sql());
+            ps.setObject(7, f.from() == null ? null : java.time.OffsetDateTime.ofInstant(f.from(), java.time.ZoneOffset.UTC));
+            ps.setObject(8, f.to() == null ? null : java.time.OffsetDateTime.ofInstant(f.to(), java.time.ZoneOffset.UTC));
+            ps.setArray(9, f.resourceTypes() == null ? null : c.createArrayOf("text", f.resourceTypes().toArray()));
+            ps.setString(10, f.encounterId());
+            ps.setArray(11, f.noteTypes() == null ? null : c.createArrayOf("text", f.noteTypes().toArray()));
+            ps.setArray(12, f.sections() == null ? null : c.createArrayOf("text", f.sections().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime event = rs.getObject(14, OffsetDateTime.class);
+                    double distance = rs.getDouble(7);
+                    boolean lexicalOnly = rs.wasNull();
+                    SearchHit hit = new SearchHit(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), lexicalOnly ? Double.NaN : distance,
+                            SourceType.valueOf(rs.getString(8)), rs.getString(9), rs.getString(10), rs.getString(11),
+                            rs.getInt(12), rs.getLong(13), event == null ? null : event.toInstant());
+                    hits.add(new HybridHit(hit, List.of((String[]) rs.getArray(15).getArray()),
+                            (Integer) rs.getObject(16), (Integer) rs.getObject(17), (Double) rs.getObject(18),
+                            rs.getDouble(19), List.of((String[]) rs.getArray(20).getArray())));
+                }
+            }
+        }
+        return hits;
+    }
+
     /**
      * Names the patient for row-level security until the end of the current transaction ({@code SET LOCAL}
      * semantics); the connection must not be in auto-commit mode.

@@ -36,6 +36,16 @@ public final class ChunkStore {
     private static final String LOOKUP_DUAL = LOOKUP.replace("NULL::vector", """
             CASE WHEN c.next_model_name = ? AND c.next_content_hash = c.content_hash THEN c.next_embedding END""");
 
+    // Vectors of the current model stored under any source of the same patient with the same text: a note stored
+    // as a DocumentReference and as a DiagnosticReport, a document re-sent under a new id (V6 index on
+    // (patient_key, content_hash)).
+    private static final String TWINS = """
+            SELECT DISTINCT ON (c.patient_key, c.content_hash) c.patient_key, c.content_hash, c.embedding::text
+            FROM ehrflow.chunk c
+            JOIN unnest(?::text[], ?::text[]) AS h(patient_key, content_hash)
+              ON c.patient_key = h.patient_key AND c.content_hash = h.content_hash
+            WHERE c.model_name = ?""";
+
     // One statement for a whole batch: rows of the touched sources whose chunk id is not re-emitted.
     private static final String DELETE_STALE = """
             DELETE FROM ehrflow.chunk c
@@ -47,8 +57,8 @@ public final class ChunkStore {
                 encounter_id, note_type, section, chunk_index, text, token_count, content_hash, phi_present, phi_kinds,
                 source_type, source_system, source_message_id, raw_topic, raw_partition, raw_offset, event_time,
                 ingest_time, model_name, embedding, page_start, page_end, section_code, document_part, ocr,
-                ocr_confidence, ocr_low_confidence, deidentified_text, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                ocr_confidence, ocr_low_confidence, deidentified_text, cites, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                 clock_timestamp())
             ON CONFLICT (patient_key, chunk_id) DO UPDATE SET
                 source_id = EXCLUDED.source_id, resource_type = EXCLUDED.resource_type,
@@ -63,7 +73,7 @@ public final class ChunkStore {
                 embedding = EXCLUDED.embedding, page_start = EXCLUDED.page_start, page_end = EXCLUDED.page_end,
                 section_code = EXCLUDED.section_code, document_part = EXCLUDED.document_part, ocr = EXCLUDED.ocr,
                 ocr_confidence = EXCLUDED.ocr_confidence, ocr_low_confidence = EXCLUDED.ocr_low_confidence,
-                deidentified_text = EXCLUDED.deidentified_text,
+                deidentified_text = EXCLUDED.deidentified_text, cites = EXCLUDED.cites,
                 indexed_at = EXCLUDED.indexed_at""";
 
     // Rows of a source that had none at the lookup: a plain INSERT, cheaper than the upsert's speculative
@@ -74,7 +84,7 @@ public final class ChunkStore {
     // During a re-index with dual writes: the same upsert, also setting the shadow vector of the model being
     // built for the row's current text.
     private static final String UPSERT_DUAL = UPSERT
-            .replace("deidentified_text, indexed_at)", "deidentified_text, indexed_at, next_model_name, "
+            .replace("deidentified_text, cites, indexed_at)", "deidentified_text, cites, indexed_at, next_model_name, "
                     + "next_content_hash, next_embedding)")
             .replace("clock_timestamp())", "clock_timestamp(), ?, ?, ?)")
             .replace("indexed_at = EXCLUDED.indexed_at", "indexed_at = EXCLUDED.indexed_at, "
@@ -142,6 +152,57 @@ public final class ChunkStore {
             }
         }
         return new Stored(out, existing, next);
+    }
+
+    /**
+     * {@code stored} plus, for each set's chunks that have no vector under their own source, a vector of
+     * {@code model} that another source of the same patient holds for the same text: identical text of one patient
+     * is embedded once. Returns a new map; {@code stored} is not changed.
+     */
+    public Map<SourceRef, Map<String, float[]>> withTwins(Connection c, List<ChunkSet> sets,
+            Map<SourceRef, Map<String, float[]>> stored, String model) throws SQLException {
+        List<String> keys = new java.util.ArrayList<>();
+        List<String> hashes = new java.util.ArrayList<>();
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        for (ChunkSet s : sets) {
+            Map<String, float[]> own = stored.getOrDefault(new SourceRef(s.patientKey(), s.sourceId()), Map.of());
+            for (Chunk ch : s.chunks()) {
+                if (!own.containsKey(ch.contentHash()) && asked.add(s.patientKey() + '\u001f' + ch.contentHash())) {
+                    keys.add(s.patientKey());
+                    hashes.add(ch.contentHash());
+                }
+            }
+        }
+        Map<SourceRef, Map<String, float[]>> out = new HashMap<>(stored);
+        if (keys.isEmpty()) {
+            return out;
+        }
+        Map<String, float[]> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(TWINS)) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray()));
+            ps.setArray(2, c.createArrayOf("text", hashes.toArray()));
+            ps.setString(3, model);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // As text: works whether or not the connection registered the vector type.
+                    found.put(rs.getString(1) + '\u001f' + rs.getString(2), new PGvector(rs.getString(3)).toArray());
+                }
+            }
+        }
+        for (ChunkSet s : sets) {
+            SourceRef ref = new SourceRef(s.patientKey(), s.sourceId());
+            for (Chunk ch : s.chunks()) {
+                float[] v = found.get(s.patientKey() + '\u001f' + ch.contentHash());
+                if (v != null) {
+                    out.compute(ref, (k, m) -> {
+                        Map<String, float[]> copy = m == null ? new HashMap<>() : new HashMap<>(m);
+                        copy.putIfAbsent(ch.contentHash(), v);
+                        return copy;
+                    });
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -309,15 +370,18 @@ public final class ChunkStore {
         ps.setObject(i++, ct == null || ct.ocrConfidence() == null ? null : ct.ocrConfidence().floatValue(),
                 Types.REAL);
         ps.setBoolean(i++, ct != null && ct.lowConfidence());
-        ps.setString(i, ch.deidentifiedText());
+        ps.setString(i++, ch.deidentifiedText());
+        // A chunk from a chunker that lists no citations (older JSON) cites its set's source.
+        List<String> cites = ch.cites().isEmpty() ? List.of(s.sourceId()) : ch.cites();
+        ps.setArray(i, c.createArrayOf("text", cites.toArray()));
     }
 
-    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 33 to 35, after those of {@link #UPSERT}). */
+    /** Binds the shadow columns of {@link #UPSERT_DUAL} (parameters 34 to 36, after those of {@link #UPSERT}). */
     private static void bindShadow(PreparedStatement ps, String nextModel, String contentHash, float[] vector)
             throws SQLException {
-        ps.setString(33, nextModel);
-        ps.setString(34, contentHash);
-        ps.setObject(35, new PGvector(vector));
+        ps.setString(34, nextModel);
+        ps.setString(35, contentHash);
+        ps.setObject(36, new PGvector(vector));
     }
 
     static void setTime(PreparedStatement ps, int i, Instant t) throws SQLException {
