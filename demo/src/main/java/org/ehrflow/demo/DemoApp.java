@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.cdc.sim.EhrSimulator;
-import org.ehrflow.demo.sources.FhirPublisher;
+import org.ehrflow.demo.sources.FhirRestSender;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
@@ -78,14 +78,17 @@ public final class DemoApp {
         acks.merge(hl7.send(SyntheticHl7.garbage()), 1, Integer::sum);
         out.printf("  HL7 v2 over MLLP: %d messages, ACKs %s%n", hl7Files.size() + 4, acks);
 
+        // issue 13: FHIR arrives through fhir-gateway's REST endpoint, as an EHR would send it.
         int fhirDocs = 0;
-        try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-demo")) {
+        Map<Integer, Integer> fhirStatus = FhirRestSender.newCounts();
+        try (FhirRestSender fhir = new FhirRestSender(pipeline.kafka(), "synthea-demo")) {
             for (Path f : jsonFiles(opts.corpus().resolve("fhir"))) {
-                fhir.publish(Files.readString(f));
+                FhirRestSender.count(fhirStatus, fhir.send(Files.readString(f)));
                 fhirDocs++;
             }
+            out.printf("  FHIR R4 over REST (fhir-gateway %s): %d documents (bundles and single resources), "
+                    + "HTTP statuses %s%n", fhir.baseUrl(), fhirDocs, fhirStatus);
         }
-        out.printf("  FHIR R4: %d documents (bundles and single resources) published%n", fhirDocs);
 
         var pg = pipeline.postgres();
         try (EhrWriter ehr = new EhrWriter(pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword())) {
