@@ -14,6 +14,7 @@ import org.ehrflow.cdc.sim.EhrSimulator;
 import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.SyntheticDocuments;
+import org.ehrflow.demo.sources.FhirRestSender;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
@@ -90,14 +91,17 @@ public final class DemoApp {
                 Integer::sum);
         out.printf("  documents in HL7 ED over MLLP: scanned PDF + windows-1252 HTML, ACKs %s%n", docAcks);
 
+        // issue 13: FHIR arrives through fhir-gateway's REST endpoint, as an EHR would send it.
         int fhirDocs = 0;
-        try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "synthea-demo")) {
+        Map<Integer, Integer> fhirStatus = FhirRestSender.newCounts();
+        try (FhirRestSender fhir = new FhirRestSender(pipeline.kafka(), "synthea-demo")) {
             for (Path f : jsonFiles(opts.corpus().resolve("fhir"))) {
-                fhir.publish(Files.readString(f));
+                FhirRestSender.count(fhirStatus, fhir.send(Files.readString(f)));
                 fhirDocs++;
             }
+            out.printf("  FHIR R4 over REST (fhir-gateway %s): %d documents (bundles and single resources), "
+                    + "HTTP statuses %s%n", fhir.baseUrl(), fhirDocs, fhirStatus);
         }
-        out.printf("  FHIR R4: %d documents (bundles and single resources) published%n", fhirDocs);
         try (FhirPublisher fhir = new FhirPublisher(pipeline.kafka(), "documents-demo")) {
             fhir.publish(SyntheticDocuments.documentReferenceBundle());
         }

@@ -31,6 +31,8 @@ import org.ehrflow.schemas.Topics;
  * @param hl7DefaultZone    zone of HL7 times that carry none
  * @param opsHost           bind address of /metrics, /health, /ready (main only)
  * @param opsPort           port of the ops endpoint, 0 = any free port (main only)
+ * @param fallbackTypes     identifier types of the identity rules' sender-scoped fallback tier, in priority order
+ *                          ({@code FALLBACK_TYPES}; keep equal across hl7-listener, fhir-gateway and the normaliser)
  */
 public record NormalizerConfig(
         KafkaSettings kafka,
@@ -44,7 +46,8 @@ public record NormalizerConfig(
         String cdcVisitAuthority,
         ZoneId hl7DefaultZone,
         String opsHost,
-        int opsPort) {
+        int opsPort,
+        List<String> fallbackTypes) {
 
     public static final String ENV_PREFIX = "EHRFLOW_NORMALIZER_";
     /** The Synthea sample bundles' MRN system (identifier type MR), keyed after the local MRN system. */
@@ -53,6 +56,7 @@ public record NormalizerConfig(
     public NormalizerConfig {
         authoritySystems = Map.copyOf(authoritySystems);
         keySystems = List.copyOf(keySystems);
+        fallbackTypes = List.copyOf(fallbackTypes);
     }
 
     /** Defaults usable from code (demo, tests): the demo EHR's authorities, a temp state dir. */
@@ -60,7 +64,8 @@ public record NormalizerConfig(
         return new NormalizerConfig(kafka, Topics.APP_FHIR_NORMALIZER,
                 Path.of(System.getProperty("java.io.tmpdir"), "ehrflow-streams", Topics.APP_FHIR_NORMALIZER), 1,
                 Duration.ofMillis(100), defaultAuthorities(), defaultKeySystems(),
-                PatientKeyResolver.DEFAULT_MRN_SYSTEM, "EHR", ZoneOffset.UTC, "127.0.0.1", 0);
+                PatientKeyResolver.DEFAULT_MRN_SYSTEM, "EHR", ZoneOffset.UTC, "127.0.0.1", 0,
+                PatientKeyResolver.DEFAULT_FALLBACK_TYPES);
     }
 
     /** Reads every setting, reporting all problems at once. */
@@ -94,13 +99,14 @@ public record NormalizerConfig(
                 r.string("CDC_VISIT_AUTHORITY", d.cdcVisitAuthority()),
                 zoneId,
                 r.string("OPS_HOST", "0.0.0.0"),
-                r.integer("OPS_PORT", 8082, 0, 65535));
+                r.integer("OPS_PORT", 8082, 0, 65535),
+                fallbackTypes(r.string("FALLBACK_TYPES", null)));
         r.validate();
         return c;
     }
 
     public PatientKeyResolver patientKeyResolver() {
-        return new PatientKeyResolver(authoritySystems, keySystems);
+        return new PatientKeyResolver(authoritySystems, keySystems, fallbackTypes);
     }
 
     /** Streams properties: exactly_once_v2, this app's id, state dir, threads, commit interval, client pass-through. */
@@ -116,7 +122,12 @@ public record NormalizerConfig(
 
     public NormalizerConfig withStateDir(Path dir) {
         return new NormalizerConfig(kafka, applicationId, dir, streamThreads, commitInterval, authoritySystems,
-                keySystems, cdcMrnSystem, cdcVisitAuthority, hl7DefaultZone, opsHost, opsPort);
+                keySystems, cdcMrnSystem, cdcVisitAuthority, hl7DefaultZone, opsHost, opsPort, fallbackTypes);
+    }
+
+    /** {@code MR,PI,...}; unset: the shared defaults of {@link PatientKeyResolver#DEFAULT_FALLBACK_TYPES}. */
+    static List<String> fallbackTypes(String v) {
+        return v == null ? PatientKeyResolver.DEFAULT_FALLBACK_TYPES : PatientKeyResolver.parse(null, null, v).fallbackTypes();
     }
 
     static Map<String, String> defaultAuthorities() {

@@ -172,8 +172,10 @@ public record ListenerConfig(String host, int port, int maxFrameBytes, Duration 
         // Same as PatientKeyResolver.defaults() when unset; each setting replaces its half of the defaults.
         String authorities = r.string("AUTHORITY_SYSTEMS", "HOSP=" + m + ",EHR=" + m);
         String systems = r.string("KEY_SYSTEMS", m);
+        // The identity rules' fallback tier (issue 13); unset: the shared defaults. Keep equal across the apps.
+        String fallback = r.string("FALLBACK_TYPES", null);
         try {
-            return PatientKeyResolver.parse(authorities, systems);
+            return PatientKeyResolver.parse(authorities, systems, fallback);
         } catch (IllegalArgumentException e) {
             r.check(false, r.key("AUTHORITY_SYSTEMS") + " must be AUTHORITY=system,AUTHORITY2=system2");
             return PatientKeyResolver.defaults();
