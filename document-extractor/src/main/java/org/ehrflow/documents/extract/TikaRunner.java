@@ -76,7 +76,10 @@ final class TikaRunner implements AutoCloseable {
                     || c.getClass().getSimpleName().equals("EncryptedDocumentException")) {
                 return new DocumentFailure(ReasonCodes.DOCUMENT_ENCRYPTED, null, c);
             }
-            if (c instanceof LimitReached || WriteLimitReachedException.isWriteLimitReached(c)) {
+            // SecureSAXException: Tika's zip-bomb guard (output far larger than a highly compressed input).
+            if (c instanceof LimitReached || WriteLimitReachedException.isWriteLimitReached(c)
+                    || c.getClass().getName().equals("org.apache.tika.sax.SecureContentHandler$SecureSAXException")
+                    || c.getClass().getSimpleName().equals("ZipBombException")) {
                 return new DocumentFailure(ReasonCodes.DOCUMENT_TOO_LARGE, null, c);
             }
             if (c instanceof ZeroByteFileException) {

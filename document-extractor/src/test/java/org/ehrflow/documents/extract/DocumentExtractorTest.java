@@ -161,6 +161,19 @@ class DocumentExtractorTest {
     }
 
     @Test
+    void aHighlyCompressedDocxIsTooLargeNotCorrupt() throws Exception {
+        // 3 M identical characters zip to a few KB: Tika's zip-bomb guard or our character limit stops it.
+        byte[] bomb = Fixtures.docx(List.of("a".repeat(3_000_000)));
+        assertThat(bomb.length).isLessThan(100_000);
+        ExtractionLimits roomy = new ExtractionLimits(10_000_000, 10, 2_500_000, Duration.ofSeconds(60),
+                Duration.ofSeconds(30), 300, 60, 16);
+        try (DocumentExtractor x = new DocumentExtractor(roomy, null)) {
+            assertThat(failure(x, bomb, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+                    .isEqualTo(ReasonCodes.DOCUMENT_TOO_LARGE);
+        }
+    }
+
+    @Test
     void unsupportedTypeCarriesItsMimeType() {
         byte[] noise = new byte[512];
         new java.util.Random(1).nextBytes(noise);
