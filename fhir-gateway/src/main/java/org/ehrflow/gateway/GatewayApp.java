@@ -17,12 +17,13 @@ import org.ehrflow.gateway.http.GatewayMetrics;
 import org.ehrflow.gateway.ingest.PatientIdentity;
 import org.ehrflow.gateway.ingest.PatientIndex;
 import org.ehrflow.gateway.ingest.RequestPlanner;
-import org.ehrflow.gateway.publish.BrokerReadiness;
 import org.ehrflow.gateway.publish.GatewayPublisher;
 import org.ehrflow.gateway.subscription.EventLog;
 import org.ehrflow.gateway.subscription.HttpSourceFetcher;
+import org.ehrflow.runtime.BrokerReadiness;
 import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,8 @@ public final class GatewayApp implements AutoCloseable {
     private GatewayApp(GatewayConfig config, GatewayPublisher publisher, FhirHttpServer server,
             AutoCloseable clientMetrics, BulkScheduler bulk) {
         this.bulk = bulk;
-        this.readiness = new BrokerReadiness(config.kafka(), publisher);
+        this.readiness = new BrokerReadiness(config.kafka(), GatewayPublisher.APP_ID,
+                Topics.RAW_FHIR.name(), publisher::succeededWithin);
         this.config = config;
         this.publisher = publisher;
         this.server = server;

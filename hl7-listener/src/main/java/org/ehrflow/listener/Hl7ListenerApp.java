@@ -16,8 +16,8 @@ import org.ehrflow.listener.intake.Hl7Intake;
 import org.ehrflow.listener.mllp.MllpEndpoint;
 import org.ehrflow.listener.mllp.MllpServer;
 import org.ehrflow.listener.mllp.TlsMllpServer;
-import org.ehrflow.listener.publish.BrokerReadiness;
 import org.ehrflow.listener.publish.RawPublisher;
+import org.ehrflow.runtime.BrokerReadiness;
 import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.ehrflow.schemas.Topics;
@@ -76,7 +76,9 @@ public final class Hl7ListenerApp implements AutoCloseable {
         }
         LOG.info("hl7-listener accepting MLLP{} on {}:{}", config.tls() == null ? "" : " over TLS", config.host(),
                 server.port());
-        return new Hl7ListenerApp(config, publisher, workers, server, new BrokerReadiness(config.kafka(), publisher),
+        BrokerReadiness readiness = new BrokerReadiness(config.kafka(), Topics.APP_HL7_LISTENER,
+                Topics.RAW_HL7V2.name(), publisher::succeededWithin);
+        return new Hl7ListenerApp(config, publisher, workers, server, readiness,
                 publisher.bindMetrics(registry));
     }
 
