@@ -268,7 +268,8 @@ BEGIN
           AND (p_encounter_id IS NULL OR c.encounter_id = p_encounter_id OR c.source_id = 'Encounter/' || p_encounter_id)
           AND (p_note_types IS NULL OR c.note_type = ANY (p_note_types))
           AND (p_sections IS NULL OR c.section = ANY (p_sections))
-        ORDER BY c.embedding <=> p_query, c.chunk_id
+        -- By the alias: "ORDER BY c.embedding <=> p_query" beside the cast column computed every distance twice.
+        ORDER BY dist, c.chunk_id
         LIMIT depth
     ),
     dense_ranked AS (
