@@ -94,7 +94,7 @@ public final class RetrievalBench {
                         naiveDone = true;
                     }
                     if (opts.latencyRows() > 0 && model == opts.models().get(0)) {
-                        LatencyProbe.run(c, all, vectors, opts.latencyRows(), report, model.modelName(), out);
+                        LatencyProbe.run(c, questions, vectors, opts.latencyRows(), report, model.modelName(), out);
                         report.header();
                     }
                     for (Searcher s : methods(opts)) {

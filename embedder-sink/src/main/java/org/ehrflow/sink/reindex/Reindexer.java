@@ -114,6 +114,8 @@ public final class Reindexer {
                 st.execute("ALTER TABLE ehrflow.chunk ADD COLUMN next_model_name text, "
                         + "ADD COLUMN next_content_hash text, ADD COLUMN next_embedding public.vector("
                         + target.dimensions() + ")");
+                // Inline like the served vector (V6): after the switch this column is the one every search scans.
+                st.execute("ALTER TABLE ehrflow.chunk ALTER COLUMN next_embedding SET STORAGE MAIN");
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO ehrflow.embedding_model (role, model_name, dimensions) VALUES ('building', ?, ?)")) {
