@@ -53,7 +53,8 @@ class BrokerOutageIT {
     @Test
     void noAaWhileTheBrokerIsDownAndEveryAaIsStoredAfterRestart() throws Exception {
         Path logDir = dir.resolve("kafka");
-        List<Sent> sent = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        // Copy-on-write: the awaits stream over it while the senders add (a synchronized list is not safe to stream).
+        List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
         long downAt;
         try (EmbeddedKafka first = EmbeddedKafka.start(logDir)) {
             KafkaSettings settings = KafkaSettings.of(first.bootstrapServers());
