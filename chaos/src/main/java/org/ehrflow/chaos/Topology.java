@@ -212,17 +212,11 @@ final class Topology implements AutoCloseable {
 
     private void stage(String name, String mainClass, String prefix, Map<String, String> extra) {
         int opsPort = FreePorts.pick();
-        Map<String, String> env = new HashMap<>(extra);
-        env.putAll(kafkaEnv(name));
-        env.put(prefix + "OPS_HOST", "127.0.0.1");
-        env.put(prefix + "OPS_PORT", Integer.toString(opsPort));
-        JvmProcess p = new JvmProcess(name, mainClass, List.of(), env, log(name), "384m");
-        p.start();
-        processes.add(p);
+        JvmProcess p = extraStage(name, mainClass, prefix, extra, opsPort);
         victims.add(new ProcessVictim(p, () -> httpReady(opsPort)));
     }
 
-    /** A stage process outside the monkey's reach (the replay sink), started now. */
+    /** A stage process, started now; only those {@link #stage} registers are the monkey's to kill. */
     JvmProcess extraStage(String name, String mainClass, String prefix, Map<String, String> extra, int opsPort) {
         Map<String, String> env = new HashMap<>(extra);
         env.putAll(kafkaEnv(name));

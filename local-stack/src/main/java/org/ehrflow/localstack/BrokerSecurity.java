@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -107,14 +106,6 @@ public record BrokerSecurity(Path keystore, Path truststore, Secret storePasswor
         p.put("ssl.truststore.type", "PKCS12");
         p.put("ssl.truststore.password", storePassword.value());
         return p;
-    }
-
-    /** The same settings as {@code EHRFLOW_KAFKA_*} variables, for a stage's environment. */
-    public Map<String, String> clientEnvironment(String user) {
-        Map<String, String> env = new LinkedHashMap<>();
-        clientProperties(user).forEach((k, v) -> env.put("EHRFLOW_KAFKA_" + k.toUpperCase(Locale.ROOT)
-                .replace('.', '_'), v));
-        return env;
     }
 
     /** {@code kafka-storage format --add-scram} arguments: the users exist before the broker first starts. */

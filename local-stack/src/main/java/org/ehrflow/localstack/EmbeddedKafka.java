@@ -54,11 +54,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on a temporary log directory that {@link #close()} deletes. */
     public static EmbeddedKafka start() {
+        return startTemporary(null);
+    }
+
+    /** A broker on a temporary log directory, requiring authentication when {@code security} is given. */
+    private static EmbeddedKafka startTemporary(BrokerSecurity security) {
         TempOwnership.abandoned(TEMP_PREFIX).forEach(Dirs::deleteQuietly);
         Path root = TempOwnership.createOwned(TEMP_PREFIX);
         try {
             Path logDir = Files.createDirectories(root.resolve("logs"));
-            return startOn(logDir, root);
+            return startOn(logDir, root, security);
         } catch (IOException e) {
             Dirs.deleteQuietly(root);
             throw new UncheckedIOException("cannot create a temporary Kafka log dir", e);
@@ -76,7 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Kafka log dir " + logDir, e);
         }
-        return startOn(logDir.toAbsolutePath(), null);
+        return startOn(logDir.toAbsolutePath(), null, null);
     }
 
     /**
@@ -109,28 +114,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      * SCRAM users of {@code security}, ACLs); {@link #bootstrapServers()} is its {@code SASL_SSL} listener.
      */
     public static EmbeddedKafka startSecure(BrokerSecurity security) {
-        TempOwnership.abandoned(TEMP_PREFIX).forEach(Dirs::deleteQuietly);
-        Path root = TempOwnership.createOwned(TEMP_PREFIX);
-        try {
-            Path logDir = Files.createDirectories(root.resolve("logs"));
-            KafkaExitGuard.install();
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                EmbeddedKafka k = tryStart(logDir, root, FreePorts.pick(), FreePorts.pick(), security);
-                if (k != null) {
-                    return k;
-                }
-            }
-            throw new IllegalStateException("embedded Kafka did not start after " + START_ATTEMPTS + " attempts");
-        } catch (IOException e) {
-            Dirs.deleteQuietly(root);
-            throw new UncheckedIOException("cannot create a temporary Kafka log dir", e);
-        } catch (RuntimeException e) {
-            Dirs.deleteQuietly(root);
-            throw e;
-        }
+        return startTemporary(security);
     }
 
-    private static EmbeddedKafka startOn(Path dir, Path temporaryRoot) {
+    private static EmbeddedKafka startOn(Path dir, Path temporaryRoot, BrokerSecurity security) {
         KafkaExitGuard.install();
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int brokerPort = FreePorts.pick();
@@ -138,7 +125,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (brokerPort == controllerPort) {
                 continue;
             }
-            EmbeddedKafka k = tryStart(dir, temporaryRoot, brokerPort, controllerPort, null);
+            EmbeddedKafka k = tryStart(dir, temporaryRoot, brokerPort, controllerPort, security);
             if (k != null) {
                 return k;
             }

@@ -1,13 +1,16 @@
 package org.ehrflow.sink.consume;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.ehrflow.embedding.Embedder;
@@ -221,7 +224,7 @@ public final class BatchProcessor {
 
     /** One attempt: look up stored vectors, embed the rest, then one transaction for both topics. */
     private Void write(Planners planner, List<Decoded> items, Map<TopicPartition, Long> next)
-            throws java.sql.SQLException {
+            throws SQLException {
         ModelRoles roles = roles();
         Connection c = pg.get();
         List<ChunkSet> sets = new ArrayList<>();
@@ -272,7 +275,7 @@ public final class BatchProcessor {
         long written = 0;
         long deleted = 0;
         int w = 0;
-        java.util.Set<SourceRef> existing = stored.existing();
+        Set<SourceRef> existing = stored.existing();
         for (Step st : steps) {
             if (st.merge() != null) {
                 ChunkSet m = st.merge();
@@ -283,7 +286,7 @@ public final class BatchProcessor {
             ChunkStore.Counts counts;
             try {
                 counts = store.replace(c, writes.subList(w, w + st.latest().size()), model, nextModel, existing);
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 if (existing != null && "23505".equals(e.getSQLState())) {
                     // A row appeared after the lookup (rebalance race): retry the batch, looking up again.
                     pg.reset();
@@ -324,8 +327,8 @@ public final class BatchProcessor {
     }
 
     /** {@code items} with records of patients merged away filed under their survivor ({@link MergeRedirect}). */
-    private static List<Decoded> redirected(Connection c, List<Decoded> items) throws java.sql.SQLException {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+    private static List<Decoded> redirected(Connection c, List<Decoded> items) throws SQLException {
+        Set<String> keys = new HashSet<>();
         for (Decoded d : items) {
             if (d instanceof Decoded.Accepted a) {
                 keys.add(a.set().patientKey());
@@ -341,7 +344,7 @@ public final class BatchProcessor {
      * transaction (the write transaction checks them again under its own fence). A change since the last batch drops the connection first,
      * so no server-side prepared statement planned against the old columns is reused.
      */
-    private ModelRoles roles() throws java.sql.SQLException {
+    private ModelRoles roles() throws SQLException {
         EmbeddingModels.Generations g = EmbeddingModels.fence(pg.get());
         if (lastSeen != null && !lastSeen.equals(g)) {
             LOG.info("embedding models changed: serving {}, building {}", g.serving().name(),
