@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.ehrflow.localstack.Dirs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * The two short chaos trials of CI (scripts/chaos.sh runs the long series recorded in RELIABILITY.md): the
@@ -18,9 +17,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * {@code synchronous_commit=off} kills PostgreSQL, which then loses its last commits. Every invariant must hold.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
-// Opt-in until the source_record replay difference it found at f0104b6 is diagnosed (RELIABILITY.md, "Open"):
-// EHRFLOW_CHAOS_IT=true runs it; the recorded series (scripts/chaos.sh) runs the same invariants.
-@EnabledIfEnvironmentVariable(named = "EHRFLOW_CHAOS_IT", matches = "true")
 class ChaosIT {
 
     private static final long LOAD_SEED = 11;

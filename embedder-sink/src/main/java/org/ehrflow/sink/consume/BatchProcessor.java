@@ -55,7 +55,6 @@ public final class BatchProcessor {
 
     private final PgSession pg;
     private final ChunkStore store;
-    private final OffsetStore offsets;
     private final List<Embedder> embedders;
     private EmbeddingModels.Generations lastSeen;
     private final DlqPublisher dlq;
@@ -82,7 +81,6 @@ public final class BatchProcessor {
             Retrier retrier, SinkMetrics metrics) {
         this.pg = pg;
         this.store = new ChunkStore();
-        this.offsets = offsets;
         this.guard = new PositionGuard(offsets);
         this.embedders = List.copyOf(embedders);
         this.dlq = dlq;
@@ -216,7 +214,7 @@ public final class BatchProcessor {
         retrier.run("the offset write", () -> {
             guard.check(pg);
             Connection c = pg.get();
-            offsets.save(c, next);
+            guard.advance(c, next);
             c.commit();
             return null;
         });
@@ -300,7 +298,7 @@ public final class BatchProcessor {
             store.advanceWatermarks(c, st.all());
         }
         sources.apply(c, resources);
-        offsets.save(c, next);
+        guard.advance(c, next);
         Runnable hook = beforeCommit;
         if (hook != null) {
             hook.run();

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.ehrflow.sink.store.OffsetStore;
@@ -17,7 +18,12 @@ import org.ehrflow.sink.store.PgSession;
  * connection is new, the first write first compares the stored offsets of every assigned partition with the ones
  * it last committed, and any difference makes the loop seek back (or forward) to what the database holds.
  *
- * <p>Poll thread only. The check costs one read per partition once per connection, nothing per batch.
+ * <p>Every batch's offset write is also a compare-and-set on the offsets this sink last committed
+ * ({@link #advance}): a sink that lost its partitions without knowing it yet, or whose database moved under it,
+ * rolls the batch back and seeks instead of overwriting newer rows with older ones.
+ *
+ * <p>Poll thread only. The check costs one read per partition once per connection; the compare-and-set costs
+ * nothing beyond the offset write itself.
  */
 final class PositionGuard {
 
@@ -38,7 +44,7 @@ final class PositionGuard {
         }
     }
 
-    private static final long NO_ROW = -1L;
+    private static final long NO_ROW = OffsetStore.NO_ROW;
 
     private final OffsetStore offsets;
     private final Map<TopicPartition, Long> expected = new HashMap<>();
@@ -62,6 +68,23 @@ final class PositionGuard {
     /** A batch committed these next offsets (partitions no longer assigned are ignored). */
     void committed(Map<TopicPartition, Long> next) {
         next.forEach((tp, o) -> expected.computeIfPresent(tp, (k, old) -> o));
+    }
+
+    /**
+     * The offset write of a batch, in its transaction: moves each partition of {@code next} from the offset this
+     * sink last committed. If another writer moved one (the partition's new owner after a rebalance this sink has
+     * not seen yet, or a database that lost commits), rolls the transaction back and throws
+     * {@link DivergedException} with the stored offsets, so nothing of the batch lands.
+     */
+    void advance(Connection c, Map<TopicPartition, Long> next) throws SQLException {
+        List<TopicPartition> moved = offsets.advance(c, next, expected);
+        if (moved.isEmpty()) {
+            return;
+        }
+        c.rollback();
+        Map<TopicPartition, Long> stored = offsets.load(c, expected.keySet());
+        c.rollback();
+        throw new DivergedException(stored, moved.size());
     }
 
     /**
