@@ -24,7 +24,7 @@ import org.ehrflow.cdc.capture.EngineSupervisor;
 import org.ehrflow.cdc.capture.PgPreflight;
 import org.ehrflow.cdc.capture.SlotLagMonitor;
 import org.ehrflow.cdc.capture.SnapshotMetrics;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,17 +148,12 @@ public final class CdcCaptureApp implements AutoCloseable {
     }
 
     /** Reads {@code EHRFLOW_CDC_*} and {@code EHRFLOW_KAFKA_*}, serves /metrics, runs until stopped or failed. */
-    public static void main(String[] args) throws InterruptedException {
-        CdcConfig config = CdcConfig.fromEnv(System.getenv());
-        LOG.info("starting cdc-capture with {}", config);
-        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_CDC_CAPTURE, config.opsHost(), config.opsPort());
-        CdcCaptureApp app = start(config, ops.registry());
-        ops.readiness(app::isRunning);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-        }, "ehrflow-cdc-shutdown"));
-        // Engine failures are retried in-process (EngineSupervisor): the process ends only when stopped.
-        app.stopped.await();
+    public static void main(String[] args) {
+        // Engine failures are replaced in-process (EngineSupervisor): the app never fails for good on its own.
+        AppRunner.main(Topics.APP_CDC_CAPTURE, CdcConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), (c, registry) -> {
+                    CdcCaptureApp app = start(c, registry);
+                    return AppRunner.running(app, app::isRunning, () -> null);
+                });
     }
 }

@@ -3,7 +3,6 @@ package org.ehrflow.chunker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.ehrflow.chunker.chunking.ResourceChunker;
@@ -13,13 +12,13 @@ import org.ehrflow.chunker.topology.ChunkerMetrics;
 import org.ehrflow.chunker.topology.ChunkerTopology;
 import org.ehrflow.embedding.ModelTokenizer;
 import org.ehrflow.embedding.WordPieceTokenizer;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The chunker-stream process: wires tokenizer, chunker and topology into a running Kafka Streams app. */
-public final class ChunkerApp implements AutoCloseable {
+public final class ChunkerApp implements AppRunner.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkerApp.class);
 
@@ -64,9 +63,19 @@ public final class ChunkerApp implements AutoCloseable {
         return streams.state();
     }
 
-    /** Running (or rebalancing): what /ready reports. */
+    /** Running or rebalancing: started and not stopped. */
     public boolean isRunning() {
         return streams.state().isRunningOrRebalancing();
+    }
+
+    @Override
+    public boolean ready() {
+        return AppRunner.streamsReady(streams.state());
+    }
+
+    @Override
+    public String failure() {
+        return AppRunner.streamsFailure("Kafka Streams", streams.state());
     }
 
     @Override
@@ -76,23 +85,8 @@ public final class ChunkerApp implements AutoCloseable {
         tokenizer.close();
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        ChunkerConfig config = ChunkerConfig.fromEnv(System.getenv());
-        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_CHUNKER, config.opsHost(), config.opsPort());
-        ChunkerApp app = start(config, ops.registry());
-        ops.readiness(app::isRunning);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            stopped.countDown();
-        }, "chunker-shutdown"));
-        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            KafkaStreams.State s = app.state();
-            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
-                LOG.error("{} stopped in state {}", Topics.APP_CHUNKER, s);
-                System.exit(1);
-            }
-        }
+    public static void main(String[] args) {
+        AppRunner.main(Topics.APP_CHUNKER, ChunkerConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), ChunkerApp::start);
     }
 }

@@ -3,8 +3,6 @@ package org.ehrflow.documents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.ehrflow.documents.extract.DocumentExtractor;
@@ -13,7 +11,7 @@ import org.ehrflow.documents.fetch.FhirBinaryClient;
 import org.ehrflow.documents.mapping.DocumentMapper;
 import org.ehrflow.documents.topology.ExtractorMetrics;
 import org.ehrflow.documents.topology.ExtractorTopology;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * and fetch) lane, each with its own threads, consumer group and exactly-once transactions, so a burst of scans
  * queues in the slow lane's topic while small documents keep flowing.
  */
-public final class DocumentExtractorApp implements AutoCloseable {
+public final class DocumentExtractorApp implements AppRunner.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(DocumentExtractorApp.class);
 
@@ -95,12 +93,16 @@ public final class DocumentExtractorApp implements AutoCloseable {
                 && (slow == null || slow.state().isRunningOrRebalancing());
     }
 
-    boolean failed() {
-        return failed(fast) || failed(slow);
+    @Override
+    public boolean ready() {
+        return (fast == null || AppRunner.streamsReady(fast.state()))
+                && (slow == null || AppRunner.streamsReady(slow.state()));
     }
 
-    private static boolean failed(KafkaStreams s) {
-        return s != null && !s.state().isRunningOrRebalancing() && s.state() != KafkaStreams.State.CREATED;
+    @Override
+    public String failure() {
+        String f = fast == null ? null : AppRunner.streamsFailure("the fast lane", fast.state());
+        return f != null ? f : slow == null ? null : AppRunner.streamsFailure("the slow lane", slow.state());
     }
 
     @Override
@@ -121,22 +123,8 @@ public final class DocumentExtractorApp implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        DocumentExtractorConfig config = DocumentExtractorConfig.fromEnv(System.getenv());
-        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_DOCUMENT_EXTRACTOR, config.opsHost(), config.opsPort());
-        DocumentExtractorApp app = start(config, ops.registry());
-        ops.readiness(app::isRunning);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            stopped.countDown();
-        }, "document-extractor-shutdown"));
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (app.failed()) {
-                LOG.error("{} stopped", Topics.APP_DOCUMENT_EXTRACTOR);
-                System.exit(1);
-            }
-        }
+    public static void main(String[] args) {
+        AppRunner.main(Topics.APP_DOCUMENT_EXTRACTOR, DocumentExtractorConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), DocumentExtractorApp::start);
     }
 }

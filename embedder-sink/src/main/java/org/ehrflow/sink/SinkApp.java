@@ -5,14 +5,12 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.consume.BatchProcessor;
@@ -162,31 +160,13 @@ public final class SinkApp implements AutoCloseable {
         owned.forEach(Embedder::close);
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        SinkConfig config = SinkConfig.fromEnv(System.getenv());
-        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_EMBEDDER_SINK, config.opsHost(), config.opsPort());
-        SinkApp app;
-        try {
-            app = start(config, ops.registry());
-        } catch (SinkFatalException e) {
-            LOG.error("{} cannot start: {}", Topics.APP_EMBEDDER_SINK, e.getMessage());
-            ops.close();
-            System.exit(2);
-            return;
-        }
-        ops.readiness(app::isReady);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            stopped.countDown();
-        }, Topics.APP_EMBEDDER_SINK + "-shutdown"));
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (!app.isRunning()) {
-                LOG.error("{} stopped ({})", Topics.APP_EMBEDDER_SINK,
-                        app.failure() == null ? "no cause" : app.failure().getClass().getSimpleName());
-                System.exit(1);
-            }
-        }
+    public static void main(String[] args) {
+        AppRunner.main(Topics.APP_EMBEDDER_SINK, SinkConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), (c, registry) -> {
+                    SinkApp app = start(c, registry);
+                    return AppRunner.running(app, app::isReady, () -> app.isRunning() ? null
+                            : "the sink loop stopped (" + (app.failure() == null ? "no cause"
+                                    : app.failure().getClass().getSimpleName()) + ")");
+                });
     }
 }

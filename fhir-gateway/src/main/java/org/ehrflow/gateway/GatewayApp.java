@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.concurrent.CountDownLatch;
 import org.ehrflow.gateway.auth.ClientRegistry;
 import org.ehrflow.gateway.auth.Jwks;
 import org.ehrflow.gateway.auth.JwtAccessTokens;
@@ -21,14 +20,13 @@ import org.ehrflow.gateway.publish.GatewayPublisher;
 import org.ehrflow.gateway.subscription.EventLog;
 import org.ehrflow.gateway.subscription.HttpSourceFetcher;
 import org.ehrflow.runtime.BrokerReadiness;
-import org.ehrflow.runtime.ConfigException;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The FHIR gateway: wiring of HTTP server, planner, producer and metrics. */
-public final class GatewayApp implements AutoCloseable {
+public final class GatewayApp implements AppRunner.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
 
@@ -94,6 +92,7 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /** Ready: the broker is reachable (recent successful send, or a quick metadata probe). */
+    @Override
     public boolean ready() {
         return readiness.ready();
     }
@@ -116,24 +115,8 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /** Runs the gateway from {@code EHRFLOW_GATEWAY_*} / {@code EHRFLOW_KAFKA_*} until the process is stopped. */
-    public static void main(String[] args) throws InterruptedException {
-        GatewayConfig config;
-        try {
-            config = GatewayConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        OpsEndpoint ops = OpsEndpoint.start(GatewayPublisher.APP_ID, config.opsHost(), config.opsPort());
-        GatewayApp app = start(config, ops.registry());
-        ops.readiness(app::ready);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            stopped.countDown();
-        }, "fhir-gateway-shutdown"));
-        stopped.await();
+    public static void main(String[] args) {
+        AppRunner.main(GatewayPublisher.APP_ID, GatewayConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), GatewayApp::start);
     }
 }

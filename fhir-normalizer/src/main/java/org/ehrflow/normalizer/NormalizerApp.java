@@ -3,18 +3,17 @@ package org.ehrflow.normalizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.ehrflow.normalizer.topology.NormalizerMetrics;
 import org.ehrflow.normalizer.topology.NormalizerTopology;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The running normaliser (wiring only): Kafka Streams over {@link NormalizerTopology} with metrics bound. */
-public final class NormalizerApp implements AutoCloseable {
+public final class NormalizerApp implements AppRunner.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(NormalizerApp.class);
 
@@ -33,9 +32,11 @@ public final class NormalizerApp implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(NormalizerTopology.build(config, new NormalizerMetrics(registry)),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
-            // Mapping failures never get here (they are dead-lettered); what does is transient: retry on a new thread.
-            LOG.error("stream thread failed ({}); replacing it", e.getClass().getSimpleName());
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            // Mapping failures never get here (they are dead-lettered); what does is a broker or state fault. The
+            // same policy as every stream app: stop, and let the runner exit 1 for the orchestrator to restart
+            // (static membership gets the partitions back at once). Class name only: messages may quote records.
+            LOG.error("stream thread failed ({}); shutting down", e.getClass().getSimpleName());
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         KafkaStreamsMetrics bound = new KafkaStreamsMetrics(streams);
         bound.bindTo(registry);
@@ -47,9 +48,19 @@ public final class NormalizerApp implements AutoCloseable {
         return streams.state();
     }
 
-    /** Running or rebalancing: the app is doing its job or about to. */
+    /** Running: every task assigned and processing (not while rebalancing or restoring). */
     public boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return AppRunner.streamsReady(streams.state());
+    }
+
+    @Override
+    public boolean ready() {
+        return isReady();
+    }
+
+    @Override
+    public String failure() {
+        return AppRunner.streamsFailure("Kafka Streams", streams.state());
     }
 
     @Override
@@ -58,18 +69,8 @@ public final class NormalizerApp implements AutoCloseable {
         streamsMetrics.close();
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        NormalizerConfig config = NormalizerConfig.fromEnv(System.getenv());
-        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_FHIR_NORMALIZER, config.opsHost(), config.opsPort());
-        NormalizerApp app = start(config, ops.registry());
-        ops.readiness(app::isReady);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            stopped.countDown();
-        }, "fhir-normalizer-shutdown"));
-        LOG.info("ops endpoint on port {}", ops.port());
-        stopped.await();
+    public static void main(String[] args) {
+        AppRunner.main(Topics.APP_FHIR_NORMALIZER, NormalizerConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), NormalizerApp::start);
     }
 }

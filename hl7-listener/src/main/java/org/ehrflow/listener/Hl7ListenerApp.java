@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +17,13 @@ import org.ehrflow.listener.mllp.MllpServer;
 import org.ehrflow.listener.mllp.TlsMllpServer;
 import org.ehrflow.listener.publish.RawPublisher;
 import org.ehrflow.runtime.BrokerReadiness;
-import org.ehrflow.runtime.ConfigException;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The HL7 v2 MLLP listener: wiring of server, intake, producer and metrics. */
-public final class Hl7ListenerApp implements AutoCloseable {
+public final class Hl7ListenerApp implements AppRunner.Running {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hl7ListenerApp.class);
 
@@ -88,8 +86,14 @@ public final class Hl7ListenerApp implements AutoCloseable {
     }
 
     /** Ready: serving MLLP and the broker reachable (recent successful send, or a quick metadata probe). */
+    @Override
     public boolean ready() {
         return server.isRunning() && readiness.ready();
+    }
+
+    @Override
+    public String failure() {
+        return server.isRunning() ? null : "the MLLP server stopped accepting";
     }
 
     /** Stops accepting, answers frames in flight (up to the ACK deadline), then flushes and closes the producer. */
@@ -113,24 +117,8 @@ public final class Hl7ListenerApp implements AutoCloseable {
     }
 
     /** Runs the listener from {@code EHRFLOW_LISTENER_*} / {@code EHRFLOW_KAFKA_*} until the process is stopped. */
-    public static void main(String[] args) throws InterruptedException {
-        ListenerConfig config;
-        try {
-            config = ListenerConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        OpsEndpoint ops = OpsEndpoint.start(Topics.APP_HL7_LISTENER, config.opsHost(), config.opsPort());
-        Hl7ListenerApp app = start(config, ops.registry());
-        ops.readiness(app::ready);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            stopped.countDown();
-        }, "hl7-listener-shutdown"));
-        stopped.await();
+    public static void main(String[] args) {
+        AppRunner.main(Topics.APP_HL7_LISTENER, ListenerConfig::fromEnv,
+                c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()), Hl7ListenerApp::start);
     }
 }

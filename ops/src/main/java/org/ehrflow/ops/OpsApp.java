@@ -2,7 +2,7 @@ package org.ehrflow.ops;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +19,7 @@ import org.ehrflow.ops.slot.SlotLagReader;
 import org.ehrflow.ops.status.History;
 import org.ehrflow.ops.status.StatusPage;
 import org.ehrflow.ops.status.StatusServer;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,20 +140,18 @@ public final class OpsApp implements AutoCloseable {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        OpsConfig config = OpsConfig.fromEnv(System.getenv());
-        CanaryConfig canary = CanaryConfig.fromEnv(System.getenv());
-        OpsEndpoint ops = OpsEndpoint.start("ops", config.opsHost(), config.opsPort());
-        // The endpoint reports ready until told otherwise: not before the first round has reached the broker.
-        ops.readiness(() -> false);
-        OpsApp app = start(config, canary, ops.registry());
-        ops.readiness(app::isReady);
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            ops.close();
-            done.countDown();
-        }, "ops-shutdown"));
-        done.await();
+    /** The two configurations the ops process reads. */
+    private record Settings(OpsConfig ops, CanaryConfig canary) {
+        static Settings fromEnv(Map<String, String> env) {
+            return new Settings(OpsConfig.fromEnv(env), CanaryConfig.fromEnv(env));
+        }
+    }
+
+    public static void main(String[] args) {
+        AppRunner.main("ops", Settings::fromEnv, s -> new AppRunner.OpsAddress(s.ops().opsHost(), s.ops().opsPort()),
+                (s, registry) -> {
+                    OpsApp app = start(s.ops(), s.canary(), registry);
+                    return AppRunner.running(app, app::isReady, () -> null);
+                });
     }
 }

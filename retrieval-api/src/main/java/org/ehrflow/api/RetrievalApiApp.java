@@ -32,7 +32,7 @@ import org.ehrflow.api.store.Readers;
 import org.ehrflow.api.store.RetrievalSets;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
-import org.ehrflow.runtime.OpsEndpoint;
+import org.ehrflow.runtime.AppRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,20 +59,25 @@ public final class RetrievalApiApp implements AutoCloseable {
         this.audit = audit;
     }
 
-    public static void main(String[] args) throws Exception {
-        ApiConfig config = ApiConfig.fromEnv(System.getenv());
-        LOG.info("starting with {}", config);
-        OpsEndpoint ops = OpsEndpoint.start("retrieval-api", config.opsHost(), config.opsPort());
-        Embedder embedder = OnnxEmbedder.load(config.modelVariant(), config.embedThreads(),
-                OnnxEmbedder.defaultMaxBatch(config.modelVariant()));
-        RetrievalApiApp app = start(config, embedder, ops.registry());
-        ops.readiness(() -> true);
-        LOG.info("retrieval API on {}:{}", config.host(), app.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            embedder.close();
-            ops.close();
-        }, "retrieval-api-shutdown"));
+    public static void main(String[] args) {
+        AppRunner.main("retrieval-api", ApiConfig::fromEnv, c -> new AppRunner.OpsAddress(c.opsHost(), c.opsPort()),
+                (c, registry) -> {
+                    LOG.info("starting with {}", c);
+                    Embedder embedder = OnnxEmbedder.load(c.modelVariant(), c.embedThreads(),
+                            OnnxEmbedder.defaultMaxBatch(c.modelVariant()));
+                    RetrievalApiApp app;
+                    try {
+                        app = start(c, embedder, registry);
+                    } catch (Exception e) {
+                        embedder.close();
+                        throw e;
+                    }
+                    LOG.info("retrieval API on {}:{}", c.host(), app.port());
+                    return AppRunner.running(() -> {
+                        app.close();
+                        embedder.close();
+                    }, () -> true, () -> null);
+                });
     }
 
     /** Starts the API with a caller-owned model (tests, the demo); fails naming the setting at fault. */

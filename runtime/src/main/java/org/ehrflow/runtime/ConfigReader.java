@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -23,6 +25,14 @@ public final class ConfigReader {
     /** Suffix of a variable that names a file holding the value (Docker/Kubernetes secrets). */
     public static final String FILE_SUFFIX = "_FILE";
 
+    /** Set to {@code true}: an unknown {@code EHRFLOW_*} key fails start-up instead of being warned about. */
+    public static final String STRICT = "EHRFLOW_CONFIG_STRICT";
+
+    // Every prefix a reader served and every key one looked up in this process: what this process knows, so a
+    // key under one of its prefixes that nothing read is unknown (misspelt, or meant for another version).
+    private static final Set<String> PREFIXES = ConcurrentHashMap.newKeySet();
+    private static final Set<String> LOOKED_UP = ConcurrentHashMap.newKeySet();
+
     private final Map<String, String> env;
     private final String prefix;
     private final List<String> problems = new ArrayList<>();
@@ -31,6 +41,30 @@ public final class ConfigReader {
     public ConfigReader(Map<String, String> env, String prefix) {
         this.env = Map.copyOf(env);
         this.prefix = prefix;
+        PREFIXES.add(prefix);
+    }
+
+    /**
+     * The keys of {@code env} under a prefix some reader of this process served that no reader looked up, sorted.
+     * Keys of other apps (other prefixes) are not this process's business and are never reported.
+     */
+    public static List<String> unknownKeys(Map<String, String> env) {
+        return env.keySet().stream()
+                .filter(k -> PREFIXES.stream().anyMatch(k::startsWith))
+                .filter(k -> !LOOKED_UP.contains(k))
+                .filter(k -> !(k.endsWith(FILE_SUFFIX)
+                        && LOOKED_UP.contains(k.substring(0, k.length() - FILE_SUFFIX.length()))))
+                .sorted().toList();
+    }
+
+    /** Whether {@link #STRICT} is set in {@code env}. */
+    public static boolean strict(Map<String, String> env) {
+        return "true".equalsIgnoreCase(env.getOrDefault(STRICT, "").strip());
+    }
+
+    private String lookup(String fullKey) {
+        LOOKED_UP.add(fullKey);
+        return env.get(fullKey);
     }
 
     public static ConfigReader fromEnvironment(String prefix) {
@@ -43,7 +77,7 @@ public final class ConfigReader {
     }
 
     public String string(String name, String defaultValue) {
-        String v = env.get(key(name));
+        String v = lookup(key(name));
         return v == null || v.isBlank() ? defaultValue : v.strip();
     }
 
@@ -60,8 +94,8 @@ public final class ConfigReader {
      * (trailing line breaks dropped). Setting both is a problem: which one wins would be a guess.
      */
     public Secret secret(String name, String defaultValue) {
-        String v = env.get(key(name));
-        String file = env.get(key(name) + FILE_SUFFIX);
+        String v = lookup(key(name));
+        String file = lookup(key(name) + FILE_SUFFIX);
         if (file != null && !file.isBlank()) {
             if (v != null) {
                 problems.add("set " + key(name) + " or " + key(name) + FILE_SUFFIX + ", not both");
@@ -167,6 +201,7 @@ public final class ConfigReader {
             if (!k.startsWith(p) || v.isBlank()) {
                 return;
             }
+            LOOKED_UP.add(k); // every key under a pass-through prefix is a client property, known by definition
             String name = k.substring(p.length());
             if (name.endsWith(FILE_SUFFIX)) {
                 // EHRFLOW_KAFKA_SASL_JAAS_CONFIG_FILE=/run/secrets/jaas -> sasl.jaas.config from that file

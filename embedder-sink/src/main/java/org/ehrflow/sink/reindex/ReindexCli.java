@@ -1,11 +1,18 @@
 package org.ehrflow.sink.reindex;
 
 import java.io.PrintStream;
+import java.sql.SQLException;
 import java.util.Locale;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.sink.SinkConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code reindex}: changes the embedding model without downtime (see {@link Reindexer}). Database settings come
@@ -23,73 +30,97 @@ import org.ehrflow.sink.SinkConfig;
  */
 public final class ReindexCli {
 
-    static final String USAGE = "usage: reindex (status | abort | (start | backfill | switch | run) --model "
-            + "INT8|FP32) [--page N] [--catch-up N] [--passes N]";
-
     private ReindexCli() {
+    }
+
+    /** The command line as picocli reads it; {@link Args#parse} adds the checks between options. */
+    @Command(name = "reindex", mixinStandardHelpOptions = true,
+            description = "Change the embedding model without downtime (prints counts and model names only).",
+            footer = {"", "COMMAND: status | abort | start | backfill | switch | run (the last four need --model).",
+                    "Settings: EHRFLOW_SINK_JDBC_URL, _USER, _PASSWORD[_FILE].",
+                    "Exit status: 0 done, 1 PostgreSQL unreachable, 2 usage or settings, 3 the switch is not ready yet."})
+    static final class Line {
+        @Parameters(index = "0", paramLabel = "COMMAND", arity = "0..1") String command;
+        @Option(names = "--model", paramLabel = "INT8|FP32|...") ModelVariant model;
+        @Option(names = "--page", paramLabel = "N", defaultValue = "128", description = "rows per backfill page")
+        int page;
+        @Option(names = "--catch-up", paramLabel = "N", defaultValue = "1000",
+                description = "most rows the switch embeds") int catchUp;
+        @Option(names = "--passes", paramLabel = "N", defaultValue = "5", description = "backfill passes of run")
+        int passes;
+
+        static CommandLine parser(Line line) {
+            return new CommandLine(line).setCaseInsensitiveEnumValuesAllowed(true);
+        }
     }
 
     /** Parsed arguments. */
     record Args(String command, ModelVariant model, int page, int catchUp, int passes) {
 
         static Args parse(String... args) {
-            if (args.length == 0) {
+            Line l = new Line();
+            try {
+                Line.parser(l).parseArgs(args);
+            } catch (ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            if (l.command == null) {
                 throw new IllegalArgumentException("no command");
             }
-            String command = args[0];
-            ModelVariant model = null;
-            int page = 128;
-            int catchUp = 1000;
-            int passes = 5;
-            for (int i = 1; i < args.length; i++) {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + args[i] + " needs a value");
-                }
-                String v = args[++i];
-                switch (args[i - 1]) {
-                    case "--model" -> model = ModelVariant.valueOf(v.toUpperCase(Locale.ROOT));
-                    case "--page" -> page = positive("--page", v);
-                    case "--catch-up" -> catchUp = positive("--catch-up", v);
-                    case "--passes" -> passes = positive("--passes", v);
-                    default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
-                }
-            }
-            boolean needsModel = switch (command) {
+            boolean needsModel = switch (l.command) {
                 case "status", "abort" -> false;
                 case "start", "backfill", "switch", "run" -> true;
-                default -> throw new IllegalArgumentException("unknown command " + command);
+                default -> throw new IllegalArgumentException("unknown command " + l.command);
             };
-            if (needsModel && model == null) {
-                throw new IllegalArgumentException(command + " needs --model");
+            if (needsModel && l.model == null) {
+                throw new IllegalArgumentException(l.command + " needs --model");
             }
-            return new Args(command, model, page, catchUp, passes);
+            positive("--page", l.page);
+            positive("--catch-up", l.catchUp);
+            positive("--passes", l.passes);
+            return new Args(l.command, l.model, l.page, l.catchUp, l.passes);
         }
 
-        private static int positive(String name, String v) {
-            int n = Integer.parseInt(v);
+        private static void positive(String name, int n) {
             if (n < 1) {
                 throw new IllegalArgumentException(name + " must be positive");
             }
-            return n;
         }
     }
 
     public static void main(String[] argv) throws Exception {
+        CommandLine cl = Line.parser(new Line());
         Args args;
         try {
+            cl.parseArgs(argv);
+            if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+                cl.usage(System.out);
+                return;
+            }
             args = Args.parse(argv);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(64);
+        } catch (IllegalArgumentException | ParameterException e) {
+            System.err.println("reindex: " + e.getMessage());
+            cl.usage(System.err);
+            System.exit(2);
             return;
         }
-        SinkConfig config = SinkConfig.fromEnv(System.getenv());
+        SinkConfig config;
+        try {
+            config = SinkConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("reindex: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Embedder target = args.model() == null ? null
                 : OnnxEmbedder.load(args.model(), config.embedThreads(), OnnxEmbedder.defaultMaxBatch(args.model()));
         try {
             System.exit(run(args, new Reindexer(config.jdbcUrl(), config.user(), config.password(), target),
                     System.out));
+        } catch (SQLException e) {
+            System.err.println("reindex: PostgreSQL (EHRFLOW_SINK_*): " + e.getMessage() + " [SQLSTATE "
+                    + e.getSQLState() + "]");
+            System.exit(1);
         } finally {
             if (target != null) {
                 target.close();

@@ -4,43 +4,78 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.sink.SinkConfig;
 import org.ehrflow.sink.embed.OpenAiEmbedder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code search}: prints the top chunks of one patient for a question, with provenance. Reads the database and
  * embedder settings from {@code EHRFLOW_SINK_*} (the query must be embedded by the serving model: another is refused).
- * Usage: {@code SearchCli (--patient-key pk_... | --mrn-system S --mrn V) [--k 5] question words...}.
+ * Usage: {@code search (--patient-key pk_... | --mrn-system S --mrn V) [--k 5] question words...} ({@code --help}).
  * It prints chunk text, which is PHI: for an operator's terminal, never for logs.
  */
 public final class SearchCli {
 
-    static final String USAGE = "usage: search (--patient-key pk_... | --mrn-system SYSTEM --mrn VALUE) [--k N] "
-            + "QUESTION...";
-
     private SearchCli() {
     }
 
+    /** The command line, parsed by picocli; {@link Request#parse} validates what picocli cannot. */
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Top chunks of one patient for a question, with provenance (prints PHI: a terminal, "
+                    + "never a log).",
+            footer = {"", "Settings: EHRFLOW_SINK_JDBC_URL, _USER, _PASSWORD[_FILE] and the model settings.",
+                    "Exit status: 0 hits, 1 none, 2 usage or settings, 3 database unreachable."})
+    static final class Args {
+        @Option(names = "--patient-key", paramLabel = "pk_...") String key;
+        @Option(names = "--mrn-system", paramLabel = "SYSTEM") String system;
+        @Option(names = "--mrn", paramLabel = "VALUE") String mrn;
+        @Option(names = "--k", paramLabel = "N", defaultValue = "5", description = "hits wanted (1-1000)") int k;
+        @Parameters(paramLabel = "QUESTION", arity = "0..*") List<String> question = new ArrayList<>();
+    }
+
     public static void main(String[] args) throws Exception {
+        CommandLine cl = new CommandLine(new Args());
         Request req;
         try {
+            cl.parseArgs(args);
+            if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
+                cl.usage(System.out);
+                return;
+            }
             req = Request.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            System.exit(64);
+        } catch (IllegalArgumentException | ParameterException e) {
+            System.err.println("search: " + e.getMessage());
+            cl.usage(System.err);
+            System.exit(2);
             return;
         }
-        SinkConfig config = SinkConfig.fromEnv(System.getenv());
+        SinkConfig config;
+        try {
+            config = SinkConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("search: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         try (Embedder embedder = config.httpEmbedder() != null ? new OpenAiEmbedder(config.httpEmbedder())
                 : OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch())) {
             System.exit(run(req, config, embedder, System.out));
+        } catch (SQLException e) {
+            System.err.println("search: PostgreSQL (EHRFLOW_SINK_*): " + e.getMessage() + " [SQLSTATE "
+                    + e.getSQLState() + "]");
+            System.exit(3);
         }
     }
 
@@ -80,32 +115,17 @@ public final class SearchCli {
     public record Request(String patientKey, String question, int k) {
 
         public static Request parse(String... args) {
-            String key = null;
-            String system = null;
-            String mrn = null;
-            int k = 5;
-            StringBuilder question = new StringBuilder();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--patient-key" -> key = value(args, ++i, a);
-                    case "--mrn-system" -> system = value(args, ++i, a);
-                    case "--mrn" -> mrn = value(args, ++i, a);
-                    case "--k" -> {
-                        try {
-                            k = Integer.parseInt(value(args, ++i, a));
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--k must be a number");
-                        }
-                    }
-                    default -> {
-                        if (a.startsWith("--")) {
-                            throw new IllegalArgumentException("unknown option " + a);
-                        }
-                        question.append(question.length() == 0 ? "" : " ").append(a);
-                    }
-                }
+            Args a = new Args();
+            try {
+                new CommandLine(a).parseArgs(args);
+            } catch (ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
+            String key = a.key;
+            String system = a.system;
+            String mrn = a.mrn;
+            int k = a.k;
+            String question = String.join(" ", a.question);
             if (key == null && system != null && mrn != null) {
                 key = PatientKey.of(system, mrn);
             }
@@ -118,17 +138,10 @@ public final class SearchCli {
             if (k < 1 || k > 1000) {
                 throw new IllegalArgumentException("--k must be between 1 and 1000");
             }
-            if (question.toString().isBlank()) {
+            if (question.isBlank()) {
                 throw new IllegalArgumentException("a question is required");
             }
-            return new Request(key, question.toString(), k);
-        }
-
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
+            return new Request(key, question, k);
         }
     }
 }

@@ -1,59 +1,115 @@
 package org.ehrflow.ops.dlq;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.LogSafe;
 import org.ehrflow.schemas.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code dlq} command. {@code count} and {@code list} print codes and positions only; {@code show} prints
  * one record's original payload only with {@code --payload}; {@code replay} sends selected records back to their
  * source topic and refuses to run without a selection ({@code --reason}, {@code --at} or {@code --all}).
- *
- * <pre>
- * dlq count  [--topic T]...
- * dlq list   [--topic T]... [--reason R] [--at P@O]... [--limit N]
- * dlq show   --topic T --at P@O [--payload]
- * dlq replay --topic T (--reason R | --at P@O... | --all) [--dry-run]
- * </pre>
  * A topic is a DLQ topic name or an application id ({@code fhir-normalizer}); the default is every DLQ.
+ * Exit status: 0 ok, 1 nothing matched, 2 usage (picocli's own code for a bad command line).
  */
-public final class DlqCli {
+@Command(name = "dlq", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Dead letters of every stage: count, list, show one, replay to the source topic.")
+public final class DlqCli implements Callable<Integer> {
 
-    private DlqCli() {
+    private final KafkaSettings kafka;
+    private final PrintStream out;
+
+    @Spec
+    private CommandSpec spec;
+
+    private DlqCli(KafkaSettings kafka, PrintStream out) {
+        this.kafka = kafka;
+        this.out = out;
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args, KafkaSettings.read(System.getenv()), System.out));
+        KafkaSettings kafka;
+        try {
+            kafka = KafkaSettings.read(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(args, kafka, System.out));
     }
 
     /** Runs one command; returns the exit status (0 ok, 1 nothing matched, 2 usage). */
-    public static int run(String[] args, KafkaSettings kafka, PrintStream out) throws Exception {
-        Args a;
-        try {
-            a = Args.parse(args);
-        } catch (IllegalArgumentException e) {
-            out.println("usage error: " + e.getMessage());
-            return 2;
+    public static int run(String[] args, KafkaSettings kafka, PrintStream out) {
+        PrintWriter w = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        return new CommandLine(new DlqCli(kafka, out)).setOut(w).setErr(w).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "name a command: count, list, show or replay");
+    }
+
+    @Command(name = "count", description = "Dead letters per topic and reason code.")
+    int count(@Option(names = "--topic", paramLabel = "T", description = "DLQ topic or application id (repeatable)")
+            List<String> topics) throws Exception {
+        return count(read(topics, null, null), out);
+    }
+
+    @Command(name = "list", description = "Positions, reasons and sizes (never payloads or keys).")
+    int list(@Option(names = "--topic", paramLabel = "T") List<String> topics,
+            @Option(names = "--reason", paramLabel = "R") String reason,
+            @Option(names = "--at", paramLabel = "P@O", description = "partition@offset (repeatable)") List<String> at,
+            @Option(names = "--limit", paramLabel = "N", defaultValue = "2147483647") int limit) throws Exception {
+        return list(read(topics, reason, at).stream().limit(limit).toList(), out);
+    }
+
+    @Command(name = "show", description = "One record; its original payload only with --payload (it may hold PHI).")
+    int show(@Option(names = "--topic", paramLabel = "T", required = true) String topic,
+            @Option(names = "--at", paramLabel = "P@O", required = true) String at,
+            @Option(names = "--payload") boolean payload) throws Exception {
+        return show(read(List.of(topic), null, List.of(at)), payload, out);
+    }
+
+    @Command(name = "replay", description = "Sends the selected records back to their source topic.")
+    int replay(@Option(names = "--topic", paramLabel = "T", required = true) String topic,
+            @Option(names = "--reason", paramLabel = "R") String reason,
+            @Option(names = "--at", paramLabel = "P@O") List<String> at,
+            @Option(names = "--all", description = "every record of the topic") boolean all,
+            @Option(names = "--dry-run") boolean dryRun) throws Exception {
+        if (reason == null && (at == null || at.isEmpty()) && !all) {
+            throw new ParameterException(spec.commandLine().getSubcommands().get("replay"),
+                    "replay needs --reason, --at or --all");
         }
+        return replay(read(List.of(topic), reason, at), dryRun, kafka, out);
+    }
+
+    private List<DlqEntry> read(List<String> topics, String reason, List<String> at) throws Exception {
+        List<String> names = topics == null || topics.isEmpty() ? DlqScanner.pipelineDlqTopics()
+                : topics.stream().map(DlqCli::topic).toList();
         try (DlqScanner scanner = new DlqScanner(kafka)) {
-            List<DlqEntry> entries = a.selection.filter(scanner.readAll(a.topics));
-            return switch (a.command) {
-                case "count" -> count(entries, out);
-                case "list" -> list(entries.stream().limit(a.limit).toList(), out);
-                case "show" -> show(entries, a.payload, out);
-                case "replay" -> replay(entries, a.dryRun, kafka, out);
-                default -> throw new IllegalStateException(a.command);
-            };
+            return new DlqSelection(reason, at == null ? new HashSet<>() : new HashSet<>(at))
+                    .filter(scanner.readAll(names));
         }
+    }
+
+    private static String topic(String t) {
+        return t.startsWith("ehr.dlq.") ? t : Topics.dlq(t).name();
     }
 
     private static int count(List<DlqEntry> entries, PrintStream out) {
@@ -115,61 +171,5 @@ public final class DlqCli {
         }
         out.println((dryRun ? "dry run: " : "") + "replayed " + sent + ", not replayable " + skipped);
         return replayable.isEmpty() ? 1 : 0;
-    }
-
-    /** Parsed command line. */
-    private record Args(String command, List<String> topics, DlqSelection selection, int limit, boolean payload,
-            boolean dryRun) {
-
-        static Args parse(String[] args) {
-            if (args.length == 0 || !Set.of("count", "list", "show", "replay").contains(args[0])) {
-                throw new IllegalArgumentException("first argument must be count, list, show or replay");
-            }
-            List<String> topics = new ArrayList<>();
-            Set<String> at = new HashSet<>();
-            String reason = null;
-            int limit = Integer.MAX_VALUE;
-            boolean payload = false;
-            boolean dryRun = false;
-            boolean all = false;
-            for (int i = 1; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--topic" -> topics.add(topic(value(args, ++i)));
-                    case "--reason" -> reason = value(args, ++i);
-                    case "--at" -> at.add(value(args, ++i));
-                    case "--limit" -> limit = Integer.parseInt(value(args, ++i));
-                    case "--payload" -> payload = true;
-                    case "--dry-run" -> dryRun = true;
-                    case "--all" -> all = true;
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            String cmd = args[0];
-            if ((cmd.equals("show") || cmd.equals("replay")) && topics.size() != 1) {
-                throw new IllegalArgumentException(cmd + " needs exactly one --topic");
-            }
-            if (cmd.equals("show") && at.size() != 1) {
-                throw new IllegalArgumentException("show needs exactly one --at P@O");
-            }
-            if (cmd.equals("replay") && reason == null && at.isEmpty() && !all) {
-                throw new IllegalArgumentException("replay needs --reason, --at or --all");
-            }
-            if (payload && !cmd.equals("show")) {
-                throw new IllegalArgumentException("--payload is only for show");
-            }
-            return new Args(cmd, topics.isEmpty() ? DlqScanner.pipelineDlqTopics() : topics,
-                    new DlqSelection(reason, at), limit, payload, dryRun);
-        }
-
-        private static String value(String[] args, int i) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(args[i - 1] + " needs a value");
-            }
-            return args[i];
-        }
-
-        private static String topic(String t) {
-            return t.startsWith("ehr.dlq.") ? t : Topics.dlq(t).name();
-        }
     }
 }

@@ -1,0 +1,71 @@
+package org.ehrflow.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module graph and layering rules of docs/ARCHITECTURE.md, checked on every module's main classes (tests may
+ * reach across: the cross-stage ITs do).
+ */
+class ModuleRulesTest {
+
+    /** The stage modules' root packages: each runs as its own process and must not reach into another. */
+    static final List<String> STAGES = List.of("listener", "normalizer", "cdc", "chunker", "documents", "sink",
+            "gateway", "api", "ops");
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.ehrflow");
+    }
+
+    @Test
+    void pureMappingAndChunkingCodeNeverSeesKafka() {
+        noClasses().that().resideInAnyPackage("org.ehrflow.normalizer.mapping..", "org.ehrflow.chunker.chunking..",
+                        "org.ehrflow.documents.extract..", "org.ehrflow.documents.mapping..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")
+                .because("mapping is a pure function of its input: testable, benchmarkable, reusable outside Kafka")
+                .check(main);
+    }
+
+    @Test
+    void stageModulesNeverImportEachOther() {
+        for (String stage : STAGES) {
+            String[] others = STAGES.stream().filter(s -> !s.equals(stage)).map(s -> "org.ehrflow." + s + "..")
+                    .toArray(String[]::new);
+            noClasses().that().resideInAPackage("org.ehrflow." + stage + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("each stage is its own process and image; shared code lives in runtime, schemas or a "
+                            + "library module")
+                    .check(main);
+        }
+    }
+
+    @Test
+    void sharedModulesDependOnNoStage() {
+        String[] stages = STAGES.stream().map(s -> "org.ehrflow." + s + "..").toArray(String[]::new);
+        noClasses().that().resideInAnyPackage("org.ehrflow.runtime..", "org.ehrflow.schemas..",
+                        "org.ehrflow.embedding..")
+                .should().dependOnClassesThat().resideInAnyPackage(stages)
+                .check(main);
+    }
+
+    @Test
+    void modulesAreFreeOfCycles() {
+        slices().matching("org.ehrflow.(*)..").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void packagesAreFreeOfCycles() {
+        slices().matching("org.ehrflow.(**)").should().beFreeOfCycles().check(main);
+    }
+}
