@@ -2,8 +2,10 @@ package org.ehrflow.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +15,9 @@ import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.cdc.sim.EhrSimulator;
 import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
-import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.FhirRestSender;
 import org.ehrflow.demo.sources.Hl7Sender;
+import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
 import org.ehrflow.embedding.ModelVariant;
@@ -64,12 +66,26 @@ public final class DemoApp {
             new DrainWatcher(pipeline, out).awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(10));
             report(pipeline, out);
             if (opts.keep()) {
-                out.println("\n--keep: stack running; press Ctrl-C to stop.");
+                out.println("\n--keep: stack running; press Ctrl-C to stop. Connect to the vector database with");
+                out.println("  " + psqlLine(pg, work));
                 Thread.currentThread().join();
             }
         } finally {
             deleteTree(work);
         }
+    }
+
+    /**
+     * A {@code psql} command line for the running cluster: the password goes to a {@code .pgpass} file readable by
+     * its owner only (inside the work directory, deleted with it), never onto the command line or the screen.
+     */
+    private static String psqlLine(LocalPostgres pg, Path work) throws IOException {
+        Path pass = work.resolve("pgpass");
+        Files.writeString(pass, "127.0.0.1:" + pg.port() + ":*:" + pg.superuser() + ":"
+                + pg.superuserPassword().value() + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+        return "PGPASSFILE=" + pass + " psql -h 127.0.0.1 -p " + pg.port() + " -U " + pg.superuser() + " "
+                + Pipeline.RAG_DB;
     }
 
     private static void feed(Pipeline pipeline, DemoOptions opts, PrintStream out) throws Exception {
