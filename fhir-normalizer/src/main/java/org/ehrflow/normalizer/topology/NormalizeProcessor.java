@@ -1,6 +1,8 @@
 package org.ehrflow.normalizer.topology;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
@@ -9,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.ehrflow.normalizer.error.ReasonCodes;
 import org.ehrflow.normalizer.mapping.LinkLookup;
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class NormalizeProcessor implements Processor<String, byte[], String, Routed> {
 
     private static final Logger LOG = LoggerFactory.getLogger(NormalizeProcessor.class);
+    /** Between a link key and a parked record's offset: no link key contains it. */
+    static final char PARK_SEPARATOR = '\u0000';
 
     private final SourceBinding source;
     private final NormalizerMetrics metrics;
@@ -116,20 +121,40 @@ final class NormalizeProcessor implements Processor<String, byte[], String, Rout
             dead(in, current, ReasonCodes.MAPPING_ERROR, null, raw.provenance().sourceMessageId());
             return;
         }
-        ParkedRecords waiting = pending.get(linkKey);
-        pending.put(linkKey, (waiting == null ? new ParkedRecords(List.of()) : waiting).plus(in));
+        pending.put(parkedKey(linkKey, in), new ParkedRecords(List.of(in)));
         metrics.parked(source.sourceType());
         LOG.debug("parked {}-{}@{} until a link of kind {} is learned", in.topic(), in.partition(), in.offset(),
                 linkKey.substring(0, linkKey.indexOf(':') + 1));
     }
 
+    /**
+     * The pending-store key of one parked record: its link, then its input offset, so a link's records sort in
+     * arrival order. One entry per record, never a growing list under the link: every store write is a changelog
+     * record, and a list of thousands (a bulk export whose Patients come last) outgrew the broker's 1 MB limit and
+     * stopped the stream thread. A task reads one partition of its source topic, so offsets are unique here.
+     */
+    static String parkedKey(String linkKey, ParkedRecords.Parked in) {
+        return linkKey + PARK_SEPARATOR + String.format(Locale.ROOT, "%020d", in.offset());
+    }
+
     private void release(String linkKey, Record<String, byte[]> current) {
-        ParkedRecords waiting = pending.get(linkKey);
-        if (waiting == null) {
-            return;
+        List<ParkedRecords.Parked> waiting = new ArrayList<>();
+        // A list under the bare link key was written before one-entry-per-record; it is older than any entry.
+        ParkedRecords legacy = pending.get(linkKey);
+        if (legacy != null) {
+            waiting.addAll(legacy.records());
+            pending.delete(linkKey);
         }
-        pending.delete(linkKey);
-        for (ParkedRecords.Parked p : waiting.records()) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, ParkedRecords> it = pending.range(linkKey + PARK_SEPARATOR,
+                linkKey + (char) (PARK_SEPARATOR + 1))) {
+            it.forEachRemaining(kv -> {
+                keys.add(kv.key);
+                waiting.addAll(kv.value.records());
+            });
+        }
+        keys.forEach(pending::delete); // before handling: a released record may park again under the same link
+        for (ParkedRecords.Parked p : waiting) {
             metrics.released(source.sourceType());
             handle(p, current);
         }

@@ -1,11 +1,11 @@
 package org.ehrflow.normalizer.topology;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Value of the pending store: raw records waiting for one link (a patient key or encounter id), in arrival order,
- * with their original bytes and Kafka position so their provenance is the same as if they had mapped at once.
+ * Value of the pending store: raw records waiting for one link (a patient key or encounter id), with their original
+ * bytes and Kafka position so their provenance is the same as if they had mapped at once. Written one record per
+ * entry ({@code NormalizeProcessor.parkedKey}); a list of several is what stores written before that hold.
  */
 public record ParkedRecords(List<Parked> records) {
 
@@ -15,11 +15,5 @@ public record ParkedRecords(List<Parked> records) {
 
     public ParkedRecords {
         records = List.copyOf(records);
-    }
-
-    public ParkedRecords plus(Parked p) {
-        List<Parked> all = new ArrayList<>(records);
-        all.add(p);
-        return new ParkedRecords(all);
     }
 }

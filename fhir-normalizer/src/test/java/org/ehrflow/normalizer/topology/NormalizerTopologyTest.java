@@ -11,6 +11,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.ehrflow.normalizer.NormalizerConfig;
 import org.ehrflow.normalizer.error.ReasonCodes;
@@ -104,6 +106,61 @@ class NormalizerTopologyTest {
                 .containsExactly("Patient/p-" + KEY.substring(3), "Condition/c-1");
         assertThat(registry.get("ehrflow.normalizer.resources.skipped").tag("resource_type", "Organization")
                 .counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void thousandsOfRecordsWaitingForOnePatientAreParkedOneEntryEachAndReleasedInOrder() {
+        int n = 300; // a bulk export parks thousands; as one growing list they outgrew the 1 MB record limit
+        for (int i = 0; i < n; i++) {
+            fhir.pipeInput("o-" + i, raw(Topics.RAW_FHIR, Fixtures.fhir(observationOf("pat-9", i))));
+        }
+        assertThat(out.isEmpty()).as("every observation waits for its patient").isTrue();
+        KeyValueStore<String, ParkedRecords> store = driver.getKeyValueStore(NormalizerTopology.FHIR_PENDING_STORE);
+        List<Integer> sizes = new ArrayList<>();
+        try (KeyValueIterator<String, ParkedRecords> it = store.all()) {
+            it.forEachRemaining(kv -> sizes.add(kv.value.records().size()));
+        }
+        assertThat(sizes).hasSize(n).containsOnly(1);
+
+        // A list written under the bare link key before this layout is released too, and first (it is older).
+        String link = onlyLinkKey(store);
+        store.put(link, new ParkedRecords(List.of(parkedObservation("pat-9", -1, 0), parkedObservation("pat-9", -2, 1))));
+
+        fhir.pipeInput("p-9", raw(Topics.RAW_FHIR, Fixtures.fhir("""
+                {"resourceType":"Bundle","type":"collection","entry":[
+                 {"fullUrl":"urn:uuid:pat-9","resource":{"resourceType":"Patient","id":"pat-9",
+                  "identifier":[{"system":"http://hospital.example.org/mrn","value":"999"}]}}]}""")));
+
+        List<String> observations = records().stream().map(r -> r.getValue().reference())
+                .filter(ref -> ref.startsWith("Observation/")).toList();
+        List<String> expected = new ArrayList<>(List.of("Observation/o--1", "Observation/o--2"));
+        for (int i = 0; i < n; i++) {
+            expected.add("Observation/o-" + i);
+        }
+        assertThat(observations).containsExactlyElementsOf(expected);
+        try (KeyValueIterator<String, ParkedRecords> it = store.all()) {
+            assertThat(it.hasNext()).as("nothing left waiting").isFalse();
+        }
+    }
+
+    private static String observationOf(String patientId, int i) {
+        return """
+                {"resourceType":"Bundle","type":"collection","entry":[
+                 {"fullUrl":"http://ehr.example.org/fhir/Observation/o-%d","resource":{"resourceType":"Observation",
+                  "id":"o-%d","status":"final","code":{"text":"Glucose"},"valueQuantity":{"value":%d,"unit":"mg/dL"},
+                  "subject":{"reference":"Patient/%s"}}}]}""".formatted(i, i, Math.abs(i), patientId);
+    }
+
+    private static ParkedRecords.Parked parkedObservation(String patientId, int i, long offset) {
+        return new ParkedRecords.Parked("o" + i, Topics.RAW_FHIR.name(), 0, offset,
+                raw(Topics.RAW_FHIR, Fixtures.fhir(observationOf(patientId, i))));
+    }
+
+    private static String onlyLinkKey(KeyValueStore<String, ParkedRecords> store) {
+        try (KeyValueIterator<String, ParkedRecords> it = store.all()) {
+            String key = it.next().key;
+            return key.substring(0, key.indexOf(NormalizeProcessor.PARK_SEPARATOR));
+        }
     }
 
     @Test
