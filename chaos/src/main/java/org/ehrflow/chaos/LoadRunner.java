@@ -1,23 +1,24 @@
 package org.ehrflow.chaos;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.cdc.sim.EhrSimulator;
-import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.listener.client.MllpClient;
 import org.ehrflow.localstack.LocalPostgres;
-import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.runtime.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,17 @@ final class LoadRunner {
     }
 
     private final SeededInput input;
-    private final KafkaSettings kafka;
+    private final String gatewayBase;
+    private final Secret gatewayToken;
     private final int mllpPort;
     private final LocalPostgres ehr;
     private final long paceMillis;
 
-    LoadRunner(SeededInput input, KafkaSettings kafka, int mllpPort, LocalPostgres ehr, long paceMillis) {
+    LoadRunner(SeededInput input, String gatewayBase, Secret gatewayToken, int mllpPort, LocalPostgres ehr,
+            long paceMillis) {
         this.input = input;
-        this.kafka = kafka;
+        this.gatewayBase = gatewayBase;
+        this.gatewayToken = gatewayToken;
         this.mllpPort = mllpPort;
         this.ehr = ehr;
         this.paceMillis = paceMillis;
@@ -123,25 +127,40 @@ final class LoadRunner {
         }
     }
 
+    /**
+     * Each FHIR transaction Bundle to the gateway as an EHR would send it: a 2xx means the broker acknowledged every
+     * entry; no answer, a 5xx or 429 means re-send the same Bundle (it is idempotent: PUTs of fixed ids and
+     * versions). Any other status is a bug in the input or the gateway and fails the trial.
+     */
     private void publishFhir(Set<SeededInput.Fhir> acked, AtomicInteger resends) throws Exception {
-        try (FhirPublisher publisher = new FhirPublisher(kafka, "chaos-fhir")) {
-            for (SeededInput.Fhir doc : input.fhir) {
-                long deadline = System.nanoTime() + GIVE_UP.toNanos();
-                while (true) {
-                    try {
-                        publisher.publish(doc.json());
-                        acked.add(doc);
-                        break;
-                    } catch (ExecutionException | TimeoutException e) {
-                        resends.incrementAndGet(); // not acknowledged: publish the same document again
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("FHIR document not acknowledged within " + GIVE_UP, e);
-                        }
-                        Thread.sleep(500);
-                    }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (SeededInput.Fhir doc : input.fhir) {
+            long deadline = System.nanoTime() + GIVE_UP.toNanos();
+            while (true) {
+                int status;
+                try {
+                    status = http.send(HttpRequest.newBuilder(URI.create(gatewayBase)).timeout(ACK_TIMEOUT)
+                            .header("Authorization", "Bearer " + gatewayToken.value())
+                            .header("Content-Type", "application/fhir+json")
+                            .POST(HttpRequest.BodyPublishers.ofString(doc.json())).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException e) {
+                    status = -1; // connection refused or dropped, no answer in time
                 }
-                Thread.sleep(paceMillis * 3);
+                if (status / 100 == 2) {
+                    acked.add(doc);
+                    break;
+                }
+                if (status != -1 && status != 429 && status / 100 != 5) {
+                    throw new IllegalStateException("the gateway answered " + status + " to FHIR Bundle " + doc.id());
+                }
+                resends.incrementAndGet();
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("FHIR Bundle " + doc.id() + " not acknowledged within " + GIVE_UP);
+                }
+                Thread.sleep(500);
             }
+            Thread.sleep(paceMillis * 3);
         }
     }
 

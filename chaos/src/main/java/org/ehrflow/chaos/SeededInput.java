@@ -167,9 +167,12 @@ final class SeededInput {
         String note = PHRASES[r.nextInt(PHRASES.length)] + " " + PHRASES[r.nextInt(PHRASES.length)];
         String noteB64 = Base64.getEncoder().encodeToString(note.getBytes(StandardCharsets.UTF_8));
         String meta = "\"meta\":{\"versionId\":\"" + version + "\"}";
-        String json = "{\"resourceType\":\"Bundle\",\"id\":\"" + pid + "-b" + version + "\",\"type\":\"collection\","
+        // A transaction of PUTs with fixed ids, as an EHR sends to a FHIR server (the gateway): re-sending it is
+        // idempotent.
+        String json = "{\"resourceType\":\"Bundle\",\"id\":\"" + pid + "-b" + version + "\",\"type\":\"transaction\","
                 + "\"entry\":["
-                + "{\"fullUrl\":\"urn:uuid:" + pid + "\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + pid
+                + "{\"fullUrl\":\"urn:uuid:" + pid + "\"," + put("Patient/" + pid)
+                + "\"resource\":{\"resourceType\":\"Patient\",\"id\":\"" + pid
                 + "\"," + meta + ",\"identifier\":[{\"type\":{\"coding\":[{\"system\":"
                 + "\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]},\"system\":\"" + MRN_SYSTEM
                 + "\",\"value\":\"" + mrn + "\"}],\"name\":[{\"family\":\"Chaosfhir\",\"given\":[\"F" + f + "\"]}],"
@@ -177,7 +180,8 @@ final class SeededInput {
                 + "-15\"}},"
                 + observation(pid, "a1c", version, "4548-4", "Hemoglobin A1c/Hemoglobin.total in Blood", hba1c, "%")
                 + "," + observation(pid, "bp", version, "8480-6", "Systolic blood pressure", systolic, "mm[Hg]")
-                + ",{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"" + pid + "-note\"," + meta
+                + ",{" + put("DocumentReference/" + pid + "-note")
+                + "\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"" + pid + "-note\"," + meta
                 + ",\"status\":\"current\",\"type\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"11506-3\","
                 + "\"display\":\"Progress note\"}]},\"subject\":{\"reference\":\"Patient/" + pid + "\"},"
                 + "\"date\":\"2026-01-0" + (5 + version) + "T10:00:00Z\",\"content\":[{\"attachment\":{\"contentType\":"
@@ -193,12 +197,18 @@ final class SeededInput {
 
     private static String observation(String pid, String suffix, int version, String code, String display,
             double value, String unit) {
-        return "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"" + pid + "-" + suffix + "\",\"meta\":{"
+        return "{" + put("Observation/" + pid + "-" + suffix)
+                + "\"resource\":{\"resourceType\":\"Observation\",\"id\":\"" + pid + "-" + suffix + "\",\"meta\":{"
                 + "\"versionId\":\"" + version + "\"},\"status\":\"final\",\"code\":{\"coding\":[{\"system\":"
                 + "\"http://loinc.org\",\"code\":\"" + code + "\",\"display\":\"" + display + "\"}]},\"subject\":{"
                 + "\"reference\":\"Patient/" + pid + "\"},\"effectiveDateTime\":\"2026-01-0" + (3 + version)
                 + "T09:00:00Z\",\"valueQuantity\":{\"value\":" + value + ",\"unit\":\"" + unit + "\",\"system\":"
                 + "\"http://unitsofmeasure.org\",\"code\":\"" + unit + "\"}}}";
+    }
+
+    /** The request of a transaction entry that creates or replaces {@code ref} ("Type/id"). */
+    private static String put(String ref) {
+        return "\"request\":{\"method\":\"PUT\",\"url\":\"" + ref + "\"},";
     }
 
     int badHl7() {

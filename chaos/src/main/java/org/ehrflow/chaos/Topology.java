@@ -42,17 +42,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The production topology on one machine: the broker in its own JVM, PostgreSQL for the vector store with
  * production durability (or asynchronous commit, which loses its last commits on a crash), the EHR database, and
- * every stage in its own JVM configured through its environment: listener x1, normaliser x2, chunker x2, sink x2,
- * cdc-capture x1. Everything listens on loopback only.
+ * every stage in its own JVM configured through its environment: listener x1, fhir-gateway x1, normaliser x2,
+ * chunker x2, document-extractor x1 (both lanes), sink x2, cdc-capture x1. Everything listens on loopback only.
  */
 final class Topology implements AutoCloseable {
 
     static final String RAG_DB = "rag";
     static final String EHR_DB = "ehr";
     private static final String ADMIN = "admin";
-    /** One principal per stage, named by its application id (the FHIR publisher writes as the gateway would). */
+    /** One principal per stage process, named by its application id. */
     private static final List<String> PRINCIPALS = List.of(Topics.APP_HL7_LISTENER, Topics.APP_FHIR_NORMALIZER,
-            Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK, Topics.APP_CDC_CAPTURE, StageAcls.APP_FHIR_GATEWAY);
+            Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK, Topics.APP_CDC_CAPTURE, StageAcls.APP_FHIR_GATEWAY,
+            Topics.APP_DOCUMENT_EXTRACTOR);
+    /** The bearer token file's client id at the gateway (any resource type). */
+    static final String GATEWAY_CLIENT = "chaos-ehr";
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -64,6 +67,8 @@ final class Topology implements AutoCloseable {
     private JvmProcess broker;
     private String bootstrap;
     private int mllpPort;
+    private int gatewayPort;
+    private Secret gatewayToken;
     private Secret cdcPassword;
     private BrokerSecurity security;
 
@@ -122,6 +127,8 @@ final class Topology implements AutoCloseable {
             try (Admin admin = Admin.create(kafka.clientProps())) {
                 Map<String, String> principals = new HashMap<>();
                 PRINCIPALS.forEach(p -> principals.put(p, "User:" + p));
+                // The extractor process runs both lanes (two Streams apps) as one principal.
+                principals.put(Topics.APP_DOCUMENT_OCR, "User:" + Topics.APP_DOCUMENT_EXTRACTOR);
                 StageAcls.apply(admin, principals);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -146,11 +153,23 @@ final class Topology implements AutoCloseable {
                     "EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "fhir-normalizer-" + i));
             stage("chunker-stream-" + i, "org.ehrflow.chunker.ChunkerApp", "EHRFLOW_CHUNKER_", Map.of(
                     "EHRFLOW_CHUNKER_STATE_DIR", work.resolve("state/chunker-" + i).toString(),
+                    "EHRFLOW_CHUNKER_DOCUMENTS_FROM_EXTRACTOR", "true",
                     "EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "chunker-stream-" + i));
             Map<String, String> sink = new HashMap<>(sinkEnv(RAG_DB));
             sink.put("EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "embedder-sink-" + i);
             stage("embedder-sink-" + i, "org.ehrflow.sink.SinkApp", "EHRFLOW_SINK_", sink);
         }
+        // Every DocumentReference goes through the extractor (DocumentRouting); the slow lane (OCR) runs beside it.
+        stage("document-extractor", "org.ehrflow.documents.DocumentExtractorApp", "EHRFLOW_DOCUMENTS_", Map.of(
+                "EHRFLOW_DOCUMENTS_STATE_DIR", work.resolve("state/document-extractor").toString(),
+                "EHRFLOW_DOCUMENTS_OCR_THREADS", "1",
+                "EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "document-extractor"));
+        gatewayPort = FreePorts.pick();
+        gatewayToken = new Secret(UUID.randomUUID().toString());
+        Path tokenFile = secretFile("gateway-client.token", gatewayToken.value());
+        stage("fhir-gateway", "org.ehrflow.gateway.GatewayApp", "EHRFLOW_GATEWAY_", Map.of(
+                "EHRFLOW_GATEWAY_HOST", "127.0.0.1", "EHRFLOW_GATEWAY_PORT", Integer.toString(gatewayPort),
+                "EHRFLOW_GATEWAY_CLIENTS", GATEWAY_CLIENT + ":" + tokenFile + ":*"));
         stage("cdc-capture", "org.ehrflow.cdc.CdcCaptureApp", "EHRFLOW_CDC_", Map.of(
                 "EHRFLOW_CDC_DB_HOST", ehr.host(), "EHRFLOW_CDC_DB_PORT", Integer.toString(ehr.port()),
                 "EHRFLOW_CDC_DB_PASSWORD", cdcPassword.value(), "EHRFLOW_CDC_RESTART_BACKOFF_MAX", "PT5S"));
@@ -158,6 +177,19 @@ final class Topology implements AutoCloseable {
             awaitReady(v.name(), v::ready, Duration.ofSeconds(180));
         }
         LOG.info("topology ready: broker {}, MLLP {}, vector store {}:{}", bootstrap, mllpPort, pg.host(), pg.port());
+    }
+
+    /** Writes {@code value} to an owner-only file under the work directory, as a mounted secret would be. */
+    private Path secretFile(String name, String value) {
+        Path file = work.resolve("secrets").resolve(name);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, value, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a secret file", e);
+        }
     }
 
     Map<String, String> sinkEnv(String database) {
@@ -243,6 +275,15 @@ final class Topology implements AutoCloseable {
 
     int mllpPort() {
         return mllpPort;
+    }
+
+    /** The gateway's FHIR base URL, where the load's FHIR Bundles go. */
+    String gatewayBase() {
+        return "http://127.0.0.1:" + gatewayPort + "/fhir";
+    }
+
+    Secret gatewayToken() {
+        return gatewayToken;
     }
 
     LocalPostgres vectorStore() {

@@ -19,7 +19,6 @@ import org.ehrflow.ops.lag.PartitionLag;
 import org.ehrflow.ops.lag.SinkOffsetReader;
 import org.ehrflow.ops.lag.Stage;
 import org.ehrflow.runtime.KafkaSettings;
-import org.ehrflow.runtime.StageAcls;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.store.Migrations;
 import org.slf4j.Logger;
@@ -66,7 +65,7 @@ final class Trial {
         SeededInput input = SeededInput.of(plan.loadSeed(), plan.scale());
         try (Topology topology = Topology.start(work, plan.partitions(), plan.asyncCommit(),
                 plan.secure())) {
-            LoadRunner runner = new LoadRunner(input, topology.settingsOf(StageAcls.APP_FHIR_GATEWAY), topology.mllpPort(),
+            LoadRunner runner = new LoadRunner(input, topology.gatewayBase(), topology.gatewayToken(), topology.mllpPort(),
                     topology.ehrDatabase(), plan.paceMillis());
             ExecutorService loadThread = Executors.newSingleThreadExecutor();
             List<Monkey.Kill> kills;

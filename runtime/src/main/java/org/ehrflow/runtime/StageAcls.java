@@ -50,8 +50,21 @@ public final class StageAcls {
                 g.topic(Topics.FHIR_RESOURCES.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 g.streamsApp(stage);
             }
+            case Topics.APP_DOCUMENT_EXTRACTOR -> {
+                // The fast lane: owned documents in, their text (or the slow lane's work) out.
+                g.topic(Topics.FHIR_RESOURCES.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                g.topic(Topics.DOCUMENT_TEXT.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                g.topic(Topics.DOCUMENT_SLOW_LANE.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                g.streamsApp(stage);
+            }
+            case Topics.APP_DOCUMENT_OCR -> {
+                g.topic(Topics.DOCUMENT_SLOW_LANE.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                g.topic(Topics.DOCUMENT_TEXT.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
+                g.streamsApp(stage);
+            }
             case Topics.APP_CHUNKER -> {
                 g.topic(Topics.FHIR_RESOURCES.name(), AclOperation.READ, AclOperation.DESCRIBE);
+                g.topic(Topics.DOCUMENT_TEXT.name(), AclOperation.READ, AclOperation.DESCRIBE);
                 g.topic(Topics.CHUNKS.name(), AclOperation.WRITE, AclOperation.DESCRIBE);
                 g.streamsApp(stage);
             }
