@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.cdc.sim.EhrSimulator;
 import org.ehrflow.demo.sources.FhirPublisher;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.KafkaSettings;
 import org.slf4j.Logger;

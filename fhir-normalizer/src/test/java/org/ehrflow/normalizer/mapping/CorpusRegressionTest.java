@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.ehrflow.hl7.Er7;
+import org.ehrflow.hl7.Er7Parser;
 import org.ehrflow.normalizer.NormalizerConfig;
 import org.ehrflow.normalizer.mapping.fhir.FhirMapper;
-import org.ehrflow.normalizer.mapping.hl7.Hl7Parser;
 import org.ehrflow.normalizer.mapping.hl7.Hl7v2Mapper;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.FhirRecord;
@@ -123,8 +124,8 @@ class CorpusRegressionTest {
         long started = System.nanoTime();
         for (Path p : files("hl7v2", ".hl7")) {
             String text = Files.readString(p, StandardCharsets.UTF_8);
-            String[] type = Hl7Parser.messageType(Hl7Parser.normalise(text));
-            String label = "HL7 " + (type == null ? "?" : type[0] + "^" + type[1]);
+            Er7Parser.MessageType type = Er7Parser.messageType(Er7.normalise(text));
+            String label = "HL7 " + (type == null ? "?" : type.type() + "^" + type.event());
             record(label, p, HL7.map("k", Fixtures.hl7(text), LinkLookup.NONE));
         }
         // Bundles first: lone resources resolve their Patient through links the bundles teach. The bulk-export

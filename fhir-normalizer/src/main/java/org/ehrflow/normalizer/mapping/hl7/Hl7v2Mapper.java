@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ehrflow.hl7.Er7;
+import org.ehrflow.hl7.Er7Parser;
+import org.ehrflow.hl7.Hl7ParseException;
+import org.ehrflow.hl7.Hl7Time;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.error.ReasonCodes;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
@@ -74,19 +79,19 @@ public final class Hl7v2Mapper implements RawMapper {
 
     @Override
     public MappingResult map(String rawKey, RawMessage raw, LinkLookup links) {
-        String text = Hl7Parser.normalise(raw.payload());
-        String[] type = Hl7Parser.messageType(text);
+        String text = Er7.normalise(raw.payload());
+        Er7Parser.MessageType type = Er7Parser.messageType(text);
         if (type == null) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_PARSE_ERROR);
         }
-        MessageMapper mapper = REGISTRY.get(type[0] + "^" + type[1]);
+        MessageMapper mapper = REGISTRY.get(type.type() + "^" + type.event());
         if (mapper == null) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_UNSUPPORTED_TYPE);
         }
         List<Segment> segments;
         try {
-            segments = Hl7Parser.parse(text);
-        } catch (Hl7Parser.Hl7ParseException e) {
+            segments = Er7Parser.parse(text);
+        } catch (Hl7ParseException e) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_PARSE_ERROR, e);
         }
         Segment msh = segments.isEmpty() ? null : segments.get(0);
@@ -95,7 +100,7 @@ public final class Hl7v2Mapper implements RawMapper {
         }
         // The event is the raw MSH-9.2: HAPI may rewrite MSH-9 of an unknown structure.
         Hl7Header header = Hl7Header.read(msh, time, raw.provenance().sourceSystem(),
-                raw.provenance().sourceMessageId()).withEvent(type[0], type[1]);
+                raw.provenance().sourceMessageId()).withEvent(type.type(), type.event());
         Hl7Context ctx = new Hl7Context(segments, header, time, resolver, raw.provenance().ingestTime());
         Segment pid = ctx.use(ctx.first("PID"));
         Optional<Patient> patient = pid == null ? Optional.empty() : PatientSegmentMapper.map(pid, ctx);

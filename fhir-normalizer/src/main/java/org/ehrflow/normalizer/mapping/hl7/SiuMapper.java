@@ -2,6 +2,8 @@ package org.ehrflow.normalizer.mapping.hl7;
 
 import java.math.BigDecimal;
 import java.util.List;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.ehrflow.schemas.FhirRecord;
