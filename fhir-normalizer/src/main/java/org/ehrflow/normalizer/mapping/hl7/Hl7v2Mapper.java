@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.ehrflow.hl7.Er7;
 import org.ehrflow.hl7.Er7Parser;
+import org.ehrflow.hl7.Hl7Escapes;
 import org.ehrflow.hl7.Hl7ParseException;
 import org.ehrflow.hl7.Hl7Time;
 import org.ehrflow.hl7.Segment;
@@ -43,6 +44,9 @@ public final class Hl7v2Mapper implements RawMapper {
     static final Set<String> NOT_CLINICAL = Set.of("BAR", "DFT", "ACK", "MCF", "MFN", "MFK", "MFD", "MFQ", "MFR",
             "QBP", "QRY", "QCN", "QSB", "QVR", "NMD", "NMQ", "NMR", "PMU", "EAC", "EAN", "EAR", "ESU", "ESR", "INR",
             "INU", "LSU", "LSR", "SSU", "SSR", "TCU", "TCR");
+
+    /** The {@code unmapped} entry that counts character-set escapes left as text. */
+    static final String CHARSET_ESCAPE = "charset-escape";
 
     /** Supported "type^event" -> mapper. Everything else is HL7_UNSUPPORTED_TYPE. */
     static final Map<String, MessageMapper> REGISTRY = registry();
@@ -150,6 +154,14 @@ public final class Hl7v2Mapper implements RawMapper {
             }
         }
         out.addAll(mapper.map(ctx));
-        return new MappingResult.Mapped(out, Map.of(), Map.of(), ctx.unmapped(STRUCTURAL));
+        Map<String, Integer> unmapped = ctx.unmapped(STRUCTURAL);
+        int charsetEscapes = Hl7Escapes.charsetEscapes(text, msh.delimiters());
+        if (charsetEscapes > 0) {
+            // \C..\ / \M..\ switch ISO 2022 character sets mid-text; they stay as text, counted so a feed that
+            // sends them is seen (ehrflow.normalizer.segments.unmapped{segment="charset-escape"}).
+            unmapped = new HashMap<>(unmapped);
+            unmapped.put(CHARSET_ESCAPE, charsetEscapes);
+        }
+        return new MappingResult.Mapped(out, Map.of(), Map.of(), unmapped);
     }
 }

@@ -187,4 +187,16 @@ class Hl7BreadthTest {
         assertThat(r).isInstanceOf(MappingResult.Rejected.class);
         assertThat(((MappingResult.Rejected) r).reasonCode()).isEqualTo(ReasonCodes.HL7_NOT_CLINICAL);
     }
+
+    @Test
+    void charsetEscapesStayAsTextAndAreCounted() {
+        // OBX.5 switches to ISO-IR 87 and back (\C2842\ ... \C2842\ is not decodable once the text is decoded)
+        MappingResult r = map(msh("ORU^R01", "2.5.1"), PID, "OBR|1||F1^LAB|11502-2^Report^LN",
+                "OBX|1|ST|8251-1^Note^LN||A\\M2442\\xyz\\M2842\\B");
+        assertThat(r).isInstanceOf(MappingResult.Mapped.class);
+        MappingResult.Mapped m = (MappingResult.Mapped) r;
+        assertThat(m.unmapped()).containsEntry(Hl7v2Mapper.CHARSET_ESCAPE, 2);
+        assertThat(json(one(m.records(), "Observation")).at("/valueString").asText())
+                .isEqualTo("A\\M2442\\xyz\\M2842\\B");
+    }
 }
