@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.ehrflow.demo.sources.SyntheticHl7;
 import org.ehrflow.listener.Hl7ListenerApp;
 import org.ehrflow.listener.ListenerConfig;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.BrokerSecurity;
 import org.ehrflow.localstack.Dirs;
 import org.ehrflow.localstack.EmbeddedKafka;

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.EmbeddedKafka;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.OpsEndpoint;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Normalises note text before splitting: HL7 escapes resolved, line endings unified, soft line wraps joined
+ * Normalises note text before splitting: line endings unified, soft line wraps joined
  * (a line that starts indented or in lower case continues the previous one), whitespace collapsed, at most one
  * blank line between paragraphs. Headers and list items are never joined, so structure survives.
  */
@@ -18,9 +18,13 @@ public final class TextCleaner {
     private TextCleaner() {
     }
 
-    /** Cleans plain note text (already converted from HTML where needed). */
+    /**
+     * Cleans plain note text (already converted from HTML where needed). HL7 v2 escapes are not touched: text from
+     * HL7 was unescaped once by fhir-normalizer (the shared {@code hl7} module), and FHIR or database text has no
+     * HL7 escapes, so a {@code \T\} here is the author's own text (issue 17: never unescape twice).
+     */
     public static String clean(String raw) {
-        String s = Hl7Escapes.unescape(raw).replace("\r\n", "\n").replace('\r', '\n');
+        String s = raw.replace("\r\n", "\n").replace('\r', '\n');
         s = CONTROL.matcher(s).replaceAll("");
         List<String> out = new ArrayList<>();
         boolean prevBlank = true;

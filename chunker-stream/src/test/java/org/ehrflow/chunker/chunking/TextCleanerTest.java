@@ -7,15 +7,10 @@ import org.junit.jupiter.api.Test;
 class TextCleanerTest {
 
     @Test
-    void resolvesHl7EscapeSequences() {
-        // \T\ = &, \F\ = |, \S\ = ^, \R\ = ~, \E\ = \, \.br\ = line break, \H\ \N\ = highlighting (dropped)
-        String raw = "Na\\T\\K normal\\.br\\Ratio 3\\F\\4 \\S\\ \\R\\ \\E\\ \\H\\bold\\N\\";
-        assertThat(Hl7Escapes.unescape(raw)).isEqualTo("Na&K normal\nRatio 3|4 ^ ~ \\ bold");
-    }
-
-    @Test
-    void keepsUnknownBackslashesAndDecodesHex() {
-        assertThat(Hl7Escapes.unescape("C:\\path \\X41\\")).isEqualTo("C:\\path A");
+    void neverUnescapesHl7TextASecondTime() {
+        // The normaliser turned "\E\T\E\" into "\T\" already; a second unescape would make it "&".
+        String once = "Escape shown literally: \\T\\ and C:\\path \\X41\\";
+        assertThat(TextCleaner.clean(once)).isEqualTo(once);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.ehrflow.demo.DrainWatcher;
 import org.ehrflow.demo.Pipeline;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.EmbeddedKafka;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.KafkaSettings;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 
 /** Sends HL7 v2 files over a real MLLP connection, as an interface engine would, and tallies the ACK codes. */
 public final class Hl7Sender {

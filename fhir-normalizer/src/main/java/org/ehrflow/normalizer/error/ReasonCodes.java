@@ -14,6 +14,11 @@ public final class ReasonCodes {
 
     public static final String HL7_PARSE_ERROR = "HL7_PARSE_ERROR";
     public static final String HL7_UNSUPPORTED_TYPE = "HL7_UNSUPPORTED_TYPE";
+    /**
+     * Issue 17: a well-formed message of a type that carries nothing a clinician searches for (billing, ACKs,
+     * master files, queries, equipment): dead-lettered by design, so the DLQ shows it was read and set aside.
+     */
+    public static final String HL7_NOT_CLINICAL = "HL7_NOT_CLINICAL";
     public static final String HL7_NO_PATIENT_ID = "HL7_NO_PATIENT_ID";
 
     public static final String FHIR_PARSE_ERROR = "FHIR_PARSE_ERROR";

@@ -12,9 +12,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.ehrflow.hl7.Er7;
+import org.ehrflow.hl7.Er7Parser;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
-import org.ehrflow.normalizer.mapping.hl7.Hl7Parser;
 import org.ehrflow.normalizer.mapping.hl7.Hl7v2Mapper;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.FhirRecord;
@@ -108,8 +109,8 @@ public class ConverterBenchmark {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            String[] t = Hl7Parser.messageType(Hl7Parser.normalise(text));
-            if (t == null || !(t[0] + "^" + t[1]).equals(type)) {
+            Er7Parser.MessageType t = Er7Parser.messageType(Er7.normalise(text));
+            if (t == null || !(t.type() + "^" + t.event()).equals(type)) {
                 continue;
             }
             if (!(ehrflow.map("k", raw(text), LinkLookup.NONE) instanceof MappingResult.Mapped)) {

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.ehrflow.hl7.Er7;
+import org.ehrflow.hl7.Er7Parser;
 import org.ehrflow.normalizer.NormalizerConfig;
 import org.ehrflow.normalizer.mapping.fhir.FhirMapper;
-import org.ehrflow.normalizer.mapping.hl7.Hl7Parser;
 import org.ehrflow.normalizer.mapping.hl7.Hl7v2Mapper;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.FhirRecord;
@@ -65,38 +66,38 @@ class CorpusRegressionTest {
             HL7 ADT^A40: MAPPED=2
             HL7 ADT^A41: HL7_UNSUPPORTED_TYPE=1
             HL7 ADT^A45: HL7_UNSUPPORTED_TYPE=1
-            HL7 ADT^A47: HL7_UNSUPPORTED_TYPE=1
-            HL7 ADT^A60: HL7_UNSUPPORTED_TYPE=1
-            HL7 BAR^P01: HL7_UNSUPPORTED_TYPE=2
-            HL7 BAR^P02: HL7_UNSUPPORTED_TYPE=1
-            HL7 BAR^P12: HL7_UNSUPPORTED_TYPE=1
-            HL7 DFT^P03: HL7_UNSUPPORTED_TYPE=4
-            HL7 DFT^P11: HL7_UNSUPPORTED_TYPE=1
+            HL7 ADT^A47: MAPPED=1
+            HL7 ADT^A60: MAPPED=1
+            HL7 BAR^P01: HL7_NOT_CLINICAL=2
+            HL7 BAR^P02: HL7_NOT_CLINICAL=1
+            HL7 BAR^P12: HL7_NOT_CLINICAL=1
+            HL7 DFT^P03: HL7_NOT_CLINICAL=4
+            HL7 DFT^P11: HL7_NOT_CLINICAL=1
             HL7 MDM^T01: MAPPED=1
             HL7 MDM^T02: MAPPED=3
             HL7 MDM^T06: MAPPED=1
             HL7 MDM^T10: MAPPED=1
-            HL7 MFN^M02: HL7_UNSUPPORTED_TYPE=1
-            HL7 OMG^O19: HL7_UNSUPPORTED_TYPE=1
+            HL7 MFN^M02: HL7_NOT_CLINICAL=1
+            HL7 OMG^O19: MAPPED=1
             HL7 OML^O21: MAPPED=10
             HL7 ORM^O01: HL7_PARSE_ERROR=1, MAPPED=6
             HL7 ORU^R01: MAPPED=19
-            HL7 OUL^R22: HL7_UNSUPPORTED_TYPE=1
-            HL7 OUL^R23: HL7_UNSUPPORTED_TYPE=1
-            HL7 OUL^R24: HL7_UNSUPPORTED_TYPE=1
-            HL7 PPR^PC1: HL7_UNSUPPORTED_TYPE=1
-            HL7 PPR^PC2: HL7_UNSUPPORTED_TYPE=1
-            HL7 PPR^PC3: HL7_UNSUPPORTED_TYPE=1
+            HL7 OUL^R22: MAPPED=1
+            HL7 OUL^R23: MAPPED=1
+            HL7 OUL^R24: MAPPED=1
+            HL7 PPR^PC1: MAPPED=1
+            HL7 PPR^PC2: HL7_NO_PATIENT_ID=1
+            HL7 PPR^PC3: HL7_NO_PATIENT_ID=1
             HL7 RDE^O01: MAPPED=3
             HL7 RDE^O11: MAPPED=2
             HL7 RDE^O25: HL7_UNSUPPORTED_TYPE=1
-            HL7 RDS^O13: HL7_UNSUPPORTED_TYPE=1
-            HL7 REF^I12: HL7_UNSUPPORTED_TYPE=1
-            HL7 REF^I14: HL7_UNSUPPORTED_TYPE=1
+            HL7 RDS^O13: MAPPED=1
+            HL7 REF^I12: MAPPED=1
+            HL7 REF^I14: MAPPED=1
             HL7 SIU^S12: MAPPED=3
             HL7 SIU^S13: MAPPED=1
             HL7 SIU^S14: MAPPED=2
-            HL7 SIU^S26: HL7_UNSUPPORTED_TYPE=1
+            HL7 SIU^S26: MAPPED=1
             HL7 VXU^V04: MAPPED=4
             """;
 
@@ -123,8 +124,8 @@ class CorpusRegressionTest {
         long started = System.nanoTime();
         for (Path p : files("hl7v2", ".hl7")) {
             String text = Files.readString(p, StandardCharsets.UTF_8);
-            String[] type = Hl7Parser.messageType(Hl7Parser.normalise(text));
-            String label = "HL7 " + (type == null ? "?" : type[0] + "^" + type[1]);
+            Er7Parser.MessageType type = Er7Parser.messageType(Er7.normalise(text));
+            String label = "HL7 " + (type == null ? "?" : type.type() + "^" + type.event());
             record(label, p, HL7.map("k", Fixtures.hl7(text), LinkLookup.NONE));
         }
         // Bundles first: lone resources resolve their Patient through links the bundles teach. The bulk-export
@@ -160,7 +161,7 @@ class CorpusRegressionTest {
         assertThat(coverage).as("coverage per message type").isEqualTo(expected);
         System.out.println("unmapped HL7 segments (counted, reported as ehrflow.normalizer.segments.unmapped): "
                 + unmapped);
-        assertThat(records).as("FHIR records from the corpus").isEqualTo(3920); // 3916 before issue 13; +4 from the two RDE^O01 files keyed by their EPI
+        assertThat(records).as("FHIR records from the corpus").isEqualTo(3990); // 3916 before issue 13; +4 from the two RDE^O01 files keyed by their EPI; +70 from the issue 17 types
     }
 
     private MappingResult fhir(Path p) throws IOException {

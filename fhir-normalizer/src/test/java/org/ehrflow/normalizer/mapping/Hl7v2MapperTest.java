@@ -197,7 +197,8 @@ class Hl7v2MapperTest {
     static Stream<Arguments> rejections() {
         return Stream.of(
                 Arguments.of("not hl7 at all", ReasonCodes.HL7_PARSE_ERROR),
-                Arguments.of(er7(msh("BAR^P01", "2.5.1"), PID), ReasonCodes.HL7_UNSUPPORTED_TYPE),
+                Arguments.of(er7(msh("BAR^P01", "2.5.1"), PID), ReasonCodes.HL7_NOT_CLINICAL), // issue 17: billing, by design
+                Arguments.of(er7(msh("ADT^A41", "2.5.1"), PID), ReasonCodes.HL7_UNSUPPORTED_TYPE),
                 Arguments.of(er7(msh("ADT^A01", "2.5.1"), "EVN|A01"), ReasonCodes.HL7_NO_PATIENT_ID),
                 // PID.3 only a typed non-patient identifier (SS) -> no key
                 Arguments.of(er7(msh("ADT^A01", "2.5.1"), "PID|1||999^^^SSA^SS"), ReasonCodes.HL7_NO_PATIENT_ID),

@@ -195,7 +195,7 @@ class NormalizerTopologyTest {
     void corruptAndRejectedRecordsGoToTheDlqWithReasonAndOriginalBytes() {
         byte[] corrupt = "\u0000not a raw message".getBytes(StandardCharsets.UTF_8);
         hl7.pipeInput("k1", corrupt);
-        hl7.pipeInput("k2", raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU.replace("ORU^R01", "BAR^P01"))));
+        hl7.pipeInput("k2", raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU.replace("ORU^R01", "ADT^A41"))));
         hl7.pipeInput(KEY, raw(Topics.RAW_HL7V2, Fixtures.hl7(ORU))); // the app keeps going
 
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();

@@ -3,6 +3,7 @@ package org.ehrflow.listener.hl7;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.ehrflow.hl7.MshHeader;
 
 /**
  * Builds original-mode ACKs: MSH with sending and receiving application/facility swapped, the sender's separators,

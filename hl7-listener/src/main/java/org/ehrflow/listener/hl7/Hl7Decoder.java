@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.ehrflow.hl7.MshHeader;
 
 /**
  * Frame bytes to normalised ER7 text, before anything reads a field: strips a UTF-8 byte order mark and leading

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.ehrflow.listener.hl7.AckBuilder;
 import org.ehrflow.listener.hl7.AckCode;
-import org.ehrflow.listener.hl7.MshHeader;
+import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.hl7.RejectReason;
 import org.ehrflow.listener.intake.Hl7Intake;
 import org.ehrflow.listener.mllp.FrameHandler;

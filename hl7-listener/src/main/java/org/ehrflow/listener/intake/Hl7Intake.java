@@ -7,11 +7,10 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ehrflow.hl7.Hl7Time;
+import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.hl7.Hl7Charsets;
 import org.ehrflow.listener.hl7.Hl7Decoder;
-import org.ehrflow.listener.hl7.Hl7Timestamps;
-import org.ehrflow.listener.hl7.MshHeader;
-import org.ehrflow.listener.hl7.PidIdentifiers;
 import org.ehrflow.listener.hl7.RejectReason;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.PatientKey;
@@ -109,12 +108,11 @@ public final class Hl7Intake {
         // The decoder already checked that MSH parses.
         MshHeader h = MshHeader.parse(d.text()).orElseThrow();
         Optional<RejectReason> invalid = validate(h, peer);
-        String key = keys.hl7PatientKey(PidIdentifiers.candidates(d.text(), h),
-                PidIdentifiers.alternates(d.text(), h)).orElseGet(() -> unscopedKey(h));
+        String key = RawPatientKey.of(d.text(), h, keys).orElseGet(() -> unscopedKey(h));
         if (invalid.isPresent()) {
             return new Rejected(invalid.get(), h, d.charset(), key);
         }
-        Instant eventTime = Hl7Timestamps.parse(h.dateTime(), eventZone).orElse(null);
+        Instant eventTime = Hl7Time.eventInstant(h.dateTime(), eventZone).orElse(null);
         Provenance p = Provenance.atIngress(SourceType.HL7V2, h.sourceSystem(), h.controlId(), eventTime,
                 clock.instant());
         return new Accepted(key, new RawMessage(RawMessage.ContentType.HL7V2_ER7, p, d.text()), h, d.charset());
@@ -129,7 +127,7 @@ public final class Hl7Intake {
     }
 
     private Optional<RejectReason> validate(MshHeader h, String peer) {
-        String facility = PidIdentifiers.defaultAuthority(h);
+        String facility = h.defaultAuthority();
         if (!allowedFacilities.isEmpty() && !allowedFacilities.contains(facility)) {
             return Optional.of(RejectReason.FACILITY_NOT_ALLOWED);
         }

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.ehrflow.mllp.MllpFrameDecoder;
+import org.ehrflow.mllp.MllpFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -26,6 +26,8 @@ import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 import org.ehrflow.listener.tls.TlsSettings;
+import org.ehrflow.mllp.MllpFrameDecoder;
+import org.ehrflow.mllp.MllpFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,7 @@ package org.ehrflow.listener.hl7;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.Fixtures;
 import org.junit.jupiter.api.Test;
 

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ehrflow.listener.Fixtures;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.listener.hl7.AckIds;
 import org.ehrflow.listener.intake.Hl7Intake;
 import org.ehrflow.listener.publish.RawPublisher;

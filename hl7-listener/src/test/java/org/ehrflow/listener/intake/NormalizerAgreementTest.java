@@ -13,6 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.ehrflow.hl7.Er7;
+import org.ehrflow.hl7.Er7Parser;
+import org.ehrflow.hl7.MshHeader;
+import org.ehrflow.hl7.PidIdentifiers;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.listener.Fixtures;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
@@ -80,7 +85,12 @@ class NormalizerAgreementTest {
         // issue 13: PID-3 names only an SSN; PID-4 carries the EPI
         "MSH|^~\\&|EPIC|EPICFAC|R|F|20240101||ADT^A08|K8|P|2.3\rPID|1||111^^^SSA^SS|E200^^^EPIC^EPI\r",
         // issue 13, European ADT: typed PK and CF, no MR
-        "MSH|^~\\&|KIS|OSP|R|F|20240101||ADT^A01|K9|P|2.5\rPID|1||RSSMRA80A01H501U^^^MEF^CF~00123^^^KIS^PK\r"})
+        "MSH|^~\\&|KIS|OSP|R|F|20240101||ADT^A01|K9|P|2.5\rPID|1||RSSMRA80A01H501U^^^MEF^CF~00123^^^KIS^PK\r",
+        // issue 17: a hex escape in CX-1 (the listener read A\X41\1, the normaliser AA1; one reader now)
+        "MSH|^~\\&|APP|FAC|R|F|20240101||ADT^A01|K10|P|2.5.1\rPID|1||A\\X41\\1^^^HOSP^MR\r",
+        // issue 17: doubled-backslash MSH-2 and a non-standard delimiter set with a truncation character
+        "MSH|^~\\\\&|APP|FAC|R|F|20240101||ADT^A01|K11|P|2.5.1\rPID|1||B\\T\\2^^^HOSP^MR\r",
+        "MSH#$%!*@#APP#FAC#R#F#20240101##ADT$A01#K12#P#2.7\rPID#1##C!S!3$$$HOSP$MR\r"})
     void rawKeyEqualsNormalisedPatientKey(String msg) {
         Hl7Intake.Accepted a = accept(intakeAt(Instant.EPOCH), msg);
         assertThat(a.key()).isNotEqualTo(PatientKey.unscoped(a.message().provenance().sourceSystem()));
@@ -131,14 +141,19 @@ class NormalizerAgreementTest {
                     continue;
                 }
                 text = text.substring(msh);
-                var parsed = org.ehrflow.listener.hl7.MshHeader.parse(text);
+                var parsed = MshHeader.parse(text);
                 if (parsed.isEmpty()) {
                     continue;
                 }
                 var h = parsed.get();
-                var before = keys.hl7PatientKey(org.ehrflow.listener.hl7.PidIdentifiers.candidates(text, h));
-                var after = keys.hl7PatientKey(org.ehrflow.listener.hl7.PidIdentifiers.candidates(text, h),
-                        org.ehrflow.listener.hl7.PidIdentifiers.alternates(text, h));
+                Segment pid = Er7Parser.find(Er7.normalise(text), h.delimiters(), "PID");
+                if (pid == null) {
+                    continue;
+                }
+                var primary = RawPatientKey.candidates(PidIdentifiers.primary(pid, h.defaultAuthority()));
+                var before = keys.hl7PatientKey(primary);
+                var after = keys.hl7PatientKey(primary,
+                        RawPatientKey.candidates(PidIdentifiers.alternates(pid, h.defaultAuthority())));
                 if (before.isPresent()) {
                     keyedBefore++;
                     if (!before.equals(after)) {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.listener.mllp.FrameHandler;
 import org.ehrflow.listener.mllp.MllpServer;
 import org.ehrflow.listener.mllp.TlsMllpServer;

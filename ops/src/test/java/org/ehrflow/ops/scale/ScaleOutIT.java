@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ehrflow.chunker.ChunkerApp;
 import org.ehrflow.chunker.ChunkerConfig;
-import org.ehrflow.listener.client.MllpClient;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.normalizer.NormalizerApp;

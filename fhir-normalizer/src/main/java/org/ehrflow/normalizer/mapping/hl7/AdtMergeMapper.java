@@ -3,6 +3,7 @@ package org.ehrflow.normalizer.mapping.hl7;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.schemas.FhirRecord;
 
 /**

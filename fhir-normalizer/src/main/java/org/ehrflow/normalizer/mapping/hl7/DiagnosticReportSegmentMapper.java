@@ -1,6 +1,8 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
 import java.util.List;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.hl7.fhir.r4.model.CodeableConcept;

@@ -1,6 +1,8 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
 import java.util.List;
+import org.ehrflow.hl7.Hl7Time;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.FhirJson;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.FhirRecord;

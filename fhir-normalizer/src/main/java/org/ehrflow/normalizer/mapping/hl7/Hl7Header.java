@@ -1,6 +1,10 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
 import java.time.Instant;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Hl7Time;
+import org.ehrflow.hl7.PidIdentifiers;
+import org.ehrflow.hl7.Segment;
 
 /**
  * The MSH facts every resource of a message shares.
@@ -27,10 +31,9 @@ public record Hl7Header(String type, String event, String controlId, String send
         String facility = Hl7Fields.get(msh, 4);
         String system = app == null && facility == null ? fallbackSystem
                 : (app == null ? "" : app) + "^" + (facility == null ? "" : facility);
-        String authority = facility != null ? facility : app;
         String control = Hl7Fields.get(msh, 10);
         String msgTime = Hl7Fields.get(msh, 7);
         return new Hl7Header(Hl7Fields.get(msh, 9, 1), Hl7Fields.get(msh, 9, 2),
-                control != null ? control : fallbackId, system, authority, msgTime, time.toInstant(msgTime));
+                control != null ? control : fallbackId, system, PidIdentifiers.defaultAuthority(msh), msgTime, time.toInstant(msgTime));
     }
 }

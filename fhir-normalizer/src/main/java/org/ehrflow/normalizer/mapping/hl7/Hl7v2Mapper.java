@@ -7,6 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ehrflow.hl7.Er7;
+import org.ehrflow.hl7.Er7Parser;
+import org.ehrflow.hl7.Hl7Escapes;
+import org.ehrflow.hl7.Hl7ParseException;
+import org.ehrflow.hl7.Hl7Time;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.error.ReasonCodes;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
@@ -27,7 +33,20 @@ public final class Hl7v2Mapper implements RawMapper {
 
     /** Segments that carry no clinical content of their own (envelope, software, event metadata). */
     static final Set<String> STRUCTURAL = Set.of("MSH", "EVN", "SFT", "UAC", "MSA", "ERR", "DSC", "ARV", "BHS", "BTS",
-            "FHS", "FTS", "TQ1", "TQ2");
+            "FHS", "FTS", "TQ1", "TQ2", "QAK", "QPD", "RCP");
+
+    /**
+     * Message types (MSH-9.1) read and set aside as HL7_NOT_CLINICAL: billing (BAR, DFT), acknowledgements (ACK,
+     * MCF), master files (MFN, MFK, MFD, MFQ, MFR), queries without clinical content (QBP, QRY, QCN, QSB, QVR),
+     * network, personnel and equipment messages (NMD, NMQ, NMR, PMU, EAC, EAN, EAR, ESU, ESR, INR, INU, LSU, LSR,
+     * SSU, SSR, TCU, TCR). Nothing in them is what a clinician searches for.
+     */
+    static final Set<String> NOT_CLINICAL = Set.of("BAR", "DFT", "ACK", "MCF", "MFN", "MFK", "MFD", "MFQ", "MFR",
+            "QBP", "QRY", "QCN", "QSB", "QVR", "NMD", "NMQ", "NMR", "PMU", "EAC", "EAN", "EAR", "ESU", "ESR", "INR",
+            "INU", "LSU", "LSR", "SSU", "SSR", "TCU", "TCR");
+
+    /** The {@code unmapped} entry that counts character-set escapes left as text. */
+    static final String CHARSET_ESCAPE = "charset-escape";
 
     /** Supported "type^event" -> mapper. Everything else is HL7_UNSUPPORTED_TYPE. */
     static final Map<String, MessageMapper> REGISTRY = registry();
@@ -50,20 +69,40 @@ public final class Hl7v2Mapper implements RawMapper {
         m.put("ADT^A29", new AdtDeleteMapper());
         m.put("ADT^A34", new AdtMergeMapper());
         m.put("ADT^A40", new AdtMergeMapper());
+        m.put("ADT^A47", new AdtMergeMapper()); // change identifier: MRG-1's key is retired into PID-3's
+        m.put("ADT^A24", new AdtLinkMapper(true));
+        m.put("ADT^A37", new AdtLinkMapper(false));
+        m.put("ADT^A60", new AllergyUpdateMapper());
         MdmMapper mdm = new MdmMapper();
         for (int t = 1; t <= 11; t++) {
             m.put(String.format("MDM^T%02d", t), mdm);
         }
-        m.put("ORU^R01", new OruMapper());
-        OrderMapper orders = new OrderMapper();
+        OruMapper results = new OruMapper();
+        m.put("ORU^R01", results);
+        for (String e : List.of("R21", "R22", "R23", "R24")) {
+            m.put("OUL^" + e, results); // unsolicited lab observations: results like ORU
+        }
+        for (String e : List.of("PC1", "PC2", "PC3")) {
+            m.put("PPR^" + e, new ProblemMapper());
+        }
+        ReferralMapper referrals = new ReferralMapper();
+        for (String e : List.of("I12", "I13", "I14", "I15")) {
+            m.put("REF^" + e, referrals);
+            m.put("RRI^" + e, referrals);
+        }
+        OrderMapper orders = new OrderMapper(false);
         m.put("ORM^O01", orders);
+        m.put("OMG^O19", orders);
+        m.put("RSP^K11", orders); // immunization history answer: RXA as in VXU
+        m.put("RDS^O13", orders); // RXD -> MedicationDispense
+        m.put("RAS^O17", new OrderMapper(true)); // RXA -> MedicationAdministration
         m.put("OML^O21", orders);
         m.put("RDE^O11", orders);
         m.put("RDE^O01", orders); // pre-2.4 pharmacy encoded order
         m.put("VXU^V04", orders);
         SiuMapper siu = new SiuMapper();
-        for (String e : List.of("S12", "S13", "S14", "S15")) {
-            m.put("SIU^" + e, siu);
+        for (int e = 12; e <= 26; e++) {
+            m.put("SIU^S" + e, siu); // new, reschedule, modify, cancel, discontinue, delete, service/resource changes
         }
         return Map.copyOf(m);
     }
@@ -74,19 +113,20 @@ public final class Hl7v2Mapper implements RawMapper {
 
     @Override
     public MappingResult map(String rawKey, RawMessage raw, LinkLookup links) {
-        String text = Hl7Parser.normalise(raw.payload());
-        String[] type = Hl7Parser.messageType(text);
+        String text = Er7.normalise(raw.payload());
+        Er7Parser.MessageType type = Er7Parser.messageType(text);
         if (type == null) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_PARSE_ERROR);
         }
-        MessageMapper mapper = REGISTRY.get(type[0] + "^" + type[1]);
+        MessageMapper mapper = REGISTRY.get(type.type() + "^" + type.event());
         if (mapper == null) {
-            return MappingResult.Rejected.of(ReasonCodes.HL7_UNSUPPORTED_TYPE);
+            return MappingResult.Rejected.of(NOT_CLINICAL.contains(type.type()) ? ReasonCodes.HL7_NOT_CLINICAL
+                    : ReasonCodes.HL7_UNSUPPORTED_TYPE);
         }
         List<Segment> segments;
         try {
-            segments = Hl7Parser.parse(text);
-        } catch (Hl7Parser.Hl7ParseException e) {
+            segments = Er7Parser.parse(text);
+        } catch (Hl7ParseException e) {
             return MappingResult.Rejected.of(ReasonCodes.HL7_PARSE_ERROR, e);
         }
         Segment msh = segments.isEmpty() ? null : segments.get(0);
@@ -95,7 +135,7 @@ public final class Hl7v2Mapper implements RawMapper {
         }
         // The event is the raw MSH-9.2: HAPI may rewrite MSH-9 of an unknown structure.
         Hl7Header header = Hl7Header.read(msh, time, raw.provenance().sourceSystem(),
-                raw.provenance().sourceMessageId()).withEvent(type[0], type[1]);
+                raw.provenance().sourceMessageId()).withEvent(type.type(), type.event());
         Hl7Context ctx = new Hl7Context(segments, header, time, resolver, raw.provenance().ingestTime());
         Segment pid = ctx.use(ctx.first("PID"));
         Optional<Patient> patient = pid == null ? Optional.empty() : PatientSegmentMapper.map(pid, ctx);
@@ -114,6 +154,14 @@ public final class Hl7v2Mapper implements RawMapper {
             }
         }
         out.addAll(mapper.map(ctx));
-        return new MappingResult.Mapped(out, Map.of(), Map.of(), ctx.unmapped(STRUCTURAL));
+        Map<String, Integer> unmapped = ctx.unmapped(STRUCTURAL);
+        int charsetEscapes = Hl7Escapes.charsetEscapes(text, msh.delimiters());
+        if (charsetEscapes > 0) {
+            // \C..\ / \M..\ switch ISO 2022 character sets mid-text; they stay as text, counted so a feed that
+            // sends them is seen (ehrflow.normalizer.segments.unmapped{segment="charset-escape"}).
+            unmapped = new HashMap<>(unmapped);
+            unmapped.put(CHARSET_ESCAPE, charsetEscapes);
+        }
+        return new MappingResult.Mapped(out, Map.of(), Map.of(), unmapped);
     }
 }

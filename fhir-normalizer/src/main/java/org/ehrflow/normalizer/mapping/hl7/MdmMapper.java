@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.ehrflow.schemas.FhirRecord;

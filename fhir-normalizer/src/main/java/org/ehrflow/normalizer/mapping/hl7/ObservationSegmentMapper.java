@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.hl7.fhir.r4.model.CodeableConcept;

@@ -2,6 +2,8 @@ package org.ehrflow.normalizer.mapping.hl7;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.schemas.FhirRecord;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.DomainResource;
@@ -15,13 +17,22 @@ import org.hl7.fhir.r4.model.ServiceRequest;
  * segment): OBR -> ServiceRequest, RXO/RXE (+RXR) -> MedicationRequest, RXA (+RXR) -> Immunization; NTE after the
  * detail -> its note; OBX in the group -> Observation (ask-at-order-entry answers, vaccine eligibility), keyed
  * {@code "order|" + orderKey} so they never collide with the results of the same order; SPM -> Specimen; DG1, AL1
- * and PR1 as in ADT. An RXA with action code RXA-21 D is a DELETE of that Immunization.
+ * and PR1 as in ADT. An RXA with action code RXA-21 D is a DELETE of that Immunization. Issue 17: RSP^K11 (an
+ * immunization history answer: RXA as in VXU), OMG^O19 (general order: ORC + OBR), RDS^O13 (each RXD ->
+ * MedicationDispense) and, built with {@code administrations}, RAS^O17 (each RXA -> MedicationAdministration).
  */
 final class OrderMapper implements MessageMapper {
 
+    private final boolean administrations;
+
+    /** @param administrations RXA is a medication administration (RAS), not an immunization (VXU, RSP^K11) */
+    OrderMapper(boolean administrations) {
+        this.administrations = administrations;
+    }
+
     @Override
     public List<FhirRecord> map(Hl7Context ctx) {
-        return new Run(ctx).map();
+        return new Run(ctx, administrations).map();
     }
 
     /** One order group at a time. */
@@ -33,11 +44,14 @@ final class OrderMapper implements MessageMapper {
         private Segment rxr;
         private final List<String> notes = new ArrayList<>();
         private final List<Segment> obx = new ArrayList<>();
+        private final List<Segment> events = new ArrayList<>();
+        private final boolean administrations;
         private int groups;
         private int specimens;
 
-        Run(Hl7Context ctx) {
+        Run(Hl7Context ctx, boolean administrations) {
             this.ctx = ctx;
+            this.administrations = administrations;
         }
 
         List<FhirRecord> map() {
@@ -55,12 +69,15 @@ final class OrderMapper implements MessageMapper {
                         flush();
                         orc = ctx.use(s);
                     }
-                    case "OBR", "RXO", "RXE", "RXA" -> {
-                        if (detail != null) {
-                            flush();
+                    case "RXD" -> events.add(ctx.use(s));
+                    case "RXA" -> {
+                        if (administrations) {
+                            events.add(ctx.use(s));
+                        } else {
+                            detail(s);
                         }
-                        detail = ctx.use(s);
                     }
+                    case "OBR", "RXO", "RXE" -> detail(s);
                     case "RXR" -> rxr = rxr == null ? ctx.use(s) : rxr;
                     case "NTE" -> {
                         String text = Hl7Fields.get(s, 3); // NTE.3
@@ -81,6 +98,13 @@ final class OrderMapper implements MessageMapper {
             return out;
         }
 
+        private void detail(Segment s) {
+            if (detail != null || !events.isEmpty()) {
+                flush();
+            }
+            detail = ctx.use(s);
+        }
+
         private void clinical(Segment s) {
             Resource r = switch (s.getName()) {
                 case "DG1" -> ClinicalSegments.diagnosis(s, ctx);
@@ -99,17 +123,25 @@ final class OrderMapper implements MessageMapper {
         }
 
         private void flush() {
-            if (orc == null && detail == null && obx.isEmpty()) {
+            if (orc == null && detail == null && obx.isEmpty() && events.isEmpty()) {
                 return;
             }
             String key = orderKey();
             groups++;
+            String requestId = null;
             if (detail != null) {
                 FhirRecord r = detailRecord(key);
                 if (r != null) {
                     out.add(r);
+                    requestId = r.resourceType().equals("MedicationRequest") ? r.resourceId() : null;
                 }
             }
+            int n = 0;
+            for (Segment e : events) {
+                out.add(ctx.upsert(e.getName().equals("RXD") ? PharmacyEvents.dispense(e, rxr, key, ++n, requestId, ctx)
+                        : PharmacyEvents.administration(e, rxr, key, ++n, requestId, ctx)));
+            }
+            events.clear();
             int position = 0;
             for (Segment s : obx) {
                 out.add(ctx.upsert(ObservationSegmentMapper.map(s, "order|" + key, ++position, null, ctx)));

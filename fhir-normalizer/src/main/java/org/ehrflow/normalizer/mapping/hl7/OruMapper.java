@@ -2,6 +2,8 @@ package org.ehrflow.normalizer.mapping.hl7;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.schemas.FhirRecord;
 import org.hl7.fhir.r4.model.Observation;
 

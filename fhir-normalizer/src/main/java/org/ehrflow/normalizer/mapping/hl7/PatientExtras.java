@@ -1,5 +1,7 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.Segment;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;

@@ -3,6 +3,9 @@ package org.ehrflow.normalizer.mapping.hl7;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ehrflow.hl7.Hl7Fields;
+import org.ehrflow.hl7.PidIdentifiers;
+import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.ehrflow.runtime.identity.IdentifierCandidate;
@@ -70,23 +73,13 @@ public final class PatientSegmentMapper {
         return Optional.of(p);
     }
 
-    private static List<IdentifierCandidate> candidates(Segment pid, int field, Hl7Context ctx) {
-        List<IdentifierCandidate> out = new ArrayList<>();
-        for (int r = 0; r < Hl7Fields.reps(pid, field); r++) {
-            String value = Hl7Fields.get(pid, field, r, 1, 1);
-            if (value == null) {
-                continue;
-            }
-            String authority = Hl7Fields.get(pid, field, r, 4, 1);
-            if (authority == null) {
-                authority = Hl7Fields.get(pid, field, r, 4, 2);
-            }
-            if (authority == null) {
-                authority = ctx.header().defaultAuthority();
-            }
-            out.add(new IdentifierCandidate(null, authority, Hl7Fields.get(pid, field, r, 5, 1), value));
-        }
-        return out;
+    /** The CX repetitions of {@code field}, read by the shared reader the listener keys with. */
+    private static List<IdentifierCandidate> candidates(Segment s, int field, Hl7Context ctx) {
+        return asCandidates(PidIdentifiers.field(s, field, ctx.header().defaultAuthority()));
+    }
+
+    static List<IdentifierCandidate> asCandidates(List<PidIdentifiers.Cx> cx) {
+        return cx.stream().map(c -> new IdentifierCandidate(null, c.authority(), c.type(), c.value())).toList();
     }
 
     /** PID-2 (when PID-3 named a value) and PID-4: read by the fallback tier only. */

@@ -142,7 +142,10 @@ class Hl7MessageTypesTest {
 
     @ParameterizedTest
     @CsvSource({"SIU^S12^SIU_S12, '', booked", "SIU^S13, '', booked", "SIU^S14, '', booked",
-        "SIU^S15^SIU_S12, '', cancelled", "SIU^S12, Noshow, noshow"})
+        "SIU^S15^SIU_S12, '', cancelled", "SIU^S12, Noshow, noshow",
+        // issue 17: the rest of the family (discontinue, delete, service/resource-level changes, no-show event)
+        "SIU^S16, '', cancelled", "SIU^S17, '', entered-in-error", "SIU^S18, '', booked", "SIU^S22, '', booked",
+        "SIU^S24, '', booked", "SIU^S26, '', noshow"})
     void schedulingMapsAppointment(String type, String fillerStatus, String status) {
         List<FhirRecord> out = records(msh(type, "2.5.1"),
                 // SCH.1 placer id, SCH.2 filler id A1, SCH.7 reason, SCH.9 duration, SCH.25 filler status

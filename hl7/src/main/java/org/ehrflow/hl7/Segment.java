@@ -1,4 +1,4 @@
-package org.ehrflow.normalizer.mapping.hl7;
+package org.ehrflow.hl7;
 
 /**
  * One ER7 segment, split into fields once; repetitions, components and subcomponents are cut on demand by
@@ -28,15 +28,16 @@ public final class Segment {
     }
 
     /** The raw (still escaped) text of field {@code n}, or null if absent. */
-    String raw(int n) {
+    public String raw(int n) {
         return n < 1 || n >= fields.length ? null : fields[n];
     }
 
-    Delimiters delimiters() {
+    public Delimiters delimiters() {
         return delimiters;
     }
 
-    boolean isEmpty() {
+    /** Whether no field has any content. */
+    public boolean isEmpty() {
         for (int i = 1; i < fields.length; i++) {
             if (!fields[i].isEmpty()) {
                 return false;
@@ -48,10 +49,5 @@ public final class Segment {
     @Override
     public String toString() {
         return "Segment[" + name + ", " + numFields() + " fields]"; // never the content: it is PHI
-    }
-
-    /** The message's encoding characters from MSH-1/MSH-2. */
-    record Delimiters(char field, char component, char repetition, char escape, char subcomponent) {
-        static final Delimiters DEFAULT = new Delimiters('|', '^', '~', '\\', '&');
     }
 }

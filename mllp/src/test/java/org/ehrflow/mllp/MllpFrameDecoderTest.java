@@ -1,4 +1,4 @@
-package org.ehrflow.listener.mllp;
+package org.ehrflow.mllp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

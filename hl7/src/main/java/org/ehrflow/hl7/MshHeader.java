@@ -1,15 +1,13 @@
-package org.ehrflow.listener.hl7;
+package org.ehrflow.hl7;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The MSH fields the listener needs, read with a light ER7 reader: raw field text (escapes kept), first
- * components where the field is composite. Sending/receiving application and facility keep their full field
- * text so the ACK can echo them unchanged.
+ * The MSH facts the listener acts on before any full read: raw field text (escapes kept) where the ACK echoes a
+ * field unchanged, first components where the field is composite.
  *
  * @param fieldSeparator    MSH-1
- * @param encodingChars     MSH-2 as sent (usually {@code ^~\&})
+ * @param encodingChars     MSH-2 as sent (after the doubled-backslash repair of {@link Er7#normalise})
  * @param sendingApp        MSH-3
  * @param sendingFacility   MSH-4
  * @param receivingApp      MSH-5
@@ -28,33 +26,34 @@ public record MshHeader(char fieldSeparator, String encodingChars, String sendin
 
     /** Reads MSH from the first segment of {@code text}; empty if it is not an MSH segment with usable separators. */
     public static Optional<MshHeader> parse(String text) {
-        String seg = Er7.firstSegment(text);
-        if (seg.length() < 5 || !seg.startsWith("MSH")) {
+        String seg = Er7.firstSegment(text.startsWith("\uFEFF") ? text.substring(1) : text);
+        int lf = seg.indexOf('\n');
+        seg = Er7.repairMsh2(lf < 0 ? seg : seg.substring(0, lf));
+        Delimiters d = Er7Parser.delimiters(seg);
+        if (d == null) {
             return Optional.empty();
         }
-        char fs = seg.charAt(3);
-        if (Character.isLetterOrDigit(fs) || Character.isWhitespace(fs)) {
-            return Optional.empty();
-        }
-        List<String> f = Er7.split(seg, fs);
-        String enc = f.get(1);
-        // Component and repetition separators are the minimum this reader needs; they must differ from MSH-1.
-        if (enc.length() < 2 || enc.indexOf(fs) >= 0 || enc.charAt(0) == enc.charAt(1)
-                || Character.isLetterOrDigit(enc.charAt(0)) || Character.isLetterOrDigit(enc.charAt(1))) {
-            return Optional.empty();
-        }
-        char comp = enc.charAt(0);
-        char rep = enc.charAt(1);
-        String type = field(f, 9);
-        return Optional.of(new MshHeader(fs, enc, field(f, 3), field(f, 4), field(f, 5), field(f, 6),
-                Er7.part(field(f, 7), comp, 0).strip(), Er7.part(type, comp, 0).strip(),
-                Er7.part(type, comp, 1).strip(), field(f, 10).strip(), Er7.part(field(f, 11), comp, 0).strip(),
-                Er7.part(field(f, 12), comp, 0).strip(), Er7.part(field(f, 18), rep, 0).strip()));
+        Segment msh = Er7Parser.segment(seg, d);
+        char comp = d.component();
+        return Optional.of(new MshHeader(d.field(), raw(msh, 2), raw(msh, 3), raw(msh, 4), raw(msh, 5),
+                raw(msh, 6), first(msh, 7, comp), first(msh, 9, comp), Er7.part(raw(msh, 9), comp, 1).strip(),
+                raw(msh, 10).strip(), first(msh, 11, comp), first(msh, 12, comp),
+                Er7.part(raw(msh, 18), d.repetition(), 0).strip()));
     }
 
-    /** MSH-n from the split first segment (MSH-1 is the separator itself, so MSH-n is part n-1). */
-    private static String field(List<String> parts, int n) {
-        return n - 1 < parts.size() ? parts.get(n - 1) : "";
+    private static String raw(Segment s, int n) {
+        String v = s.raw(n);
+        return v == null ? "" : v;
+    }
+
+    private static String first(Segment s, int n, char comp) {
+        return Er7.part(raw(s, n), comp, 0).strip();
+    }
+
+    /** The delimiters MSH-1 and MSH-2 declare. */
+    public Delimiters delimiters() {
+        Delimiters d = Delimiters.of(fieldSeparator, encodingChars);
+        return d != null ? d : Delimiters.DEFAULT;
     }
 
     public char componentSeparator() {
@@ -78,6 +77,13 @@ public record MshHeader(char fieldSeparator, String encodingChars, String sendin
     /** "MSH-3^MSH-4" (namespace ids, or universal ids where the namespace is empty): provenance source system. */
     public String sourceSystem() {
         return hdName(sendingApp) + "^" + hdName(sendingFacility);
+    }
+
+    /** Authority of identifiers without CX-4: MSH-4.1, else MSH-3.1 (unescaped; null if both are empty). */
+    public String defaultAuthority() {
+        Delimiters d = delimiters();
+        String facility = Hl7Fields.value(sendingFacility, d, 0, 1, 1);
+        return facility != null ? facility : Hl7Fields.value(sendingApp, d, 0, 1, 1);
     }
 
     private String hdName(String hd) {

@@ -1,4 +1,4 @@
-package org.ehrflow.listener.mllp;
+package org.ehrflow.mllp;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package org.ehrflow.listener.client;
+package org.ehrflow.mllp;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import org.ehrflow.listener.mllp.MllpFrameDecoder;
-import org.ehrflow.listener.mllp.MllpFraming;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal blocking MLLP sender (demo, load driver, tests): one connection, one message at a time, each answer
@@ -53,14 +54,14 @@ public final class MllpClient implements AutoCloseable {
      * Connects over TLS with {@code tls} (its trust managers check the server; its key managers, if any, present
      * the client certificate); the server name is verified against {@code host}.
      */
-    public static MllpClient connectTls(String host, int port, Duration timeout, javax.net.ssl.SSLContext tls)
+    public static MllpClient connectTls(String host, int port, Duration timeout, SSLContext tls)
             throws IOException {
         Socket plain = new Socket();
         try {
             plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+            SSLSocket s = (SSLSocket) tls.getSocketFactory()
                     .createSocket(plain, host, port, true);
-            javax.net.ssl.SSLParameters params = s.getSSLParameters();
+            SSLParameters params = s.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
             s.setSSLParameters(params);
             s.setSoTimeout((int) timeout.toMillis());

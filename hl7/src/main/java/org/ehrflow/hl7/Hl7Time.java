@@ -1,22 +1,26 @@
-package org.ehrflow.normalizer.mapping.hl7;
+package org.ehrflow.hl7;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.DateTimeException;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * HL7 v2 DTM/TS values ({@code YYYY[MM[DD[HH[MM[SS[.S+]]]]]][+/-ZZZZ]}) as FHIR date, dateTime and instant.
- * FHIR needs a zone once a time is present: a value without one is read in the configured default zone.
- * Unreadable values give null (the element is left out), never a rejection.
+ * HL7 v2 DTM/TS values ({@code YYYY[MM[DD[HH[MM[SS[.S[S[S[S]]]]]]]]][+/-ZZZZ]}, v2.5.1 section 2A.22) with their
+ * precision and offset: as FHIR-style date and dateTime strings (precision kept) and as instants. A value without
+ * an offset is read in the configured default zone. Unreadable values give null, never an exception.
  */
 public final class Hl7Time {
 
-    private static final Pattern DTM = Pattern.compile(
-            "(\\d{4})(\\d{2})?(\\d{2})?(\\d{2})?(\\d{2})?(\\d{2})?(\\.\\d{1,4})?([+-]\\d{4})?");
+    /** How much of a DTM was sent. */
+    public enum Precision { YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, FRACTION }
+
+    private static final Pattern DTM = Pattern.compile("(\\d{4})(?:(\\d{2})(?:(\\d{2})(?:(\\d{2})(?:(\\d{2})"
+            + "(?:(\\d{2})(\\.\\d{1,4})?)?)?)?)?)?([+-]\\d{4})?");
 
     private final ZoneId defaultZone;
 
@@ -24,10 +28,34 @@ public final class Hl7Time {
         this.defaultZone = defaultZone;
     }
 
+    /**
+     * The instant of an event time such as MSH-7: day precision at least (a year or month is not an event time);
+     * without an offset {@code assumedZone} is assumed.
+     */
+    public static Optional<Instant> eventInstant(String dtm, ZoneId assumedZone) {
+        Hl7Time t = new Hl7Time(assumedZone);
+        Precision p = precision(dtm);
+        return p == null || p.compareTo(Precision.DAY) < 0 ? Optional.empty() : Optional.ofNullable(t.toInstant(dtm));
+    }
+
+    /** The precision of {@code hl7}, or null if it is no DTM. */
+    public static Precision precision(String hl7) {
+        Matcher m = match(hl7);
+        if (m == null) {
+            return null;
+        }
+        for (int g = 7; g >= 2; g--) {
+            if (m.group(g) != null) {
+                return Precision.values()[g - 1];
+            }
+        }
+        return Precision.YEAR;
+    }
+
     /** FHIR {@code date} (YYYY, YYYY-MM or YYYY-MM-DD). */
     public String toDate(String hl7) {
         Matcher m = match(hl7);
-        if (m == null) {
+        if (m == null || !valid(m)) {
             return null;
         }
         StringBuilder sb = new StringBuilder(m.group(1));
@@ -37,7 +65,7 @@ public final class Hl7Time {
                 sb.append('-').append(m.group(3));
             }
         }
-        return valid(m) ? sb.toString() : null;
+        return sb.toString();
     }
 
     /** FHIR {@code dateTime}: date precision as given; with a time, seconds and a zone are filled in. */
@@ -54,7 +82,7 @@ public final class Hl7Time {
         if (m.group(7) != null) {
             sb.append(m.group(7));
         }
-        sb.append(offset(m).getId().equals("Z") ? "Z" : offset(m).getId());
+        sb.append(offset(m).getId());
         return sb.toString();
     }
 
@@ -64,15 +92,13 @@ public final class Hl7Time {
         if (m == null || !valid(m)) {
             return null;
         }
-        LocalDateTime t = local(m);
-        return t.atOffset(offset(m)).toInstant();
+        return local(m).atOffset(offset(m)).toInstant();
     }
 
     private LocalDateTime local(Matcher m) {
         int nanos = 0;
         if (m.group(7) != null) {
-            String frac = (m.group(7).substring(1) + "000000000").substring(0, 9);
-            nanos = Integer.parseInt(frac);
+            nanos = Integer.parseInt((m.group(7).substring(1) + "000000000").substring(0, 9));
         }
         return LocalDateTime.of(Integer.parseInt(m.group(1)), num(m.group(2), 1), num(m.group(3), 1),
                 num(m.group(4), 0), num(m.group(5), 0), num(m.group(6), 0), nanos);

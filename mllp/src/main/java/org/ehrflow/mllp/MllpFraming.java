@@ -1,4 +1,4 @@
-package org.ehrflow.listener.mllp;
+package org.ehrflow.mllp;
 
 /**
  * The MLLP envelope (HL7 v2 Implementation Guide, appendix C): {@code <VT> message <FS><CR>}. The message bytes

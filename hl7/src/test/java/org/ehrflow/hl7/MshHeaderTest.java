@@ -1,4 +1,4 @@
-package org.ehrflow.listener.hl7;
+package org.ehrflow.hl7;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,15 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.ehrflow.listener.Fixtures;
-import org.ehrflow.runtime.identity.IdentifierCandidate;
 import org.junit.jupiter.api.Test;
 
 class MshHeaderTest {
 
+    /** ADT^A01 v2.5.1: MSH-3 SENDAPP, MSH-4 SENDFAC, MSH-7 with offset, PID-3 an MR of HOSP then an SS. */
+    static final String ADT_A01 = "MSH|^~\\&|SENDAPP|SENDFAC|RECVAPP|RECVFAC|20240102030405+0100||"
+            + "ADT^A01^ADT_A01|MSG0001|P|2.5.1\r"
+            + "EVN|A01|20240102030405\r"
+            + "PID|1||12345^^^HOSP^MR~999999999^^^SSA^SS||Sentinel^Test\r";
+
+    private static List<PidIdentifiers.Cx> pid(String msg, MshHeader h) {
+        Segment pid = Er7Parser.find(Er7.normalise(msg), h.delimiters(), "PID");
+        return pid == null ? List.of() : PidIdentifiers.primary(pid, h.defaultAuthority());
+    }
+
     @Test
     void readsTheFieldsTheListenerNeeds() {
-        MshHeader h = MshHeader.parse(Fixtures.ADT_A01).orElseThrow();
+        MshHeader h = MshHeader.parse(ADT_A01).orElseThrow();
         assertThat(h.fieldSeparator()).isEqualTo('|');               // MSH-1
         assertThat(h.encodingChars()).isEqualTo("^~\\&");             // MSH-2
         assertThat(h.sendingApp()).isEqualTo("SENDAPP");              // MSH-3
@@ -48,19 +57,19 @@ class MshHeaderTest {
         MshHeader h = MshHeader.parse(msg).orElseThrow();
         assertThat(h.messageType()).isEqualTo("ADT");
         assertThat(h.triggerEvent()).isEqualTo("A04");
-        List<IdentifierCandidate> ids = PidIdentifiers.candidates(msg, h);
-        assertThat(ids).extracting(IdentifierCandidate::value).containsExactly("77", "88");
-        assertThat(ids).extracting(IdentifierCandidate::authority).containsExactly("HOSP", "X");
-        assertThat(ids).extracting(IdentifierCandidate::type).containsExactly("MR", "SS");
+        List<PidIdentifiers.Cx> ids = pid(msg, h);
+        assertThat(ids).extracting(PidIdentifiers.Cx::value).containsExactly("77", "88");
+        assertThat(ids).extracting(PidIdentifiers.Cx::authority).containsExactly("HOSP", "X");
+        assertThat(ids).extracting(PidIdentifiers.Cx::type).containsExactly("MR", "SS");
     }
 
     @Test
     void pid3RepetitionsGiveValueAuthorityAndType() {
-        MshHeader h = MshHeader.parse(Fixtures.ADT_A01).orElseThrow();
-        List<IdentifierCandidate> ids = PidIdentifiers.candidates(Fixtures.ADT_A01, h);
+        MshHeader h = MshHeader.parse(ADT_A01).orElseThrow();
+        List<PidIdentifiers.Cx> ids = pid(ADT_A01, h);
         assertThat(ids).hasSize(2);
-        assertThat(ids.get(0)).isEqualTo(new IdentifierCandidate(null, "HOSP", "MR", "12345"));   // PID-3 rep 1
-        assertThat(ids.get(1)).isEqualTo(new IdentifierCandidate(null, "SSA", "SS", "999999999")); // PID-3 rep 2
+        assertThat(ids.get(0)).isEqualTo(new PidIdentifiers.Cx("12345", "HOSP", "MR"));   // PID-3 rep 1
+        assertThat(ids.get(1)).isEqualTo(new PidIdentifiers.Cx("999999999", "SSA", "SS")); // PID-3 rep 2
     }
 
     @Test
@@ -68,7 +77,7 @@ class MshHeaderTest {
         // CX-4 = &1.2.840.99&ISO (no namespace); CX-1 contains an escaped component separator.
         String msg = "MSH|^~\\&|A|B|C|D|20240101||ADT^A08|L1|P|2.5\rPID|1||AB\\S\\12^^^&1.2.840.99&ISO^MR\r";
         MshHeader h = MshHeader.parse(msg).orElseThrow();
-        IdentifierCandidate id = PidIdentifiers.candidates(msg, h).get(0);
+        PidIdentifiers.Cx id = pid(msg, h).get(0);
         assertThat(id.value()).isEqualTo("AB^12");
         assertThat(id.authority()).isEqualTo("1.2.840.99");
     }
@@ -76,29 +85,19 @@ class MshHeaderTest {
     @Test
     void noPidMeansNoCandidates() {
         String msg = "MSH|^~\\&|A|B|C|D|20240101||MFN^M02|L1|P|2.3.1\rMFI|PRA\r";
-        assertThat(PidIdentifiers.candidates(msg, MshHeader.parse(msg).orElseThrow())).isEmpty();
+        assertThat(pid(msg, MshHeader.parse(msg).orElseThrow())).isEmpty();
     }
 
     @Test
     void timestampsOfDayPrecisionOrBetterBecomeInstants() {
         ZoneId utc = ZoneOffset.UTC;
-        assertThat(Hl7Timestamps.parse("20240102030405+0100", utc)).contains(Instant.parse("2024-01-02T02:04:05Z"));
-        assertThat(Hl7Timestamps.parse("20240102030405.12", utc)).contains(Instant.parse("2024-01-02T03:04:05.120Z"));
-        assertThat(Hl7Timestamps.parse("202401020304", utc)).contains(Instant.parse("2024-01-02T03:04:00Z"));
-        assertThat(Hl7Timestamps.parse("20240102", ZoneId.of("Europe/Berlin")))
+        assertThat(Hl7Time.eventInstant("20240102030405+0100", utc)).contains(Instant.parse("2024-01-02T02:04:05Z"));
+        assertThat(Hl7Time.eventInstant("20240102030405.12", utc)).contains(Instant.parse("2024-01-02T03:04:05.120Z"));
+        assertThat(Hl7Time.eventInstant("202401020304", utc)).contains(Instant.parse("2024-01-02T03:04:00Z"));
+        assertThat(Hl7Time.eventInstant("20240102", ZoneId.of("Europe/Berlin")))
                 .contains(Instant.parse("2024-01-01T23:00:00Z"));
-        assertThat(Hl7Timestamps.parse("2024", utc)).isEmpty();
-        assertThat(Hl7Timestamps.parse("20241302", utc)).isEmpty();
-        assertThat(Hl7Timestamps.parse("", utc)).isEmpty();
-    }
-
-    @Test
-    void charsetNamesMapToJavaCharsets() {
-        assertThat(Hl7Charsets.forName("8859/1")).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("ISO-8859-1"));
-        assertThat(Hl7Charsets.forName("8859/15")).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("ISO-8859-15"));
-        assertThat(Hl7Charsets.forName("ASCII")).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("US-ASCII"));
-        assertThat(Hl7Charsets.forName("UNICODE UTF-8")).hasValueSatisfying(c -> assertThat(c.name()).isEqualTo("UTF-8"));
-        assertThat(Hl7Charsets.forName("UNICODE UTF-16")).isEmpty();
-        assertThat(Hl7Charsets.forName("ISO IR87")).isEmpty();
+        assertThat(Hl7Time.eventInstant("2024", utc)).isEmpty();
+        assertThat(Hl7Time.eventInstant("20241302", utc)).isEmpty();
+        assertThat(Hl7Time.eventInstant("", utc)).isEmpty();
     }
 }
