@@ -24,6 +24,7 @@ import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.EmbeddedKafka;
 import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.ehrflow.runtime.identity.PatientKeyResolver;

@@ -9,6 +9,7 @@ import org.ehrflow.ops.lag.LagTable;
 import org.ehrflow.ops.lag.PartitionLag;
 import org.ehrflow.ops.lag.SinkOffsetReader;
 import org.ehrflow.ops.lag.Stage;
+import org.ehrflow.pipeline.Pipeline;
 
 /**
  * Waits until every stage has consumed everything (lag 0 on every partition, sink offsets read from PostgreSQL)

@@ -30,6 +30,7 @@ import java.net.http.HttpResponse;
 import org.awaitility.Awaitility;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.runtime.identity.PatientKeyResolver;

@@ -32,6 +32,7 @@ import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.localstack.TopicReader;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.DeadLetter;

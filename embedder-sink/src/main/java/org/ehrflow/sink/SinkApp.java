@@ -14,8 +14,10 @@ import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.consume.BatchProcessor;
+import org.ehrflow.sink.consume.EventPruner;
 import org.ehrflow.sink.consume.SinkLoop;
 import org.ehrflow.sink.consume.SinkMetrics;
+import org.ehrflow.sink.consume.WriteHooks;
 import org.ehrflow.sink.embed.OpenAiEmbedder;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.Retrier;
@@ -33,7 +35,6 @@ public final class SinkApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
 
     private final SinkLoop loop;
-    private final BatchProcessor processor;
     private final Retrier retrier;
     private final Thread thread;
     private final PgSession pg;
@@ -41,12 +42,11 @@ public final class SinkApp implements AutoCloseable {
     private final List<Embedder> owned;
     private final KafkaClientMetrics consumerMetrics;
 
-    private SinkApp(SinkLoop loop, BatchProcessor processor, Retrier retrier, Thread thread, PgSession pg,
+    private SinkApp(SinkLoop loop, Retrier retrier, Thread thread, PgSession pg,
             DlqPublisher dlq, List<Embedder> owned, KafkaClientMetrics consumerMetrics) {
         this.retrier = retrier;
         this.consumerMetrics = consumerMetrics;
         this.loop = loop;
-        this.processor = processor;
         this.thread = thread;
         this.pg = pg;
         this.dlq = dlq;
@@ -68,7 +68,7 @@ public final class SinkApp implements AutoCloseable {
                 embedders.add(OnnxEmbedder.load(config.nextModelVariant(), config.embedThreads(),
                         OnnxEmbedder.defaultMaxBatch(config.nextModelVariant())));
             }
-            return start(config, registry, embedders, embedders);
+            return start(config, registry, embedders, embedders, WriteHooks.NONE);
         } catch (RuntimeException e) {
             embedders.forEach(Embedder::close);
             throw e;
@@ -77,8 +77,13 @@ public final class SinkApp implements AutoCloseable {
 
     /** As {@link #start(SinkConfig, MeterRegistry)} with a caller-owned embedder (not closed by {@link #close()}). */
     public static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder) {
+        return start(config, registry, embedder, WriteHooks.NONE);
+    }
+
+    /** As {@link #start(SinkConfig, MeterRegistry, Embedder)} with fault-injection {@code hooks} (tests). */
+    public static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder, WriteHooks hooks) {
         Migrations.run(config.jdbcUrl(), config.user(), config.password());
-        return start(config, registry, List.of(embedder), List.of());
+        return start(config, registry, List.of(embedder), List.of(), hooks);
     }
 
     /**
@@ -87,11 +92,11 @@ public final class SinkApp implements AutoCloseable {
      */
     public static SinkApp start(SinkConfig config, MeterRegistry registry, Embedder embedder, Embedder next) {
         Migrations.run(config.jdbcUrl(), config.user(), config.password());
-        return start(config, registry, List.of(embedder, next), List.of());
+        return start(config, registry, List.of(embedder, next), List.of(), WriteHooks.NONE);
     }
 
     private static SinkApp start(SinkConfig config, MeterRegistry registry, List<Embedder> embedders,
-            List<Embedder> owned) {
+            List<Embedder> owned, WriteHooks hooks) {
         Migrations.registerModel(config.jdbcUrl(), config.user(), config.password(), embedders);
         LOG.info("starting {} with {}, models {}", Topics.APP_EMBEDDER_SINK, config,
                 embedders.stream().map(Embedder::modelName).toList());
@@ -108,27 +113,14 @@ public final class SinkApp implements AutoCloseable {
         Retrier retrier = new Retrier(pg, config.retryInitial(), config.retryMax(),
                 () -> self[0] == null || self[0].isRunning(), () -> metrics.retried());
         metrics.outage(retrier::failing);
-        BatchProcessor processor = new BatchProcessor(pg, offsets, embedders, dlq, retrier, metrics);
-        processor.retainEvents(new EventRetention(config.eventRetention(), 10_000));
-        SinkLoop loop = new SinkLoop(consumer, processor, pg, offsets, retrier, config.batchSize(), config.linger(),
+        BatchProcessor processor = new BatchProcessor(pg, offsets, embedders, dlq, retrier, metrics, hooks);
+        EventPruner pruner = new EventPruner(pg, retrier, metrics, new EventRetention(config.eventRetention(), 10_000));
+        SinkLoop loop = new SinkLoop(consumer, processor, pruner, pg, offsets, retrier, config.batchSize(), config.linger(),
                 config.pollTimeout(), config.commitToKafka());
         self[0] = loop;
         Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");
         t.start();
-        return new SinkApp(loop, processor, retrier, t, pg, dlq, owned, consumerMetrics);
-    }
-
-    /**
-     * Fault-injection hook for tests: runs inside every write transaction after the writes and before the
-     * commit; a throw there is a crash between write and commit (the sink stops, nothing is committed).
-     */
-    public void injectBeforeCommit(Runnable hook) {
-        processor.injectBeforeCommit(hook);
-    }
-
-    /** Test hook: runs between the stored-vector lookup and the write transaction of every attempt. */
-    public void injectAfterLookup(Runnable hook) {
-        processor.injectAfterLookup(hook);
+        return new SinkApp(loop, retrier, t, pg, dlq, owned, consumerMetrics);
     }
 
     /** Polling and writing. */

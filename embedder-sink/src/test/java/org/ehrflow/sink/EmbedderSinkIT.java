@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -42,6 +43,7 @@ import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.DlqHeaders;
 import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.schemas.Topics;
+import org.ehrflow.sink.consume.WriteHooks;
 import org.ehrflow.sink.error.ReasonCodes;
 import org.ehrflow.sink.search.ChunkSearch;
 import org.ehrflow.sink.search.SearchHit;
@@ -73,6 +75,29 @@ class EmbedderSinkIT {
     private static SimpleMeterRegistry registry;
     private static SinkApp app;
     private static Connection db;
+    /** Fault injection, given to every sink this test starts (constructor injection, no public hooks). */
+    private static final Hooks HOOKS = new Hooks();
+
+    private static final class Hooks implements WriteHooks {
+        final AtomicReference<Runnable> afterLookup = new AtomicReference<>();
+        final AtomicReference<Runnable> beforeCommit = new AtomicReference<>();
+
+        @Override
+        public void afterLookup() {
+            run(afterLookup.get());
+        }
+
+        @Override
+        public void beforeCommit() {
+            run(beforeCommit.get());
+        }
+
+        private static void run(Runnable r) {
+            if (r != null) {
+                r.run();
+            }
+        }
+    }
 
     @BeforeAll
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -87,7 +112,7 @@ class EmbedderSinkIT {
         config = SinkConfig.defaults(settings, pg.jdbcUrl(DB), pg.superuser(), pg.superuserPassword())
                 .withBatching(64, Duration.ofMillis(50));
         registry = new SimpleMeterRegistry();
-        app = SinkApp.start(config, registry, embedder);
+        app = SinkApp.start(config, registry, embedder, HOOKS);
         Properties p = settings.clientProps();
         p.put("acks", "all");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
@@ -251,7 +276,7 @@ class EmbedderSinkIT {
         rewindKafkaCommittedOffsetsToZero();
 
         registry = new SimpleMeterRegistry();
-        app = SinkApp.start(config, registry, embedder);
+        app = SinkApp.start(config, registry, embedder, HOOKS);
         send(PATIENT_B, Fixtures.upsert(PATIENT_B, "DocumentReference/b-3", "Follow-up: walking without pain."));
         awaitCount("b-3 written", "SELECT count(*) FROM ehrflow.chunk WHERE source_id = 'DocumentReference/b-3'", 1);
 
@@ -472,7 +497,7 @@ class EmbedderSinkIT {
     @Test
     @Order(16)
     void aCrashBetweenWriteAndCommitReplaysWithoutDuplicates() throws Exception {
-        app.injectBeforeCommit(() -> {
+        HOOKS.beforeCommit.set(() -> {
             throw new IllegalStateException("injected crash between write and commit");
         });
         send(PATIENT_E, Fixtures.upsert(PATIENT_E, "DocumentReference/e-1", "Headache since Monday.", "Plan: rest."));
@@ -480,9 +505,10 @@ class EmbedderSinkIT {
         assertThat(app.failure()).isInstanceOf(IllegalStateException.class);
         app.close(); // the open transaction is rolled back with its connection
         assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_E + "'")).isZero();
+        HOOKS.beforeCommit.set(null); // the restarted sink does not crash
 
         registry = new SimpleMeterRegistry();
-        app = SinkApp.start(config, registry, embedder);
+        app = SinkApp.start(config, registry, embedder, HOOKS);
         awaitCount("e-1 replayed", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_E + "'", 2);
         await("metrics").atMost(WAIT).until(() -> registry.get("ehrflow.sink.chunk.sets").counter().count() >= 1.0);
         assertThat(registry.get("ehrflow.sink.chunk.sets").counter().count()).as("only the crashed set replayed")
@@ -592,7 +618,7 @@ class EmbedderSinkIT {
         java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
         // Another writer (a partition's previous owner during a rebalance) commits a row of the source between
         // this sink's lookup ("no rows yet": plain INSERT) and its write.
-        app.injectAfterLookup(() -> {
+        HOOKS.afterLookup.set(() -> {
             if (!once.getAndSet(false)) {
                 return;
             }
@@ -613,7 +639,7 @@ class EmbedderSinkIT {
             awaitCount("the set's rows", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + key
                     + "' AND text LIKE 'Race text %'", 2);
         } finally {
-            app.injectAfterLookup(null);
+            HOOKS.afterLookup.set(null);
         }
         assertThat(count("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + key + "'")).isEqualTo(2);
         assertThat(registry.get("ehrflow.sink.retries").counter().count()).isGreaterThan(retriesBefore);

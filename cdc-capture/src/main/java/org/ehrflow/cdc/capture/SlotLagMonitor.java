@@ -3,11 +3,10 @@ package org.ehrflow.cdc.capture;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class SlotLagMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlotLagMonitor.class);
-    private static final String QUERY = """
-            SELECT pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), '0/0')::bigint AS current_lsn,
-                   pg_catalog.pg_wal_lsn_diff(s.confirmed_flush_lsn, '0/0')::bigint AS confirmed_lsn, s.active
-              FROM pg_catalog.pg_replication_slots s WHERE s.slot_name = ?""";
 
     private final CdcConfig config;
     private final Clock clock;
@@ -67,15 +62,12 @@ public final class SlotLagMonitor implements AutoCloseable {
             if (conn == null || conn.isClosed()) {
                 conn = PgPreflight.connect(config);
             }
-            try (PreparedStatement st = conn.prepareStatement(QUERY)) {
-                st.setString(1, config.slotName());
-                try (ResultSet rs = st.executeQuery()) {
-                    present = rs.next();
-                    if (present) {
-                        active = rs.getBoolean("active");
-                        lag.observe(clock.instant(), rs.getLong("current_lsn"), rs.getLong("confirmed_lsn"));
-                    }
-                }
+            Optional<org.ehrflow.runtime.slot.SlotLag.Position> p =
+                    org.ehrflow.runtime.slot.SlotLag.read(conn, config.slotName());
+            present = p.isPresent();
+            if (present) {
+                active = p.get().active();
+                lag.observe(clock.instant(), p.get().walLsn(), p.get().confirmedLsn());
             }
             return true;
         } catch (SQLException e) {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.ehrflow.demo.DrainWatcher;
-import org.ehrflow.demo.Pipeline;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.mllp.MllpClient;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.ehrflow.cdc.ehr.EhrWriter;
 import org.ehrflow.demo.DrainWatcher;
-import org.ehrflow.demo.Pipeline;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;

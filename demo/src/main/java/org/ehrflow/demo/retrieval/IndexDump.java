@@ -9,7 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
-import org.ehrflow.demo.Pipeline;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.localstack.LocalPostgres;
 
 /** Writes the indexed chunks and source records as JSON lines, for writing and checking the question set. */

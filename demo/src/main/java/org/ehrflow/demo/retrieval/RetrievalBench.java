@@ -9,7 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.ehrflow.demo.Pipeline;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.embedding.ModelTokenizer;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;

@@ -38,6 +38,7 @@ public final class SinkLoop implements Runnable {
 
     private final Consumer<String, byte[]> consumer;
     private final BatchProcessor processor;
+    private final EventPruner pruner;
     private final PgSession pg;
     private final OffsetStore offsets;
     private final Retrier retrier;
@@ -51,10 +52,12 @@ public final class SinkLoop implements Runnable {
     private boolean inPausePoll;
     private volatile Throwable failure;
 
-    public SinkLoop(Consumer<String, byte[]> consumer, BatchProcessor processor, PgSession pg, OffsetStore offsets,
-            Retrier retrier, int batchSize, Duration linger, Duration pollTimeout, boolean commitToKafka) {
+    public SinkLoop(Consumer<String, byte[]> consumer, BatchProcessor processor, EventPruner pruner, PgSession pg,
+            OffsetStore offsets, Retrier retrier, int batchSize, Duration linger, Duration pollTimeout,
+            boolean commitToKafka) {
         this.consumer = consumer;
         this.processor = processor;
+        this.pruner = pruner;
         this.pg = pg;
         this.offsets = offsets;
         this.retrier = retrier;
@@ -86,7 +89,7 @@ public final class SinkLoop implements Runnable {
                     }
                 }
                 if (buffer.isEmpty()) {
-                    processor.housekeeping();
+                    pruner.housekeeping();
                 }
             }
         } catch (WakeupException | SinkStoppedException e) {

@@ -43,11 +43,11 @@ public final class ChunkMerge {
         if (retired.equals(surviving)) {
             return 0;
         }
-        try (PreparedStatement ps = c.prepareStatement(ChunkStore.EVENT)) {
+        try (PreparedStatement ps = c.prepareStatement(Watermarks.EVENT)) {
             // The merge message itself is an event of the surviving patient (wait_for_source can wait for it).
             ps.setString(1, surviving);
             ps.setString(2, mergeEvent.sourceMessageId());
-            ChunkStore.setTime(ps, 3, mergeEvent.ingestTime());
+            ChunkColumns.setTime(ps, 3, mergeEvent.ingestTime());
             ps.executeUpdate();
         }
         long moved;

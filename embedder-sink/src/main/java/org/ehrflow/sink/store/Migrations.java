@@ -15,8 +15,10 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Brings schema {@code ehrflow} up to date with the versioned SQL under {@code db/migration/embedder-sink}
- * (its own folder, so migrations of other modules on the same classpath are never mixed in). Checks first that
+ * Brings schema {@code ehrflow} up to date with the SQL under {@code db/migration/embedder-sink} (its own folder,
+ * so migrations of other modules on the same classpath are never mixed in): versioned {@code V__} files, released
+ * ones never edited (ReleasedMigrationsTest), then the repeatable {@code R__search_functions.sql} with the read
+ * functions as they are now. Checks first that
  * the server can be reached with the configured credentials and has pgvector, to fail with a precise message.
  */
 public final class Migrations {
@@ -30,6 +32,7 @@ public final class Migrations {
     /** Runs pending migrations; throws {@link SinkFatalException} naming the setting when that cannot work. */
     public static void run(String url, String user, Secret password) {
         preflight(url, user, password);
+        reconcileChecksums(url, user, password);
         try {
             Flyway.configure()
                     .dataSource(url, user, password.value())
@@ -62,6 +65,18 @@ public final class Migrations {
             ModelRoles.resolve(g, embedders);
         } catch (SQLException ex) {
             throw SinkFatalException.ofSql("the model registration", ex);
+        }
+    }
+
+    /** {@link SupersededChecksums}: earlier released texts of edited migrations are accepted, nothing else. */
+    private static void reconcileChecksums(String url, String user, Secret password) {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password.value());
+        try (Connection c = DriverManager.getConnection(url, p)) {
+            SupersededChecksums.reconcile(c, SCHEMA);
+        } catch (SQLException e) {
+            throw SinkFatalException.ofSql("the migrations", e);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.ehrflow.sink.bench;
 
-import com.pgvector.PGvector;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +25,7 @@ import org.ehrflow.sink.consume.BatchProcessor;
 import org.ehrflow.sink.consume.SinkMetrics;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.Retrier;
+import org.ehrflow.sink.store.ChunkColumns;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
@@ -138,42 +138,15 @@ public final class SinkWriteBenchmark {
     private static double rawRun(String url, LocalPostgres pg, List<ChunkSet> sets, float[] vector) throws Exception {
         try (PgSession session = new PgSession(url, pg.superuser(), pg.superuserPassword())) {
             Connection c = session.get();
-            String sql = """
-                    INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, resource_version,
-                        encounter_id, note_type, section, chunk_index, text, token_count, content_hash, phi_present,
-                        phi_kinds, source_type, source_system, source_message_id, raw_topic, raw_partition, raw_offset,
-                        event_time, ingest_time, model_name, embedding)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            // The V1 columns up to the vector, generated and bound by the sink's own column description.
+            List<ChunkColumns.Column> columns = ChunkColumns.BASE.subList(0, 24);
+            String sql = ChunkColumns.insert(columns);
             long t0 = System.nanoTime();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int from = 0; from < sets.size(); from += BATCH) {
                     for (ChunkSet s : sets.subList(from, Math.min(sets.size(), from + BATCH))) {
                         for (Chunk ch : s.chunks()) {
-                            int i = 1;
-                            ps.setString(i++, s.patientKey());
-                            ps.setString(i++, ch.chunkId());
-                            ps.setString(i++, s.sourceId());
-                            ps.setString(i++, s.resourceType());
-                            ps.setString(i++, s.resourceVersion());
-                            ps.setString(i++, s.encounterId());
-                            ps.setString(i++, s.noteType());
-                            ps.setString(i++, ch.section());
-                            ps.setInt(i++, ch.index());
-                            ps.setString(i++, ch.text());
-                            ps.setInt(i++, ch.tokenCount());
-                            ps.setString(i++, ch.contentHash());
-                            ps.setBoolean(i++, ch.phiPresent());
-                            ps.setArray(i++, c.createArrayOf("text", ch.phiKinds().toArray()));
-                            ps.setString(i++, s.provenance().sourceType().name());
-                            ps.setString(i++, s.provenance().sourceSystem());
-                            ps.setString(i++, s.provenance().sourceMessageId());
-                            ps.setString(i++, s.provenance().rawTopic());
-                            ps.setInt(i++, s.provenance().rawPartition());
-                            ps.setLong(i++, s.provenance().rawOffset());
-                            ps.setObject(i++, java.sql.Timestamp.from(s.provenance().eventTime()));
-                            ps.setObject(i++, java.sql.Timestamp.from(s.provenance().ingestTime()));
-                            ps.setString(i++, "bench");
-                            ps.setObject(i, new PGvector(vector));
+                            ChunkColumns.bind(ps, columns, new ChunkColumns.Row(c, s, ch, vector, "bench", null, null));
                             ps.addBatch();
                         }
                     }

@@ -18,7 +18,7 @@ class StepTest {
         ChunkSet merge = Fixtures.merge(PATIENT_A, PATIENT_B);
         ChunkSet a1c = Fixtures.upsert(PATIENT_A, "DocumentReference/1", "third"); // the retired key reused later
 
-        List<BatchProcessor.Step> steps = BatchProcessor.Step.of(List.of(a1, a1b, merge, a1c));
+        List<Step> steps = Step.of(List.of(a1, a1b, merge, a1c));
 
         assertThat(steps).hasSize(3);
         assertThat(steps.get(0).all()).containsExactly(a1, a1b);
@@ -31,8 +31,8 @@ class StepTest {
     void aBatchWithoutMergesIsOneRun() {
         ChunkSet a = Fixtures.upsert(PATIENT_A, "DocumentReference/1", "x");
         ChunkSet b = Fixtures.upsert(PATIENT_B, "DocumentReference/2", "y");
-        assertThat(BatchProcessor.Step.of(List.of(a, b))).singleElement()
+        assertThat(Step.of(List.of(a, b))).singleElement()
                 .satisfies(s -> assertThat(s.latest()).containsExactly(a, b));
-        assertThat(BatchProcessor.Step.of(List.of())).isEmpty();
+        assertThat(Step.of(List.of())).isEmpty();
     }
 }

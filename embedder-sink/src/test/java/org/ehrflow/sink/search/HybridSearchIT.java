@@ -26,7 +26,7 @@ import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.Provenance;
 import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.SourceType;
-import org.ehrflow.sink.store.ChunkStore;
+import org.ehrflow.sink.store.ChunkLookup;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.SourceRef;
 import org.junit.jupiter.api.AfterAll;
@@ -190,13 +190,13 @@ class HybridSearchIT {
         ChunkSet resent = new ChunkSet(PATIENT, RecordOp.UPSERT, "DocumentReference/d9", "DocumentReference", "1",
                 "e2", "History and physical note",
                 List.of(new Chunk("DocumentReference/d9#0", 0, "Plan", text, 30, hash, false, List.of())), provenance());
-        Map<SourceRef, Map<String, float[]>> reusable = new ChunkStore().withTwins(c, List.of(resent), new HashMap<>(),
+        Map<SourceRef, Map<String, float[]>> reusable = new ChunkLookup().withTwins(c, List.of(resent), new HashMap<>(),
                 model.modelName());
         assertThat(reusable.get(new SourceRef(PATIENT, "DocumentReference/d9"))).containsKey(hash);
         // Another patient's identical text is never reused across patients.
         ChunkSet other = new ChunkSet(OTHER, RecordOp.UPSERT, "DocumentReference/d9", "DocumentReference", "1", null,
                 null, resent.chunks(), provenance());
-        assertThat(new ChunkStore().withTwins(c, List.of(other), new HashMap<>(), model.modelName())).isEmpty();
+        assertThat(new ChunkLookup().withTwins(c, List.of(other), new HashMap<>(), model.modelName())).isEmpty();
     }
 
     @Test

@@ -6,29 +6,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Optional;
 import java.util.Properties;
+import org.ehrflow.runtime.slot.SlotLag.Position;
 
 /**
- * Reads the CDC slot's lag from the EHR database. PostgreSQL gives the lag in bytes only; the lag in seconds
- * comes from remembering when the server's WAL position passed each point: the age of the first sample whose
- * WAL position lies beyond the slot's confirmed position is how long the oldest unconfirmed change has waited.
+ * Reads the CDC slot's lag from the EHR database from outside the capture (so it keeps reporting while the capture
+ * is down), with runtime's {@link org.ehrflow.runtime.slot.SlotLag}: the one implementation of the slot query and
+ * of the lag in seconds, which cdc-capture's own gauges use too. Adds the age of the capture's heartbeat write.
  */
 public final class SlotLagReader {
-
-    /** Samples kept: at a 5 s interval, a day of a stuck slot before the oldest sample is dropped. */
-    private static final int MAX_SAMPLES = 20_000;
-
-    private static final String SLOT_SQL = "SELECT active, pg_current_wal_lsn() - '0/0'::pg_lsn,"
-            + " confirmed_flush_lsn - '0/0'::pg_lsn FROM pg_replication_slots WHERE slot_name = ?";
 
     private final String jdbcUrl;
     private final Properties props = new Properties();
     private final String slot;
     private final Clock clock;
-    /** (millis, WAL position as a number) in time order. */
-    private final Deque<long[]> samples = new ArrayDeque<>();
+    private final org.ehrflow.runtime.slot.SlotLag lag = new org.ehrflow.runtime.slot.SlotLag();
 
     public SlotLagReader(String jdbcUrl, String user, String password, String slot, Clock clock) {
         this.jdbcUrl = jdbcUrl;
@@ -42,38 +35,13 @@ public final class SlotLagReader {
     public synchronized SlotLag read() throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, props)) {
             double heartbeat = heartbeatAge(c);
-            try (PreparedStatement ps = c.prepareStatement(SLOT_SQL)) {
-                ps.setString(1, slot);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return new SlotLag(slot, false, false, 0, 0, heartbeat);
-                    }
-                    boolean active = rs.getBoolean(1);
-                    long wal = rs.getBigDecimal(2).longValue();
-                    // A slot that never confirmed anything has a NULL confirmed_flush_lsn: treat as position 0.
-                    long confirmed = rs.getBigDecimal(3) == null ? 0 : rs.getBigDecimal(3).longValue();
-                    return new SlotLag(slot, true, active, Math.max(0, wal - confirmed),
-                            lagSeconds(clock.millis(), wal, confirmed), heartbeat);
-                }
+            Optional<Position> p = org.ehrflow.runtime.slot.SlotLag.read(c, slot);
+            if (p.isEmpty()) {
+                return new SlotLag(slot, false, false, 0, 0, heartbeat);
             }
+            lag.observe(clock.millis(), p.get().walLsn(), p.get().confirmedLsn());
+            return new SlotLag(slot, true, p.get().active(), lag.bytes(), lag.seconds(), heartbeat);
         }
-    }
-
-    /** Records the sample and returns the age of the oldest WAL position past {@code confirmed}. */
-    double lagSeconds(long now, long wal, long confirmed) {
-        samples.addLast(new long[] {now, wal});
-        while (samples.size() > MAX_SAMPLES) {
-            samples.removeFirst();
-        }
-        // Samples at or below the confirmed position can never matter again, except the last one of them.
-        while (samples.size() > 1 && samples.peekFirst()[1] <= confirmed) {
-            samples.removeFirst();
-        }
-        long[] first = samples.peekFirst();
-        if (first[1] <= confirmed) {
-            return 0.0;
-        }
-        return (now - first[0]) / 1000.0;
     }
 
     private static double heartbeatAge(Connection c) {

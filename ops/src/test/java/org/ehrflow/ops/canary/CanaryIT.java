@@ -22,6 +22,7 @@ import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.ops.OpsApp;
 import org.ehrflow.ops.OpsConfig;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
@@ -46,18 +47,18 @@ class CanaryIT {
         try (KafkaFixture kafka = KafkaFixture.start(); LocalPostgres pg = LocalPostgres.startTemporary()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (LocalPipeline pipeline = LocalPipeline.start(settings, pg, work, registry)) {
+            try (Pipeline pipeline = Pipeline.start(settings, pg, work, 2, registry)) {
                 CanaryConfig canary = new CanaryConfig(EnumSet.allOf(CanaryConfig.Source.class), Duration.ofSeconds(1),
                         Duration.ofSeconds(150), "127.0.0.1", pipeline.mllpPort(),
-                        pg.jdbcUrl(LocalPipeline.EHR_DB), pg.superuser(), pg.superuserPassword());
-                OpsConfig ops = OpsConfig.defaults(settings).withSinkDatabase(pg.jdbcUrl(LocalPipeline.RAG_DB),
+                        pg.jdbcUrl(Pipeline.EHR_DB), pg.superuser(), pg.superuserPassword());
+                OpsConfig ops = OpsConfig.defaults(settings).withSinkDatabase(pg.jdbcUrl(Pipeline.RAG_DB),
                         pg.superuser(), pg.superuserPassword());
                 PrometheusMeterRegistry opsRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 List<Canary.Measurement> all;
                 try (OpsApp app = OpsApp.start(ops, canary, opsRegistry)) {
                     Thread.sleep(seconds * 1000L);
                     // On a loaded machine the first events can take long (warm-up): wait for one from each source.
-                    LocalPipeline.await(() -> app.canary().recent().stream().map(Canary.Measurement::source)
+                    Pipeline.await("the pipeline", () -> app.canary().recent().stream().map(Canary.Measurement::source)
                             .distinct().count() == CanaryConfig.Source.values().length, Duration.ofSeconds(120));
                     all = app.canary().recent();
                     String scrape = opsRegistry.scrape();
@@ -105,7 +106,7 @@ class CanaryIT {
     /** A reader role scoped (by row-level security) to a real patient sees none of the canary's rows. */
     private static void assertReadersOfRealPatientsSeeNoCanaryRows(LocalPostgres pg) throws Exception {
         Secret pw = new Secret("reader-" + java.util.UUID.randomUUID());
-        try (Connection c = pg.connect(LocalPipeline.RAG_DB); Statement st = c.createStatement()) {
+        try (Connection c = pg.connect(Pipeline.RAG_DB); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE canary_test_reader LOGIN PASSWORD '" + pw.value() + "' IN ROLE ehrflow_reader");
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '"
                     + CanaryMessages.PATIENT_KEY + "'")) {
@@ -116,7 +117,7 @@ class CanaryIT {
         Properties p = new Properties();
         p.setProperty("user", "canary_test_reader");
         p.setProperty("password", pw.value());
-        try (Connection reader = DriverManager.getConnection(pg.jdbcUrl(LocalPipeline.RAG_DB), p)) {
+        try (Connection reader = DriverManager.getConnection(pg.jdbcUrl(Pipeline.RAG_DB), p)) {
             assertThat(visibleRows(reader, PatientKey.of(PatientKeyResolver.DEFAULT_MRN_SYSTEM, "REAL-PATIENT-1")))
                     .isZero();
             assertThat(visibleRows(reader, CanaryMessages.PATIENT_KEY)).isPositive();

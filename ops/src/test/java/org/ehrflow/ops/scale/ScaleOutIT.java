@@ -31,11 +31,11 @@ import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.normalizer.NormalizerApp;
 import org.ehrflow.normalizer.NormalizerConfig;
-import org.ehrflow.ops.canary.LocalPipeline;
 import org.ehrflow.ops.lag.LagMonitor;
 import org.ehrflow.ops.lag.PartitionLag;
 import org.ehrflow.ops.lag.SinkOffsetReader;
 import org.ehrflow.ops.lag.Stage;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.FhirRecord;
@@ -62,19 +62,18 @@ class ScaleOutIT {
     void workSplitsByPartitionAndNothingIsLostOrDuplicatedAcrossARebalance(@TempDir Path work) throws Exception {
         try (KafkaFixture kafka = KafkaFixture.start(); LocalPostgres pg = LocalPostgres.startTemporary()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-            try (LocalPipeline pipeline = LocalPipeline.start(settings, pg, work, new SimpleMeterRegistry(),
-                    PARTITIONS)) {
+            try (Pipeline pipeline = Pipeline.start(settings, pg, work, PARTITIONS, new SimpleMeterRegistry())) {
                 NormalizerApp normalizer2 = NormalizerApp.start(NormalizerConfig.defaults(settings)
                         .withStateDir(work.resolve("normalizer-2")), new SimpleMeterRegistry());
-                ChunkerApp chunker2 = ChunkerApp.start(ChunkerConfig.defaults(settings, work.resolve("chunker-2")),
+                ChunkerApp chunker2 = ChunkerApp.start(Pipeline.chunkerConfig(settings, work.resolve("chunker-2")),
                         new SimpleMeterRegistry());
-                SinkApp sink2 = SinkApp.start(SinkConfig.defaults(settings, pg.jdbcUrl(LocalPipeline.RAG_DB),
+                SinkApp sink2 = SinkApp.start(SinkConfig.defaults(settings, pg.jdbcUrl(Pipeline.RAG_DB),
                         pg.superuser(), pg.superuserPassword()), new SimpleMeterRegistry());
                 try (MllpClient mllp = MllpClient.connect("127.0.0.1", pipeline.mllpPort(), Duration.ofSeconds(30));
                         Admin admin = Admin.create(settings.clientProps())) {
                     send(mllp, 0, MESSAGES / 2);
                     // Both instances of every stage hold a disjoint, non-empty share of the partitions.
-                    LocalPipeline.await(() -> split(admin, Topics.APP_FHIR_NORMALIZER)
+                    Pipeline.await("the pipeline", () -> split(admin, Topics.APP_FHIR_NORMALIZER)
                             && split(admin, Topics.APP_CHUNKER) && split(admin, Topics.APP_EMBEDDER_SINK),
                             Duration.ofSeconds(90));
                     // The second instances leave: their partitions move back while messages keep coming.
@@ -83,11 +82,11 @@ class ScaleOutIT {
                     sink2.close();
                     send(mllp, MESSAGES / 2, MESSAGES);
                 }
-                LocalPipeline.await(() -> searchable(pg) == MESSAGES, Duration.ofSeconds(120));
+                Pipeline.await("the pipeline", () -> searchable(pg) == MESSAGES, Duration.ofSeconds(120));
                 assertNoDuplicates(settings);
-                try (LagMonitor lag = new LagMonitor(settings, new SinkOffsetReader(pg.jdbcUrl(LocalPipeline.RAG_DB),
+                try (LagMonitor lag = new LagMonitor(settings, new SinkOffsetReader(pg.jdbcUrl(Pipeline.RAG_DB),
                         pg.superuser(), pg.superuserPassword().value()), java.time.Clock.systemUTC())) {
-                    LocalPipeline.await(() -> {
+                    Pipeline.await("the pipeline", () -> {
                         try {
                             return lag.measure(Stage.pipeline()).stream().mapToLong(PartitionLag::lagOffsets).sum()
                                     == 0;
@@ -137,7 +136,7 @@ class ScaleOutIT {
     }
 
     private static long searchable(LocalPostgres pg) {
-        try (Connection c = pg.connect(LocalPipeline.RAG_DB); Statement st = c.createStatement();
+        try (Connection c = pg.connect(Pipeline.RAG_DB); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(DISTINCT source_message_id) FROM ehrflow.chunk"
                         + " WHERE source_message_id LIKE 'SCALE-%'")) {
             rs.next();

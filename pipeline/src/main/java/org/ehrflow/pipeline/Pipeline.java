@@ -1,10 +1,12 @@
-package org.ehrflow.demo;
+package org.ehrflow.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.ehrflow.cdc.CdcCaptureApp;
 import org.ehrflow.cdc.CdcConfig;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every stage of the pipeline in one process, on a given broker and PostgreSQL cluster: the EHR database
  * ({@value #EHR_DB}, captured by Debezium) and the vector database ({@value #RAG_DB}, written by the sink).
- * Used by the demo command and the end-to-end test, so both exercise the same wiring.
+ * The one all-in-one wiring: the demo command, the load driver and every cross-stage integration test (demo's
+ * PipelineIT and GatewayPipelineIT, ops' CanaryIT and ScaleOutIT) use it, so all exercise the same stages.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -45,7 +48,7 @@ public final class Pipeline implements AutoCloseable {
     private ChunkerApp chunker;
     private CdcCaptureApp cdc;
     private DocumentExtractorApp documents;
-    private java.net.URI fhirBase;
+    private URI fhirBase;
 
     private Pipeline(KafkaSettings kafka, LocalPostgres pg) {
         this.kafka = kafka;
@@ -66,7 +69,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** As above, with the document extractor fetching {@code Binary/<id>} from {@code fhirBase} (null: none). */
     public static Pipeline start(KafkaSettings kafka, LocalPostgres pg, Path workDir, int partitions,
-            MeterRegistry registry, java.net.URI fhirBase) {
+            MeterRegistry registry, URI fhirBase) {
         Pipeline p = new Pipeline(kafka, pg);
         p.fhirBase = fhirBase;
         try {
@@ -79,7 +82,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void startAll(Path workDir, int partitions, MeterRegistry registry) {
-        Secret cdcPassword = new Secret(java.util.UUID.randomUUID().toString());
+        Secret cdcPassword = new Secret(UUID.randomUUID().toString());
         pg.createDatabase(EHR_DB);
         pg.createDatabase(RAG_DB);
         EhrSchema.migrate(pg.jdbcUrl(EHR_DB), pg.superuser(), pg.superuserPassword(), cdcPassword);
@@ -88,8 +91,7 @@ public final class Pipeline implements AutoCloseable {
         started.push(SinkApp.start(SinkConfig.defaults(kafka, pg.jdbcUrl(RAG_DB), pg.superuser(),
                 pg.superuserPassword()), registry));
         // Documents go through the document extractor (Tika, C-CDA, OCR) and reach the chunker as extracted text.
-        chunker = push(ChunkerApp.start(ChunkerConfig.defaults(kafka, workDir.resolve("chunker"))
-                .withDocumentsFromExtractor(true), registry));
+        chunker = push(ChunkerApp.start(chunkerConfig(kafka, workDir.resolve("chunker")), registry));
         DocumentExtractorConfig d = DocumentExtractorConfig.defaults(kafka, workDir.resolve("documents"));
         documents = push(DocumentExtractorApp.start(fhirBase == null ? d : d.withFhirBase(fhirBase, new Secret("")),
                 registry));
@@ -97,9 +99,16 @@ public final class Pipeline implements AutoCloseable {
         normalizer = push(NormalizerApp.start(n, registry));
         cdc = push(CdcCaptureApp.start(CdcConfig.defaults(kafka, pg.host(), pg.port(), cdcPassword), registry));
         listener = push(Hl7ListenerApp.start(ListenerConfig.defaults(kafka).withPort(0), registry));
-        await("stream apps running", () -> normalizer.isReady() && chunker.isRunning() && documents.isRunning(),
-                Duration.ofSeconds(90));
+        await("stages running", this::healthy, Duration.ofSeconds(90));
         LOG.info("pipeline started: MLLP on 127.0.0.1:{}, {} partitions", listener.port(), partitions);
+    }
+
+    /**
+     * The chunker's settings in this pipeline (state in {@code stateDir}): a test that adds a second chunker to the
+     * group must use the same ones, or the two instances would build different topologies.
+     */
+    public static ChunkerConfig chunkerConfig(KafkaSettings kafka, Path stateDir) {
+        return ChunkerConfig.defaults(kafka, stateDir).withDocumentsFromExtractor(true);
     }
 
     private <T extends AutoCloseable> T push(T app) {
@@ -125,7 +134,8 @@ public final class Pipeline implements AutoCloseable {
                 && documents.isRunning();
     }
 
-    static void await(String what, BooleanSupplier condition, Duration timeout) {
+    /** Polls {@code condition} every 100 ms until it holds; throws naming {@code what} after {@code timeout}. */
+    public static void await(String what, BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
