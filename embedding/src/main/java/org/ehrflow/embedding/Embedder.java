@@ -22,6 +22,11 @@ public interface Embedder extends AutoCloseable {
         return embed(List.of(question)).get(0);
     }
 
+    /** The query vectors of several questions, in order: one model call where the implementation batches. */
+    default List<float[]> embedQueries(List<String> questions) {
+        return questions.stream().map(this::embedQuery).toList();
+    }
+
     /** Name stored with every row, so rows embedded by another model can be found and re-embedded. */
     String modelName();
 

@@ -180,6 +180,11 @@ public final class OnnxEmbedder implements Embedder {
         return embed(List.of(variant.queryInstruction() + question)).get(0);
     }
 
+    @Override
+    public List<float[]> embedQueries(List<String> questions) {
+        return embed(questions.stream().map(q -> variant.queryInstruction() + q).toList());
+    }
+
     /** Mean of each row's token vectors where the mask is 1, scaled to unit length. */
     static float[][] meanPoolNormalised(FloatBuffer hidden, long[] mask, int b, int len, int dim) {
         float[][] out = new float[b][dim];

@@ -47,6 +47,8 @@ import org.ehrflow.runtime.Secret;
  * @param auditRetention    age after which {@code audit prune} may remove records
  * @param modelVariant      the embedding model: must be the one the sink serves
  * @param embedThreads      ONNX Runtime intra-op threads for query embedding
+ * @param queryBatch        most concurrent questions embedded in one model call (1: every question alone)
+ * @param queryBatchWait    how long the first waiting question waits for company before its call
  * @param demoPage          serve the search page at {@code /} (for trying the API with a demo token)
  */
 public record ApiConfig(String host, int port, String opsHost, int opsPort, String jdbcUrl,
@@ -55,7 +57,8 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         int poolSize, int workerThreads, Path jwksFile, URI jwksUrl, Duration jwksRefresh, String issuer, String audience, Duration clockSkew,
         UserRule userRule, String userPatientsClaim, int defaultK, int maxK, int maxBodyBytes,
         int ratePerSecond, int rateBurst, Duration maxFreshnessWait, Secret auditKey, boolean auditQueryText,
-        Duration auditRetention, ModelVariant modelVariant, int embedThreads, boolean demoPage) {
+        Duration auditRetention, ModelVariant modelVariant, int embedThreads, int queryBatch, Duration queryBatchWait,
+        boolean demoPage) {
 
     public static final String PREFIX = "EHRFLOW_API_";
     public static final int DEFAULT_PORT = 8480;
@@ -115,12 +118,14 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
                 Duration.ofDays(100 * 365));
         ModelVariant variant = r.enumValue("MODEL_VARIANT", ModelVariant.class, ModelVariant.INT8);
         int threads = r.integer("EMBED_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256);
+        int queryBatch = r.integer("QUERY_BATCH", 32, 1, 1024);
+        Duration batchWait = r.duration("QUERY_BATCH_WAIT", Duration.ofMillis(2), Duration.ZERO, Duration.ofMillis(100));
         boolean demoPage = r.bool("DEMO_PAGE", false);
         r.validate();
         return new ApiConfig(host, port, opsHost, opsPort, jdbcUrl, readerUser, readerPassword, deidUser,
                 deidPassword, auditUser, auditPassword, migrateUser, migratePassword, poolSize, workers, jwksFile,
                 jwksUrl, jwksRefresh, issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate, burst, maxWait,
-                auditKey, queryText, retention, variant, threads, demoPage);
+                auditKey, queryText, retention, variant, threads, queryBatch, batchWait, demoPage);
     }
 
     private static URI jwksUrl(ConfigReader r) {

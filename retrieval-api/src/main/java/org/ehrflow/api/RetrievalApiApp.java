@@ -32,6 +32,7 @@ import org.ehrflow.api.store.Readers;
 import org.ehrflow.api.store.RetrievalSets;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.embedding.QueryBatcher;
 import org.ehrflow.runtime.AppRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,12 @@ public final class RetrievalApiApp implements AutoCloseable {
     private final Readers readers;
     private final ConnectionPool auditPool;
     private final AuditWriter audit;
+    private final QueryBatcher queries;
 
-    private RetrievalApiApp(ApiServer server, Readers readers, ConnectionPool auditPool, AuditWriter audit) {
+    private RetrievalApiApp(ApiServer server, Readers readers, ConnectionPool auditPool, AuditWriter audit,
+            QueryBatcher queries) {
         this.server = server;
+        this.queries = queries;
         this.readers = readers;
         this.auditPool = auditPool;
         this.audit = audit;
@@ -115,9 +119,11 @@ public final class RetrievalApiApp implements AutoCloseable {
         }
         JwtVerifier verifier = new JwtVerifier(keys, config.issuer(), config.audience(),
                 config.clockSkew(), config.userPatientsClaim(), Clock.systemUTC());
+        // Concurrent questions share one model call (dynamic batching); the caller still owns the model.
+        QueryBatcher queries = new QueryBatcher(embedder, config.queryBatch(), config.queryBatchWait());
         List<ApiServer.Route> routes = List.of(
                 new ApiServer.Route("POST", Pattern.compile("/v1/retrieve"), "POST /v1/retrieve",
-                        new RetrieveEndpoint(policy, embedder, backend, readers, new RetrieveEndpoint.Limits(
+                        new RetrieveEndpoint(policy, queries, backend, readers, new RetrieveEndpoint.Limits(
                                 config.defaultK(), config.maxK(), config.maxFreshnessWait(), MAX_QUERY_CHARS))),
                 new ApiServer.Route("GET", Pattern.compile("/v1/patients/(?<patient>[^/]+)/timeline"),
                         "GET /v1/patients/{patient}/timeline", new TimelineEndpoint(policy, readers)),
@@ -132,7 +138,7 @@ public final class RetrievalApiApp implements AutoCloseable {
                 config.maxBodyBytes(), config.auditQueryText()), routes, docs, verifier,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime), audit, registry);
         ApiMetrics.bind(registry, server);
-        return new RetrievalApiApp(server, readers, auditPool, audit);
+        return new RetrievalApiApp(server, readers, auditPool, audit, queries);
     }
 
     private static void check(ConnectionFactory login, String setting, boolean deid, List<String> problems)
@@ -161,6 +167,7 @@ public final class RetrievalApiApp implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        queries.close();
         try {
             audit.close();
         } catch (InterruptedException e) {

@@ -67,7 +67,8 @@ public final class RetrieveEndpoint implements Endpoint {
             // ehrflow_deid_reader has no grant on the source-event log that the wait reads
             throw ApiException.badRequest("freshness_unavailable", "freshness waits need a .read scope");
         }
-        float[] vector = embedder.embed(List.of(query)).get(0);
+        // embedQuery: an asymmetric model (BGE) needs its query instruction; concurrent questions share a call
+        float[] vector = embedder.embedQuery(query);
         SearchQuery q = new SearchQuery(patientKey, query, vector, embedder.modelName(), k, level, mode, filters);
         boolean[] fresh = {true};
         List<Hit> hits = readers.forPatient(level, patientKey, c -> {

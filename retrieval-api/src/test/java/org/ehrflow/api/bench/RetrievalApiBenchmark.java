@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,7 +73,10 @@ public final class RetrievalApiBenchmark {
         int chunks = args.length > 1 ? Integer.parseInt(args[1]) : 5000;
         String patient = PatientKey.of("urn:bench", "P-1");
         try (LocalPostgres pg = LocalPostgres.startTemporary();
-                OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8, 1, 1)) {
+                OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8, 1, 1);
+                // The API's model as RetrievalApiApp.main loads it: batches allowed (its QueryBatcher uses them).
+                OnnxEmbedder apiModel = OnnxEmbedder.load(ModelVariant.INT8, 1,
+                        OnnxEmbedder.defaultMaxBatch(ModelVariant.INT8))) {
             ApiFixture.prepare(pg, embedder);
             fill(pg, patient, chunks, embedder.modelName());
             TestTokens idp = new TestTokens();
@@ -85,8 +89,13 @@ public final class RetrievalApiBenchmark {
             float[] q = embedder.embed(List.of(QUERY)).get(0);
             String model = embedder.modelName();
             List<Result> results = new ArrayList<>();
-            try (RetrievalApiApp app = RetrievalApiApp.start(ApiConfig.fromEnv(env), embedder,
-                    new SimpleMeterRegistry()); ConnectionPool pool = new ConnectionPool(reader, POOL, 30_000);
+            Map<String, String> single = new HashMap<>(env);
+            single.put("EHRFLOW_API_QUERY_BATCH", "1");
+            single.put("EHRFLOW_API_PORT", "0");
+            try (RetrievalApiApp app = RetrievalApiApp.start(ApiConfig.fromEnv(env), apiModel,
+                    new SimpleMeterRegistry());
+                    RetrievalApiApp unbatched = RetrievalApiApp.start(ApiConfig.fromEnv(single), apiModel,
+                            new SimpleMeterRegistry()); ConnectionPool pool = new ConnectionPool(reader, POOL, 30_000);
                     AuditWriter audit = new AuditWriter(reader, new AuditChain(
                             ApiFixture.AUDIT_KEY.getBytes(StandardCharsets.UTF_8)))) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -101,19 +110,25 @@ public final class RetrievalApiBenchmark {
                     return pool.inTransaction(c -> search(c, patient, v, model)) == K;
                 };
                 Call api = () -> http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                HttpRequest reqSingle = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unbatched.port()
+                        + "/v1/retrieve")).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+                Call apiSingle = () -> http.send(reqSingle, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
                 Call auditOnly = () -> {
                     audit.append(new AuditRecord(Instant.now(), UUID.randomUUID(), "POST /v1/retrieve", "bench",
                             "u", List.of("patient/*.read"), null, patient, "RAW", "h", null, K,
                             List.of("a#0", "b#0"), List.of("a", "b"), 2, 200, "ALLOWED", null, 3)).get();
                     return true;
                 };
-                for (Call warm : List.of(jdbc, jdbcEmbed, api)) {
+                for (Call warm : List.of(jdbc, jdbcEmbed, api, apiSingle)) {
                     run("warm-up", 4, 3, warm);
                 }
                 for (int clients : new int[] {16, 64}) {
                     results.add(run("jdbc search", clients, seconds, jdbc));
                     results.add(run("jdbc embed+search", clients, seconds, jdbcEmbed));
-                    results.add(run("api /v1/retrieve", clients, seconds, api));
+                    results.add(run("api /v1/retrieve, one question per model call", clients, seconds, apiSingle));
+                    results.add(run("api /v1/retrieve, questions batched (default)", clients, seconds, api));
                     results.add(run("audit append only", clients, seconds, auditOnly));
                 }
             }

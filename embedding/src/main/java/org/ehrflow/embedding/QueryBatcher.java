@@ -1,0 +1,149 @@
+package org.ehrflow.embedding;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Dynamic batching of search questions, as inference servers do it: concurrent callers of {@link #embedQuery}
+ * each hand over one question, and one thread embeds whatever is waiting in a single model call (up to
+ * {@code maxBatch}, waiting at most {@code maxWait} for company once the first arrives). On a few cores, one
+ * call over 16 questions costs far less than 16 concurrent calls fighting for the same threads. A lone caller
+ * pays at most {@code maxWait} extra. The vectors are the delegate's own ({@link Embedder#embedQuery}'s
+ * instruction prefix included), so results equal unbatched ones.
+ */
+public final class QueryBatcher implements Embedder {
+
+    private record Pending(String question, CompletableFuture<float[]> vector) {
+    }
+
+    private static final Pending STOP = new Pending(null, null);
+
+    private final Embedder delegate;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final BlockingQueue<Pending> queue;
+    private final Thread worker;
+
+    public QueryBatcher(Embedder delegate, int maxBatch, Duration maxWait) {
+        if (maxBatch < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxBatch must be >= 1 and maxWait >= 0");
+        }
+        this.delegate = delegate;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.queue = new ArrayBlockingQueue<>(Math.max(1024, maxBatch * 8));
+        this.worker = new Thread(this::run, "query-batcher");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Passages go straight to the delegate (callers batch them already). */
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        return delegate.embed(texts);
+    }
+
+    @Override
+    public List<float[]> embedQueries(List<String> questions) {
+        return delegate.embedQueries(questions);
+    }
+
+    @Override
+    public int dimensions() {
+        return delegate.dimensions();
+    }
+
+    /** The query vector of {@code question}, embedded together with whatever other questions are waiting. */
+    @Override
+    public float[] embedQuery(String question) {
+        Pending p = new Pending(question, new CompletableFuture<>());
+        try {
+            queue.put(p);
+            return p.vector().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding a question", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the query embedder did not answer within 60 s", e);
+        }
+    }
+
+    @Override
+    public String modelName() {
+        return delegate.modelName();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        try {
+            while (true) {
+                Pending first = queue.take();
+                if (first == STOP) {
+                    return;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + maxWaitNanos;
+                boolean stop = false;
+                while (batch.size() < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left <= 0 ? queue.poll() : queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    if (next == STOP) {
+                        stop = true;
+                        break;
+                    }
+                    batch.add(next);
+                }
+                embedBatch(batch);
+                batch.clear();
+                if (stop) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            batch.forEach(p -> p.vector().completeExceptionally(new IllegalStateException("embedder closed")));
+        } finally {
+            Pending p = queue.poll();
+            while (p != null) {
+                if (p != STOP) {
+                    p.vector().completeExceptionally(new IllegalStateException("embedder closed"));
+                }
+                p = queue.poll();
+            }
+        }
+    }
+
+    private void embedBatch(List<Pending> batch) {
+        try {
+            List<float[]> vectors = delegate.embedQueries(batch.stream().map(Pending::question).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).vector().complete(vectors.get(i));
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.vector().completeExceptionally(e));
+        }
+    }
+
+    /** Stops the worker after the questions already handed over; the delegate stays open (the caller owns it). */
+    @Override
+    public void close() {
+        try {
+            queue.put(STOP);
+            worker.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.interrupt();
+        }
+    }
+}
