@@ -81,7 +81,7 @@ public final class SearchCli {
 
     /** Runs one search; returns the exit status (0 hits found, 1 none). */
     public static int run(Request req, SinkConfig config, Embedder embedder, PrintStream out) throws SQLException {
-        float[] q = embedder.embed(List.of(req.question())).get(0);
+        float[] q = embedder.embedQuery(req.question()); // an asymmetric model (BGE) needs its query instruction
         Properties p = new Properties();
         p.setProperty("user", config.user());
         p.setProperty("password", config.password().value());
