@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.runtime.AppRunner;
@@ -20,7 +21,7 @@ import org.ehrflow.sink.consume.SinkMetrics;
 import org.ehrflow.sink.consume.WriteHooks;
 import org.ehrflow.sink.embed.OpenAiEmbedder;
 import org.ehrflow.sink.error.DlqPublisher;
-import org.ehrflow.sink.error.Retrier;
+import org.ehrflow.sink.consume.Retrier;
 import org.ehrflow.sink.error.SinkFatalException;
 import org.ehrflow.sink.store.EventRetention;
 import org.ehrflow.sink.store.Migrations;
@@ -97,7 +98,7 @@ public final class SinkApp implements AutoCloseable {
 
     private static SinkApp start(SinkConfig config, MeterRegistry registry, List<Embedder> embedders,
             List<Embedder> owned, WriteHooks hooks) {
-        Migrations.registerModel(config.jdbcUrl(), config.user(), config.password(), embedders);
+        ModelRoles.register(config.jdbcUrl(), config.user(), config.password(), embedders);
         LOG.info("starting {} with {}, models {}", Topics.APP_EMBEDDER_SINK, config,
                 embedders.stream().map(Embedder::modelName).toList());
         PgSession pg = new PgSession(config.jdbcUrl(), config.user(), config.password());

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.api.audit.AuditMigrations;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.localstack.LocalPostgres;
@@ -41,7 +42,7 @@ public final class ApiFixture {
         pg.createDatabase(DB);
         String url = pg.jdbcUrl(DB);
         Migrations.run(url, pg.superuser(), pg.superuserPassword());
-        Migrations.registerModel(url, pg.superuser(), pg.superuserPassword(), List.of(embedder));
+        ModelRoles.register(url, pg.superuser(), pg.superuserPassword(), List.of(embedder));
         // the audit roles come with the API's migration (the app runs it too when MIGRATE_USER is set: a no-op then)
         AuditMigrations.run(url, pg.superuser(), pg.superuserPassword());
         try (Connection c = pg.connect(DB); Statement st = c.createStatement()) {

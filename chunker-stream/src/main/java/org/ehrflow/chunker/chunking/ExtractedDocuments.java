@@ -3,6 +3,7 @@ package org.ehrflow.chunker.chunking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.ehrflow.chunker.chunking.model.Section;
 import org.ehrflow.chunker.error.ReasonCodes;
 import org.ehrflow.schemas.DocumentSection;
 import org.ehrflow.schemas.DocumentText;

@@ -3,6 +3,7 @@ package org.ehrflow.chunker.chunking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ehrflow.chunker.chunking.model.Section;
 
 /** Splits cleaned note text at clinical section headers (see {@link SectionHeaders}). */
 public final class SectionSplitter {

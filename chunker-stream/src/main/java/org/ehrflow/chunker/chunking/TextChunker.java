@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.ehrflow.chunker.chunking.model.ContextHeader;
+import org.ehrflow.chunker.chunking.model.Section;
 import org.ehrflow.embedding.ModelTokenizer.TokenSpan;
 import org.ehrflow.embedding.TokenCounter;
 

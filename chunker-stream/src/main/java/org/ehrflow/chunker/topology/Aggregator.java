@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.ehrflow.chunker.chunking.ContextHeader;
+import org.ehrflow.chunker.chunking.model.ContextHeader;
 import org.ehrflow.chunker.chunking.Interpretation;
 import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.chunking.aggregate.EncounterStory;

@@ -3,10 +3,11 @@ package org.ehrflow.chunker.chunking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.ehrflow.chunker.chunking.model.Section;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SectionSplitterTest {
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.ehrflow.chunker.TestSupport;
+import org.ehrflow.chunker.chunking.model.ContextHeader;
+import org.ehrflow.chunker.chunking.model.Section;
 import org.junit.jupiter.api.Test;
 
 class TextChunkerTest {

@@ -13,7 +13,6 @@ import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.embed.BatchVectors;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.RecordFailure;
-import org.ehrflow.sink.error.Retrier;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
 import org.slf4j.Logger;

@@ -3,7 +3,6 @@ package org.ehrflow.sink.consume;
 import java.sql.Connection;
 import java.time.Duration;
 import org.ehrflow.sink.error.RecordFailure;
-import org.ehrflow.sink.error.Retrier;
 import org.ehrflow.sink.store.EventRetention;
 import org.ehrflow.sink.store.PgSession;
 import org.slf4j.Logger;

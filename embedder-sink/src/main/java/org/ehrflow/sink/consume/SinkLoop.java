@@ -18,7 +18,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.ehrflow.schemas.Topics;
-import org.ehrflow.sink.error.Retrier;
 import org.ehrflow.sink.error.SinkFatalException;
 import org.ehrflow.sink.error.SinkStoppedException;
 import org.ehrflow.sink.store.OffsetStore;

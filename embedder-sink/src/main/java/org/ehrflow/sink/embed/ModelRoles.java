@@ -1,5 +1,11 @@
 package org.ehrflow.sink.embed;
 
+import org.ehrflow.sink.store.EmbeddingModels;
+import org.ehrflow.runtime.Secret;
+import java.util.Properties;
+import java.sql.SQLException;
+import java.sql.DriverManager;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -79,5 +85,25 @@ public record ModelRoles(Embedder serving, Embedder building, Generations genera
     /** Name of the model written to {@code next_embedding}, or null. */
     public String buildingName() {
         return building == null ? null : building.modelName();
+    }
+
+    /**
+     * Registers the first embedder as the serving model of a new store ({@code ehrflow.embedding_model}) and
+     * checks that one of {@code embedders} is the serving model with the stored vector length, failing with a
+     * message naming the settings otherwise. Here, not in {@code store}: the store knows rows, the model roles
+     * are this package's (and {@code store} must not depend back on it).
+     */
+    public static void register(String url, String user, Secret password, List<Embedder> embedders) {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password.value());
+        try (Connection c = DriverManager.getConnection(url, p)) {
+            c.setAutoCommit(false);
+            EmbeddingModels.Generations g = EmbeddingModels.claim(c, embedders.get(0));
+            c.commit();
+            resolve(g, embedders);
+        } catch (SQLException ex) {
+            throw SinkFatalException.ofSql("the model registration", ex);
+        }
     }
 }

@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import org.ehrflow.embedding.Embedder;
-import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.sink.error.SinkFatalException;
 import org.flywaydb.core.Flyway;
@@ -46,25 +45,6 @@ public final class Migrations {
             throw sql != null ? SinkFatalException.ofSql("the migrations", sql)
                     : new SinkFatalException("migrations of schema ehrflow failed ("
                             + e.getClass().getSimpleName() + "): check the database of EHRFLOW_SINK_JDBC_URL", e);
-        }
-    }
-
-    /**
-     * Registers the first embedder as the serving model of a new store ({@code ehrflow.embedding_model}) and
-     * checks that one of {@code embedders} is the serving model with the stored vector length, failing with a
-     * message naming the settings otherwise.
-     */
-    public static void registerModel(String url, String user, Secret password, List<Embedder> embedders) {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        p.setProperty("password", password.value());
-        try (Connection c = DriverManager.getConnection(url, p)) {
-            c.setAutoCommit(false);
-            EmbeddingModels.Generations g = EmbeddingModels.claim(c, embedders.get(0));
-            c.commit();
-            ModelRoles.resolve(g, embedders);
-        } catch (SQLException ex) {
-            throw SinkFatalException.ofSql("the model registration", ex);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.schemas.Chunk;
@@ -24,7 +25,7 @@ import org.ehrflow.sink.Fixtures;
 import org.ehrflow.sink.consume.BatchProcessor;
 import org.ehrflow.sink.consume.SinkMetrics;
 import org.ehrflow.sink.error.DlqPublisher;
-import org.ehrflow.sink.error.Retrier;
+import org.ehrflow.sink.consume.Retrier;
 import org.ehrflow.sink.store.ChunkColumns;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.OffsetStore;
@@ -53,7 +54,7 @@ public final class SinkWriteBenchmark {
             pg.createDatabase("bench");
             String url = pg.jdbcUrl("bench");
             Migrations.run(url, pg.superuser(), pg.superuserPassword());
-            Migrations.registerModel(url, pg.superuser(), pg.superuserPassword(),
+            ModelRoles.register(url, pg.superuser(), pg.superuserPassword(),
                     List.of(new FixedEmbedder(new float[384])));
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             List<ChunkSet> all = new ArrayList<>();

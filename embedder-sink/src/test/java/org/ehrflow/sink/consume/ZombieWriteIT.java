@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.LocalPostgres;
@@ -25,7 +26,6 @@ import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.Fixtures;
 import org.ehrflow.sink.error.DlqPublisher;
-import org.ehrflow.sink.error.Retrier;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.OffsetStore;
 import org.ehrflow.sink.store.PgSession;
@@ -58,7 +58,7 @@ class ZombieWriteIT {
         pg.createDatabase(DB);
         Migrations.run(pg.jdbcUrl(DB), pg.superuser(), pg.superuserPassword());
         embedder = OnnxEmbedder.load(ModelVariant.INT8);
-        Migrations.registerModel(pg.jdbcUrl(DB), pg.superuser(), pg.superuserPassword(), List.of(embedder));
+        ModelRoles.register(pg.jdbcUrl(DB), pg.superuser(), pg.superuserPassword(), List.of(embedder));
         Properties p = new Properties();
         p.put("bootstrap.servers", "127.0.0.1:9"); // never sent to: every record here is valid
         dlqProducer = new KafkaProducer<>(p, new StringSerializer(),

@@ -3,8 +3,8 @@ package org.ehrflow.chunker.chunking.aggregate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.ehrflow.chunker.chunking.ContextHeader;
-import org.ehrflow.chunker.chunking.Section;
+import org.ehrflow.chunker.chunking.model.ContextHeader;
+import org.ehrflow.chunker.chunking.model.Section;
 
 /**
  * An encounter told as one story: the Encounter's own sentences first, then its facts in time order (undated

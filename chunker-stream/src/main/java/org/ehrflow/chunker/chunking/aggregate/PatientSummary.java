@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.ehrflow.chunker.chunking.ContextHeader;
-import org.ehrflow.chunker.chunking.Section;
+import org.ehrflow.chunker.chunking.model.ContextHeader;
+import org.ehrflow.chunker.chunking.model.Section;
 
 /**
  * The per-patient summary: active problems, current medications and allergies, each a section of one line per

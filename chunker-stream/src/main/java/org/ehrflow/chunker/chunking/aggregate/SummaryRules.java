@@ -1,7 +1,7 @@
 package org.ehrflow.chunker.chunking.aggregate;
 
 import java.util.Set;
-import org.ehrflow.chunker.chunking.ResourceRefs;
+import org.ehrflow.chunker.chunking.model.ResourceRefs;
 import org.ehrflow.chunker.chunking.render.Rendered;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.CodeableConcept;

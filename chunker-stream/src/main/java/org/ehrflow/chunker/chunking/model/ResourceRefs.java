@@ -1,4 +1,4 @@
-package org.ehrflow.chunker.chunking;
+package org.ehrflow.chunker.chunking.model;
 
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeableConcept;

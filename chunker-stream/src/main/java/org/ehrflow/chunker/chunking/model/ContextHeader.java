@@ -1,4 +1,4 @@
-package org.ehrflow.chunker.chunking;
+package org.ehrflow.chunker.chunking.model;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record ContextHeader(String noteType, String date, String encounterId) {
 
-    static final String SEPARATOR = " | ";
+    public static final String SEPARATOR = " | ";
 
     /** The header line for a chunk of {@code section}; the section is left out when it repeats the note type. */
     public String line(String section, boolean withEncounter) {

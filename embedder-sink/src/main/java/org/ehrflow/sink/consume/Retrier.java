@@ -1,8 +1,15 @@
-package org.ehrflow.sink.error;
+package org.ehrflow.sink.consume;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.ehrflow.sink.error.DlqPublisher;
+import org.ehrflow.sink.error.RecordFailure;
+import org.ehrflow.sink.error.ReasonCodes;
+import org.ehrflow.sink.error.SinkFatalException;
+import org.ehrflow.sink.error.SinkStoppedException;
+import org.ehrflow.sink.error.SqlErrorClass;
+import org.ehrflow.sink.error.TransientException;
 import org.ehrflow.sink.store.PgSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

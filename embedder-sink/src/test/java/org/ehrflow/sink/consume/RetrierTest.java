@@ -1,4 +1,4 @@
-package org.ehrflow.sink.error;
+package org.ehrflow.sink.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ehrflow.runtime.Secret;
+import org.ehrflow.sink.error.DlqPublisher;
+import org.ehrflow.sink.error.RecordFailure;
+import org.ehrflow.sink.error.ReasonCodes;
+import org.ehrflow.sink.error.SinkFatalException;
+import org.ehrflow.sink.error.SinkStoppedException;
 import org.ehrflow.sink.store.PgSession;
 import org.junit.jupiter.api.Test;
 

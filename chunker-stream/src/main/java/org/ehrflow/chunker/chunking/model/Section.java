@@ -1,4 +1,4 @@
-package org.ehrflow.chunker.chunking;
+package org.ehrflow.chunker.chunking.model;
 
 import org.ehrflow.schemas.Citation;
 
