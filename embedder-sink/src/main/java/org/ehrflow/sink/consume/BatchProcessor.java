@@ -2,14 +2,11 @@ package org.ehrflow.sink.consume;
 
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.ehrflow.embedding.Embedder;
-import org.ehrflow.runtime.DeadLetters;
-import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.embed.BatchVectors;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.error.RecordFailure;
@@ -75,10 +72,10 @@ public final class BatchProcessor {
         List<DlqPublisher.Keyed> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             if (decoded.get(i) instanceof Decoded.Rejected x) {
-                rejected.add(letter(records.get(i), null, x.reasonCode(), x.cause()));
+                rejected.add(SinkDeadLetters.of(records.get(i), null, x.reasonCode(), x.cause()));
             }
         }
-        Map<TopicPartition, Long> next = nextOffsets(records);
+        Map<TopicPartition, Long> next = SinkDeadLetters.nextOffsets(records);
         send(rejected);
         rejected.forEach(k -> metrics.deadLettered(k.letter().reasonCode()));
         List<Decoded> applied = decoded.stream().filter(d -> !(d instanceof Decoded.Rejected)).toList();
@@ -122,7 +119,7 @@ public final class BatchProcessor {
                 guard.committed(own); // a rejected record's reconnect must not take this commit for a divergence
             } catch (RecordFailure f) {
                 LOG.warn("record {}-{}@{} rejected: {}", r.topic(), r.partition(), r.offset(), f.getMessage());
-                send(List.of(letter(r, d, f.reasonCode(), f.getCause())));
+                send(List.of(SinkDeadLetters.of(r, d, f.reasonCode(), f.getCause())));
                 metrics.deadLettered(f.reasonCode());
             }
         }
@@ -140,21 +137,5 @@ public final class BatchProcessor {
             dlq.sendAll(letters);
             return null;
         });
-    }
-
-    private static Map<TopicPartition, Long> nextOffsets(List<ConsumerRecord<String, byte[]>> records) {
-        Map<TopicPartition, Long> next = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
-            next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
-        }
-        return next;
-    }
-
-    private static DlqPublisher.Keyed letter(ConsumerRecord<String, byte[]> r, Decoded decoded, String reason,
-            Throwable cause) {
-        String messageId = decoded instanceof Decoded.Accepted a ? a.set().provenance().sourceMessageId()
-                : decoded instanceof Decoded.Resource x ? x.record().provenance().sourceMessageId() : null;
-        return new DlqPublisher.Keyed(r.key(), DeadLetters.of(Topics.APP_EMBEDDER_SINK, reason, cause, r.topic(),
-                r.partition(), r.offset(), messageId, r.value()));
     }
 }
