@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * The one HL7 v2 escape implementation (v2.5.1 sections 2.7.1 to 2.7.6): {@code \F\ \S\ \T\ \R\ \E\} give the
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  * An escape character that opens no known sequence is kept as text.
  */
 public final class Hl7Escapes {
+
+    private static final Pattern COMMAND_ARGUMENT = Pattern.compile("[+-]?\\d{0,3}");
 
     private Hl7Escapes() {
     }
@@ -116,7 +119,7 @@ public final class Hl7Escapes {
         }
         String name = seq.substring(0, 3);
         String arg = seq.substring(3).strip();
-        if (!arg.matches("[+-]?\\d{0,3}")) {
+        if (!COMMAND_ARGUMENT.matcher(arg).matches()) {
             return false;
         }
         int n = arg.isEmpty() || arg.equals("+") || arg.equals("-") ? 1 : Math.abs(Integer.parseInt(arg));

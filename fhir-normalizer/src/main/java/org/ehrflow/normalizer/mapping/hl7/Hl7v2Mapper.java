@@ -99,6 +99,7 @@ public final class Hl7v2Mapper implements RawMapper {
         m.put("OML^O21", orders);
         m.put("RDE^O11", orders);
         m.put("RDE^O01", orders); // pre-2.4 pharmacy encoded order
+        m.put("RDE^O25", orders); // refill authorisation: RXE as in O11
         m.put("VXU^V04", orders);
         SiuMapper siu = new SiuMapper();
         for (int e = 12; e <= 26; e++) {
