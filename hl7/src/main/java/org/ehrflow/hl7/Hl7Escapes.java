@@ -4,10 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * The one HL7 v2 escape implementation (v2.5.1 sections 2.7.1 to 2.7.6): {@code \F\ \S\ \T\ \R\ \E\} give the
- * delimiter, {@code \.br\} and {@code \.sp\} a line break, {@code \.sk n\} n spaces; {@code \H\ \N\} and the
+ * delimiter ({@code \P\} the v2.7 truncation character where MSH-2 declares one), {@code \.br\} and {@code \.sp\} a line break, {@code \.sk n\} n spaces; {@code \H\ \N\} and the
  * other formatting commands ({@code \.fi\ \.nf\ \.in\ \.ti\ \.ce\}) carry no text and are dropped;
  * {@code \Xhh..\} is hexadecimal data, decoded as UTF-8 where it is valid UTF-8, else one character per byte.
  * The character-set escapes {@code \Cxxyy\} and {@code \Mxxyyzz\} (ISO 2022 switching) and locally defined
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  * An escape character that opens no known sequence is kept as text.
  */
 public final class Hl7Escapes {
+
+    private static final Pattern COMMAND_ARGUMENT = Pattern.compile("[+-]?\\d{0,3}");
 
     private Hl7Escapes() {
     }
@@ -36,6 +39,23 @@ public final class Hl7Escapes {
                 continue;
             }
             i = close + 1;
+        }
+        return sb.toString();
+    }
+
+    /** {@code text} with every delimiter escaped, for fixed text written into a message (e.g. an ACK's ERR). */
+    public static String escape(String text, Delimiters d) {
+        char e = d.escapes() ? d.escape() : '\\';
+        StringBuilder sb = new StringBuilder(text.length());
+        for (char ch : text.toCharArray()) {
+            char code = ch == e ? 'E' : ch == d.field() ? 'F' : ch == d.component() ? 'S'
+                    : ch == d.repetition() ? 'R' : ch == d.subcomponent() ? 'T'
+                    : d.truncation() != Delimiters.NONE && ch == d.truncation() ? 'P' : 0;
+            if (code == 0) {
+                sb.append(ch);
+            } else {
+                sb.append(e).append(code).append(e);
+            }
         }
         return sb.toString();
     }
@@ -71,6 +91,12 @@ public final class Hl7Escapes {
             case "T" -> sb.append(d.subcomponent());
             case "R" -> sb.append(d.repetition());
             case "E" -> sb.append(d.escape());
+            case "P" -> {
+                if (d.truncation() == Delimiters.NONE) {
+                    return false;
+                }
+                sb.append(d.truncation());
+            }
             case "H", "N", ".fi", ".nf", ".ce" -> {
                 // highlighting and fill/centre mode: formatting only
             }
@@ -93,7 +119,7 @@ public final class Hl7Escapes {
         }
         String name = seq.substring(0, 3);
         String arg = seq.substring(3).strip();
-        if (!arg.matches("[+-]?\\d{0,3}")) {
+        if (!COMMAND_ARGUMENT.matcher(arg).matches()) {
             return false;
         }
         int n = arg.isEmpty() || arg.equals("+") || arg.equals("-") ? 1 : Math.abs(Integer.parseInt(arg));

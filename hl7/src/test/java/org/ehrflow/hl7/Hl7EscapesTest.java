@@ -38,7 +38,8 @@ class Hl7EscapesTest {
     void nonStandardDelimitersAndTheTruncationCharacter() {
         Delimiters d = Delimiters.of('#', "$%!*@"); // component $, repetition %, escape !, subcomponent *, truncation @
         assertThat(d.truncation()).isEqualTo('@');
-        assertThat(Hl7Escapes.unescape("a!S!b!F!c!E!", d)).isEqualTo("a$b#c!");
+        assertThat(Hl7Escapes.unescape("a!S!b!F!c!E!d!P!", d)).isEqualTo("a$b#c!d@");
+        assertThat(Hl7Escapes.escape("a$b#c!d@", d)).isEqualTo("a!S!b!F!c!E!d!P!");
         assertThat(Delimiters.of('|', "^^\\&")).isNull(); // a character twice
         assertThat(Delimiters.of('|', "^~\\&#x")).isNull(); // more than five
         assertThat(Delimiters.of('|', "^~").escapes()).isFalse();

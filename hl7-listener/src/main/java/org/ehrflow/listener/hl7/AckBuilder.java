@@ -3,6 +3,7 @@ package org.ehrflow.listener.hl7;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.ehrflow.hl7.Hl7Escapes;
 import org.ehrflow.hl7.MshHeader;
 
 /**
@@ -89,24 +90,7 @@ public final class AckBuilder {
 
     /** Escapes delimiter characters in fixed text (a sender may pick unusual separators). */
     static String escape(String text, MshHeader h) {
-        char e = h.escapeChar().orElse('\\');
-        StringBuilder sb = new StringBuilder(text.length());
-        for (char ch : text.toCharArray()) {
-            if (ch == e) {
-                sb.append(e).append('E').append(e);
-            } else if (ch == h.fieldSeparator()) {
-                sb.append(e).append('F').append(e);
-            } else if (ch == h.componentSeparator()) {
-                sb.append(e).append('S').append(e);
-            } else if (ch == h.repetitionSeparator()) {
-                sb.append(e).append('R').append(e);
-            } else if (ch == h.subcomponentSeparator()) {
-                sb.append(e).append('T').append(e);
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
+        return Hl7Escapes.escape(text, h.delimiters());
     }
 
     /** Whether HL7 version {@code v} ("2.3.1") is at least major.minor.patch; unreadable versions count as new. */
