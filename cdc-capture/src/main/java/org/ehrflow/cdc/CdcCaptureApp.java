@@ -23,7 +23,11 @@ import org.ehrflow.cdc.capture.EngineProperties;
 import org.ehrflow.cdc.capture.EngineSupervisor;
 import org.ehrflow.cdc.capture.PgPreflight;
 import org.ehrflow.cdc.capture.SlotLagMonitor;
+import org.ehrflow.cdc.capture.LiveSchema;
 import org.ehrflow.cdc.capture.SnapshotMetrics;
+import org.ehrflow.cdc.mapping.CaptureTables;
+import org.ehrflow.cdcmap.CdcMapping;
+import org.ehrflow.cdcmap.MappingLoader;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
@@ -51,13 +55,13 @@ public final class CdcCaptureApp implements AutoCloseable {
     private volatile boolean taskRunning;
     private volatile boolean closed;
 
-    private CdcCaptureApp(CdcConfig config, MeterRegistry registry) {
+    private CdcCaptureApp(CdcConfig config, CaptureTables tables, MeterRegistry registry) {
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
         this.handler = new ChangeBatchHandler(producer, new CdcMetrics(registry), Clock.systemUTC(),
-                Duration.ofMillis(200));
-        Properties engineProperties = EngineProperties.of(config);
+                Duration.ofMillis(200), tables);
+        Properties engineProperties = EngineProperties.of(config, tables);
         this.supervisor = new EngineSupervisor(onStop -> DebeziumEngine.create(Json.class, Json.class, Json.class,
                         ASYNC_ENGINE)
                 .using(engineProperties)
@@ -87,12 +91,15 @@ public final class CdcCaptureApp implements AutoCloseable {
     }
 
     /**
-     * Checks the database, then starts the engine on its own thread; returns at once. An engine that stops on a
+     * Checks the database and the mapping file against its live schema (every problem named, with file and
+     * line), then starts the engine on its own thread; returns at once. An engine that stops on a
      * failure later is replaced after a back-off ({@link EngineSupervisor}).
      */
     public static CdcCaptureApp start(CdcConfig config, MeterRegistry registry) {
         PgPreflight.check(config);
-        CdcCaptureApp app = new CdcCaptureApp(config, registry);
+        CdcMapping mapping = MappingLoader.load(config.mappingFile(), null);
+        LiveSchema.check(config, mapping);
+        CdcCaptureApp app = new CdcCaptureApp(config, CaptureTables.of(mapping), registry);
         try {
             app.supervisor.start();
         } catch (RuntimeException e) {

@@ -1,0 +1,85 @@
+package org.ehrflow.cdcmap;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * A YAML node with its line, read leniently: a wrong shape is recorded as a problem (file and line) and read as
+ * absent, so one pass reports everything wrong with a file.
+ */
+final class Yaml {
+
+    private final Node node;
+    private final Problems problems;
+
+    Yaml(Node node, Problems problems) {
+        this.node = node;
+        this.problems = problems;
+    }
+
+    int line() {
+        return node == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+
+    boolean isScalar() {
+        return node instanceof ScalarNode;
+    }
+
+    boolean isMap() {
+        return node instanceof MappingNode;
+    }
+
+    /** This node's text (settings substituted), or null with a problem when it is not a scalar. */
+    String text(String what) {
+        if (node instanceof ScalarNode s) {
+            return problems.substitute(s.getValue(), line());
+        }
+        problems.add(line(), what + " must be a single value");
+        return null;
+    }
+
+    /** Entries of a mapping node in file order; empty (with a problem) for anything else. */
+    Map<String, Yaml> entries(String what) {
+        Map<String, Yaml> out = new LinkedHashMap<>();
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
+                out.put(k, new Yaml(t.getValueNode(), problems));
+            }
+        } else if (node != null) {
+            problems.add(line(), what + " must be a mapping");
+        }
+        return out;
+    }
+
+    /** Items of a sequence; a single scalar reads as a one-item list. */
+    List<Yaml> items(String what) {
+        List<Yaml> out = new ArrayList<>();
+        if (node instanceof SequenceNode s) {
+            s.getValue().forEach(n -> out.add(new Yaml(n, problems)));
+        } else if (node instanceof ScalarNode) {
+            out.add(this);
+        } else if (node != null) {
+            problems.add(line(), what + " must be a list");
+        }
+        return out;
+    }
+
+    List<String> texts(String what) {
+        List<String> out = new ArrayList<>();
+        for (Yaml y : items(what)) {
+            String t = y.text(what);
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+}
