@@ -6,7 +6,6 @@ import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.RawMapper;
 import org.ehrflow.normalizer.mapping.cdc.CdcGoldenCorpus;
 import org.ehrflow.normalizer.mapping.cdc.CdcMapper;
-import org.ehrflow.normalizer.mapping.cdc.HandWrittenCdcMapper;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.RawMessage;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,9 +20,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * CDC change events mapped per second: the configuration-driven mapper (demo-ehr.yaml) against the hand-written
- * demo-EHR mappers it replaced, on the same 420 events of {@link CdcGoldenCorpus} (all seven tables, links known);
- * each invocation maps the next event (parse envelope, map, encode FHIR JSON).
+ * CDC change events mapped per second by the configuration-driven mapper (demo-ehr.yaml) on the 420 events of
+ * {@link CdcGoldenCorpus} (all seven tables, links known); each invocation maps the next event (parse envelope,
+ * map, encode FHIR JSON). The hand-written mappers it replaced were measured beside it in the same run before
+ * they were deleted (BENCHMARKS.md: commit f78f914 has both, and CdcMapperInterleavedDriver).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,28 +36,18 @@ public class CdcMapperBenchmark {
     private List<RawMessage> events;
     private LinkLookup links;
     private RawMapper configured;
-    private RawMapper handWritten;
     private int nextC;
-    private int nextH;
 
     @Setup
     public void setup() {
         events = CdcGoldenCorpus.events(60).stream().map(e -> Fixtures.cdc(e.envelope())).toList();
         links = GoldenLinks.KNOWN;
         configured = new CdcMapper(PatientKeyResolver.defaults(), PatientKeyResolver.DEFAULT_MRN_SYSTEM, "EHR");
-        handWritten = new HandWrittenCdcMapper(PatientKeyResolver.defaults(), PatientKeyResolver.DEFAULT_MRN_SYSTEM,
-                "EHR");
     }
 
     @Benchmark
     public Object configured() {
         RawMessage m = events.get(nextC++ % events.size());
         return configured.map("ehr-patient:7", m, links);
-    }
-
-    @Benchmark
-    public Object handWritten() {
-        RawMessage m = events.get(nextH++ % events.size());
-        return handWritten.map("ehr-patient:7", m, links);
     }
 }
