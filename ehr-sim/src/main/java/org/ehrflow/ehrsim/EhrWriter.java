@@ -1,4 +1,4 @@
-package org.ehrflow.cdc.ehr;
+package org.ehrflow.ehrsim;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package org.ehrflow.cdc.sim;
+package org.ehrflow.ehrsim.sim;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.ehrsim.EhrWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

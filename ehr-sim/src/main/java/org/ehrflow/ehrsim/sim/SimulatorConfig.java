@@ -1,4 +1,4 @@
-package org.ehrflow.cdc.sim;
+package org.ehrflow.ehrsim.sim;
 
 import java.time.Duration;
 import java.util.Map;

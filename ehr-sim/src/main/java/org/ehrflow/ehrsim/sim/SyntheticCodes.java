@@ -1,4 +1,4 @@
-package org.ehrflow.cdc.sim;
+package org.ehrflow.ehrsim.sim;
 
 /** Small code tables for synthetic clinical rows: real public codes, invented people. */
 final class SyntheticCodes {
