@@ -18,13 +18,23 @@ final class Yaml {
 
     private final Node node;
     private final Problems problems;
+    private final int keyLine;
 
     Yaml(Node node, Problems problems) {
+        this(node, problems, 0);
+    }
+
+    /** @param keyLine the line of the key this node is the value of (a block mapping starts on the next line) */
+    private Yaml(Node node, Problems problems, int keyLine) {
         this.node = node;
         this.problems = problems;
+        this.keyLine = keyLine;
     }
 
     int line() {
+        if (keyLine > 0) {
+            return keyLine;
+        }
         return node == null ? 0 : node.getStartMark().getLine() + 1;
     }
 
@@ -51,7 +61,7 @@ final class Yaml {
         if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
                 String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
-                out.put(k, new Yaml(t.getValueNode(), problems));
+                out.put(k, new Yaml(t.getValueNode(), problems, t.getKeyNode().getStartMark().getLine() + 1));
             }
         } else if (node != null) {
             problems.add(line(), what + " must be a mapping");

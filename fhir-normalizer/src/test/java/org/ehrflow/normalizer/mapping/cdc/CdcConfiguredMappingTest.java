@@ -69,6 +69,6 @@ class CdcConfiguredMappingTest {
                                 "bad.yaml:12: table people: Patient has no element 'familyName' (path "
                                         + "name[0].familyName)",
                                 "bad.yaml:13: unknown code table 'no-such-table'",
-                                "bad.yaml:15: table things: unknown FHIR R4 resource 'Thing'"));
+                                "bad.yaml:14: table things: unknown FHIR R4 resource 'Thing'"));
     }
 }
