@@ -9,9 +9,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.ehrflow.cdc.capture.LiveSchema;
+import org.ehrflow.cdcmap.CdcMapping;
+import org.ehrflow.cdcmap.MappingLoader;
+import org.ehrflow.cdcmap.SchemaCheck;
 import org.ehrflow.ehrsim.EhrSchema;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.ConfigException;
@@ -76,6 +83,31 @@ class MappingStartupIT {
                                 + "cannot see it)",
                         "EHRFLOW_CDC_MAPPING_FILE site.yaml:" + line(wrong, "onset_date: timestamptz")
                                 + ": column diagnoses.onset_date is declared timestamptz but the database has date"));
+    }
+
+    @Test
+    void theSecondSchemasMappingFitsItsLiveSchema() throws Exception {
+        String sql;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("db/clinic/V1__clinic_schema.sql")) {
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        CdcMapping clinic = MappingLoader.load("classpath:org/ehrflow/cdcmap/clinic-ehr.yaml", null);
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("ehr"), pg.superuser(),
+                pg.superuserPassword().value()); Statement st = c.createStatement()) {
+            st.execute(sql);
+            assertThat(SchemaCheck.check(clinic, LiveSchema.read(c, "clinic"))).isEmpty();
+            st.execute("ALTER TABLE clinic.result RENAME COLUMN test_cd TO test_code");
+            assertThat(SchemaCheck.check(clinic, LiveSchema.read(c, "clinic"))).extracting(Object::toString)
+                    .containsExactly("clinic-ehr.yaml:" + line(yaml(), "      test_cd: text")
+                            + ": column result.test_cd does not exist in the database");
+        }
+    }
+
+    private static String yaml() throws IOException {
+        try (InputStream in = MappingStartupIT.class.getClassLoader()
+                .getResourceAsStream("org/ehrflow/cdcmap/clinic-ehr.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static int line(String text, String needle) {

@@ -8,7 +8,7 @@ import java.util.Set;
 final class FileCheck {
 
     static final Set<String> AS = Set.of("string", "code", "dateTime", "date", "instant", "decimal", "integer",
-            "boolean", "utf8Bytes", "rtfText", "htmlText");
+            "boolean", "utf8Bytes", "rtfText", "htmlText", "richText");
 
     private FileCheck() {
     }

@@ -20,6 +20,15 @@ final class NoteText {
     private NoteText() {
     }
 
+    /** RTF when it starts with the RTF header, HTML when it has tags, else the text as it is. */
+    static String detect(String body) {
+        String head = body.stripLeading();
+        if (head.startsWith("{\\rtf")) {
+            return fromRtf(body);
+        }
+        return HTML_TAG.matcher(body).find() ? fromHtml(body) : body;
+    }
+
     static String fromRtf(String rtf) {
         String s = RTF_GROUP_DEST.matcher(rtf).replaceAll("");
         s = RTF_PAR.matcher(s).replaceAll("\n");

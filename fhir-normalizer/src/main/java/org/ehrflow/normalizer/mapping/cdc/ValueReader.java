@@ -41,7 +41,7 @@ final class ValueReader {
             case "dateTime" -> dateTime(text, e, column, false);
             case "timestamp" -> dateTime(text, e, column, true);
             case "instant" -> {
-                String iso = instant(text);
+                String iso = column != null && local(e, column) ? local(text, e, column) : instant(text);
                 yield iso == null ? null : new InstantType(iso);
             }
             case "date" -> date(text);
@@ -54,8 +54,14 @@ final class ValueReader {
             case "utf8Bytes" -> new Base64BinaryType(text.getBytes(StandardCharsets.UTF_8));
             case "rtfText" -> new Base64BinaryType(NoteText.fromRtf(text).getBytes(StandardCharsets.UTF_8));
             case "htmlText" -> new Base64BinaryType(NoteText.fromHtml(text).getBytes(StandardCharsets.UTF_8));
+            case "richText" -> new Base64BinaryType(NoteText.detect(text).getBytes(StandardCharsets.UTF_8));
             default -> new StringType(text);
         };
+    }
+
+    /** Whether the column's value is a local time (the mapping declares it timestamp; Debezium sends a number). */
+    private static boolean local(CdcEvent e, String column) {
+        return e.row().path(column).isIntegralNumber();
     }
 
     /** The default conversion of a column type. */
