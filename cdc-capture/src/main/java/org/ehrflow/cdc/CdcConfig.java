@@ -161,6 +161,13 @@ public record CdcConfig(
                 maxBatchSize, topicPrefix, opsHost, opsPort, initial, max, mappingFile);
     }
 
+    /** The same settings with another publication (a second source schema in the same database). */
+    public CdcConfig withPublication(String name) {
+        return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, name,
+                heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
+    }
+
     /** The same settings with another mapping file (a second source schema). */
     public CdcConfig withMappingFile(String file) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
