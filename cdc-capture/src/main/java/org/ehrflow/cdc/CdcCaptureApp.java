@@ -24,6 +24,7 @@ import org.ehrflow.cdc.capture.EngineSupervisor;
 import org.ehrflow.cdc.capture.PgPreflight;
 import org.ehrflow.cdc.capture.SlotLagMonitor;
 import org.ehrflow.cdc.capture.LiveSchema;
+import org.ehrflow.cdc.capture.MappingWatch;
 import org.ehrflow.cdc.capture.SnapshotMetrics;
 import org.ehrflow.cdc.mapping.CaptureTables;
 import org.ehrflow.cdcmap.CdcMapping;
@@ -51,11 +52,13 @@ public final class CdcCaptureApp implements AutoCloseable {
     private final ChangeBatchHandler handler;
     private final EngineSupervisor supervisor;
     private final SlotLagMonitor slotMonitor;
+    private final MappingWatch mappingWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean taskRunning;
     private volatile boolean closed;
 
-    private CdcCaptureApp(CdcConfig config, CaptureTables tables, MeterRegistry registry) {
+    private CdcCaptureApp(CdcConfig config, CdcMapping mapping, MeterRegistry registry) {
+        CaptureTables tables = CaptureTables.of(mapping);
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
@@ -88,6 +91,7 @@ public final class CdcCaptureApp implements AutoCloseable {
                 .description("1 while the capture task streams changes").register(registry);
         SnapshotMetrics.register(config.topicPrefix(), registry);
         this.slotMonitor = SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL);
+        this.mappingWatch = MappingWatch.start(config, mapping, registry, SLOT_SAMPLE_INTERVAL);
     }
 
     /**
@@ -99,7 +103,7 @@ public final class CdcCaptureApp implements AutoCloseable {
         PgPreflight.check(config);
         CdcMapping mapping = MappingLoader.load(config.mappingFile(), null);
         LiveSchema.check(config, mapping);
-        CdcCaptureApp app = new CdcCaptureApp(config, CaptureTables.of(mapping), registry);
+        CdcCaptureApp app = new CdcCaptureApp(config, mapping, registry);
         try {
             app.supervisor.start();
         } catch (RuntimeException e) {
@@ -136,6 +140,7 @@ public final class CdcCaptureApp implements AutoCloseable {
             supervisor.close();
         } finally {
             slotMonitor.close();
+            mappingWatch.close();
             producerMetrics.close();
             producer.close(Duration.ofSeconds(10));
             stopped.countDown();

@@ -1,6 +1,7 @@
 package org.ehrflow.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,8 +60,9 @@ class ClinicCaptureIT {
                         pg.port(), cdcPassword).withSource("ehr", "clinic_slot", "clinic.cdc.offsets.v1")
                         .withPublication("clinic_pub").withMappingFile(MAPPING)
                         .withIntervals(Duration.ofMillis(300), Duration.ofMillis(10));
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 try (RawTopicReader reader = new RawTopicReader(kafka.bootstrapServers(), 1);
-                        CdcCaptureApp app = CdcCaptureApp.start(config, new SimpleMeterRegistry())) {
+                        CdcCaptureApp app = CdcCaptureApp.start(config, registry)) {
                     reader.awaitMatching(p -> p.at("/source/table").asText().equals("pat_master"), WAIT);
                     st.execute("INSERT INTO clinic.visit VALUES ('NORTH', 12, 5, 'E', '2026-03-29 01:30', NULL, false)");
                     st.execute("INSERT INTO clinic.result VALUES ('NORTH', 'A1', 1, 5, 12, 'GLU', 5.4, 'mmol/L', "
@@ -86,6 +88,9 @@ class ClinicCaptureIT {
                     st.execute("INSERT INTO clinic.result VALUES ('NORTH', 'A2', 1, 5, 12, 'NA', 140, 'mmol/L', "
                             + "'2026-07-02 08:00', 'F')");
                     reader.awaitMatching(p -> p.at("/after/accession").asText().equals("A2"), WAIT);
+                    // capture reports the change too: one problem (result.test_cd no longer exists)
+                    await().atMost(WAIT).until(() -> registry.get("ehrflow.cdc.mapping.problems").gauge().value(),
+                            v -> v == 1.0);
                     reader.awaitMatching(p -> p.at("/after/note_guid").asText().equals("g-2")
                             && p.at("/after/is_deleted").asBoolean(), WAIT);
                 }
