@@ -16,8 +16,8 @@ final class ElementReader {
     private ElementReader() {
     }
 
-    static Element read(String table, Yaml y, Problems p) {
-        Map<String, Yaml> m = y.entries("element");
+    static Element read(String table, YamlNode y, Problems p) {
+        Map<String, YamlNode> m = y.entries("element");
         String path = m.containsKey("path") ? m.get("path").text("path") : null;
         List<String> kinds = m.keySet().stream().filter(KINDS::contains).toList();
         m.keySet().stream().filter(k -> !KINDS.contains(k) && !OPTIONS.contains(k))
@@ -27,7 +27,7 @@ final class ElementReader {
             return null;
         }
         String kindKey = kinds.get(0);
-        Yaml v = m.get(kindKey);
+        YamlNode v = m.get(kindKey);
         Map<String, Source> parts = new LinkedHashMap<>();
         String kind = kindKey;
         String refTable = null;
@@ -46,7 +46,7 @@ final class ElementReader {
                     k.equals("system") ? Source.constant(s.text("system")) : source(s)));
             case "join" -> columns = v.texts("join");
             case "reference" -> {
-                Map<String, Yaml> r = v.entries("reference");
+                Map<String, YamlNode> r = v.entries("reference");
                 refTable = r.containsKey("table") ? r.get("table").text("table") : null;
                 columns = r.containsKey("columns") ? r.get("columns").texts("columns")
                         : r.containsKey("column") ? r.get("column").texts("column") : List.of();
@@ -59,7 +59,7 @@ final class ElementReader {
         Map<String, String> map = null;
         if (m.containsKey("map")) {
             map = new LinkedHashMap<>();
-            for (Map.Entry<String, Yaml> e : m.get("map").entries("map").entrySet()) {
+            for (Map.Entry<String, YamlNode> e : m.get("map").entries("map").entrySet()) {
                 map.put(e.getKey(), e.getValue().text("map value"));
             }
         }
@@ -69,15 +69,15 @@ final class ElementReader {
                 opt(m, "codeTable", null), opt(m, "default", null), opt(m, "as", null));
     }
 
-    private static Source source(Yaml s) {
+    private static Source source(YamlNode s) {
         if (s.isMap()) {
-            Yaml c = s.entries("value").get("const");
+            YamlNode c = s.entries("value").get("const");
             return Source.constant(c == null ? null : c.text("const"));
         }
         return Source.column(s.text("column"));
     }
 
-    private static String opt(Map<String, Yaml> m, String key, String fallback) {
+    private static String opt(Map<String, YamlNode> m, String key, String fallback) {
         return m.containsKey(key) ? m.get(key).text(key) : fallback;
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -45,17 +46,17 @@ public final class MappingLoader {
         Problems problems = new Problems(name, settings);
         Node root;
         try {
-            root = new org.yaml.snakeyaml.Yaml(new LoaderOptions()).compose(reader);
+            root = new Yaml(new LoaderOptions()).compose(reader);
         } catch (MarkedYAMLException e) {
             problems.add(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "not valid YAML: "
                     + e.getProblem());
             throw new MappingException(problems.list());
         }
-        Yaml doc = new Yaml(root, problems);
-        Map<String, Yaml> top = doc.entries("the file");
+        YamlNode doc = new YamlNode(root, problems);
+        Map<String, YamlNode> top = doc.entries("the file");
         String schema = top.containsKey("schema") ? top.get("schema").text("schema") : null;
         Map<String, TableMapping> tables = new LinkedHashMap<>();
-        Yaml t = top.get("tables");
+        YamlNode t = top.get("tables");
         if (t == null) {
             problems.add(doc.line(), "no 'tables'");
         } else {

@@ -15,8 +15,8 @@ final class TableReader {
     private TableReader() {
     }
 
-    static TableMapping read(String table, Yaml y, Problems p) {
-        Map<String, Yaml> e = y.entries("table " + table);
+    static TableMapping read(String table, YamlNode y, Problems p) {
+        Map<String, YamlNode> e = y.entries("table " + table);
         e.keySet().stream().filter(k -> !KEYS.contains(k))
                 .forEach(k -> p.add(e.get(k).line(), "table " + table + ": unknown key '" + k + "'"));
         String resource = e.containsKey("resource") ? e.get("resource").text("resource") : null;
@@ -45,8 +45,8 @@ final class TableReader {
         }
         List<Condition> deletes = new ArrayList<>();
         if (e.containsKey("deleteWhen")) {
-            for (Yaml d : e.get("deleteWhen").items("deleteWhen")) {
-                Map<String, Yaml> m = d.entries("deleteWhen entry");
+            for (YamlNode d : e.get("deleteWhen").items("deleteWhen")) {
+                Map<String, YamlNode> m = d.entries("deleteWhen entry");
                 String col = m.containsKey("column") ? m.get("column").text("column") : null;
                 List<String> in = m.containsKey("in") ? m.get("in").texts("in") : List.of();
                 if (col == null || in.isEmpty()) {
@@ -57,7 +57,7 @@ final class TableReader {
         }
         List<Element> elements = new ArrayList<>();
         if (e.containsKey("elements")) {
-            for (Yaml el : e.get("elements").items("elements")) {
+            for (YamlNode el : e.get("elements").items("elements")) {
                 Element parsed = ElementReader.read(table, el, p);
                 if (parsed != null) {
                     elements.add(parsed);
@@ -69,7 +69,7 @@ final class TableReader {
                 patient(table, e.get("patient"), y, p), learn, deletes, elements);
     }
 
-    private static IdSpec id(String table, Yaml y, Problems p) {
+    private static IdSpec id(String table, YamlNode y, Problems p) {
         if (y == null) {
             return new IdSpec("template", "cdc-" + table.replace('_', '-') + "-{id}", null, List.of(), 0);
         }
@@ -78,7 +78,7 @@ final class TableReader {
             return "patient".equals(v) ? new IdSpec("patient", null, null, List.of(), y.line())
                     : new IdSpec("template", v, null, List.of(), y.line());
         }
-        Map<String, Yaml> m = y.entries("id");
+        Map<String, YamlNode> m = y.entries("id");
         String fn = m.containsKey("function") ? m.get("function").text("function") : null;
         if (fn == null) {
             p.add(y.line(), "table " + table + ": id must be 'patient', a template, or {function, columns, else}");
@@ -87,12 +87,12 @@ final class TableReader {
                 m.containsKey("columns") ? m.get("columns").texts("columns") : List.of(), y.line());
     }
 
-    private static PatientSpec patient(String table, Yaml y, Yaml tableNode, Problems p) {
+    private static PatientSpec patient(String table, YamlNode y, YamlNode tableNode, Problems p) {
         if (y == null) {
             p.add(tableNode.line(), "table " + table + ": no 'patient'");
             return new PatientSpec(null, null, null, null, List.of(), tableNode.line());
         }
-        Map<String, Yaml> m = y.entries("patient");
+        Map<String, YamlNode> m = y.entries("patient");
         if (m.containsKey("identifier")) {
             return new PatientSpec(m.get("identifier").text("identifier"),
                     m.containsKey("system") ? m.get("system").text("system") : null,

@@ -14,18 +14,18 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * A YAML node with its line, read leniently: a wrong shape is recorded as a problem (file and line) and read as
  * absent, so one pass reports everything wrong with a file.
  */
-final class Yaml {
+final class YamlNode {
 
     private final Node node;
     private final Problems problems;
     private final int keyLine;
 
-    Yaml(Node node, Problems problems) {
+    YamlNode(Node node, Problems problems) {
         this(node, problems, 0);
     }
 
     /** @param keyLine the line of the key this node is the value of (a block mapping starts on the next line) */
-    private Yaml(Node node, Problems problems, int keyLine) {
+    private YamlNode(Node node, Problems problems, int keyLine) {
         this.node = node;
         this.problems = problems;
         this.keyLine = keyLine;
@@ -56,12 +56,12 @@ final class Yaml {
     }
 
     /** Entries of a mapping node in file order; empty (with a problem) for anything else. */
-    Map<String, Yaml> entries(String what) {
-        Map<String, Yaml> out = new LinkedHashMap<>();
+    Map<String, YamlNode> entries(String what) {
+        Map<String, YamlNode> out = new LinkedHashMap<>();
         if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
                 String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
-                out.put(k, new Yaml(t.getValueNode(), problems, t.getKeyNode().getStartMark().getLine() + 1));
+                out.put(k, new YamlNode(t.getValueNode(), problems, t.getKeyNode().getStartMark().getLine() + 1));
             }
         } else if (node != null) {
             problems.add(line(), what + " must be a mapping");
@@ -70,10 +70,10 @@ final class Yaml {
     }
 
     /** Items of a sequence; a single scalar reads as a one-item list. */
-    List<Yaml> items(String what) {
-        List<Yaml> out = new ArrayList<>();
+    List<YamlNode> items(String what) {
+        List<YamlNode> out = new ArrayList<>();
         if (node instanceof SequenceNode s) {
-            s.getValue().forEach(n -> out.add(new Yaml(n, problems)));
+            s.getValue().forEach(n -> out.add(new YamlNode(n, problems)));
         } else if (node instanceof ScalarNode) {
             out.add(this);
         } else if (node != null) {
@@ -84,7 +84,7 @@ final class Yaml {
 
     List<String> texts(String what) {
         List<String> out = new ArrayList<>();
-        for (Yaml y : items(what)) {
+        for (YamlNode y : items(what)) {
             String t = y.text(what);
             if (t != null) {
                 out.add(t);
