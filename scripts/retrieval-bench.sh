@@ -15,7 +15,7 @@ fi
 snap=$(mktemp -d /tmp/retrieval-bench-classes.XXXXXX)
 trap 'rm -rf "$snap"' EXIT
 cp=""
-for m in schemas runtime tokenizer embedding local-stack hl7 mllp hl7-listener fhir-normalizer cdc-capture chunker-stream embedder-sink pipeline ops demo; do
+for m in schemas runtime tokenizer embedding local-stack hl7 mllp hl7-listener cdc-mapping fhir-normalizer ehr-sim cdc-capture chunker-stream embedder-sink pipeline ops demo; do
   cp -r "$m/target/classes" "$snap/$m"
   cp="$cp:$snap/$m"
 done

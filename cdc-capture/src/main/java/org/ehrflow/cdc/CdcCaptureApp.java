@@ -23,7 +23,12 @@ import org.ehrflow.cdc.capture.EngineProperties;
 import org.ehrflow.cdc.capture.EngineSupervisor;
 import org.ehrflow.cdc.capture.PgPreflight;
 import org.ehrflow.cdc.capture.SlotLagMonitor;
+import org.ehrflow.cdc.capture.LiveSchema;
+import org.ehrflow.cdc.capture.MappingWatch;
 import org.ehrflow.cdc.capture.SnapshotMetrics;
+import org.ehrflow.cdc.mapping.CaptureTables;
+import org.ehrflow.cdcmap.CdcMapping;
+import org.ehrflow.cdcmap.MappingLoader;
 import org.ehrflow.runtime.AppRunner;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
@@ -47,17 +52,19 @@ public final class CdcCaptureApp implements AutoCloseable {
     private final ChangeBatchHandler handler;
     private final EngineSupervisor supervisor;
     private final SlotLagMonitor slotMonitor;
+    private final MappingWatch mappingWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean taskRunning;
     private volatile boolean closed;
 
-    private CdcCaptureApp(CdcConfig config, MeterRegistry registry) {
+    private CdcCaptureApp(CdcConfig config, CdcMapping mapping, MeterRegistry registry) {
+        CaptureTables tables = CaptureTables.of(mapping);
         this.producer = new KafkaProducer<>(producerProps(config), new StringSerializer(), new ByteArraySerializer());
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
         this.handler = new ChangeBatchHandler(producer, new CdcMetrics(registry), Clock.systemUTC(),
-                Duration.ofMillis(200));
-        Properties engineProperties = EngineProperties.of(config);
+                Duration.ofMillis(200), tables);
+        Properties engineProperties = EngineProperties.of(config, tables);
         this.supervisor = new EngineSupervisor(onStop -> DebeziumEngine.create(Json.class, Json.class, Json.class,
                         ASYNC_ENGINE)
                 .using(engineProperties)
@@ -84,15 +91,19 @@ public final class CdcCaptureApp implements AutoCloseable {
                 .description("1 while the capture task streams changes").register(registry);
         SnapshotMetrics.register(config.topicPrefix(), registry);
         this.slotMonitor = SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL);
+        this.mappingWatch = MappingWatch.start(config, mapping, registry, SLOT_SAMPLE_INTERVAL);
     }
 
     /**
-     * Checks the database, then starts the engine on its own thread; returns at once. An engine that stops on a
+     * Checks the database and the mapping file against its live schema (every problem named, with file and
+     * line), then starts the engine on its own thread; returns at once. An engine that stops on a
      * failure later is replaced after a back-off ({@link EngineSupervisor}).
      */
     public static CdcCaptureApp start(CdcConfig config, MeterRegistry registry) {
         PgPreflight.check(config);
-        CdcCaptureApp app = new CdcCaptureApp(config, registry);
+        CdcMapping mapping = MappingLoader.load(config.mappingFile(), null);
+        LiveSchema.check(config, mapping);
+        CdcCaptureApp app = new CdcCaptureApp(config, mapping, registry);
         try {
             app.supervisor.start();
         } catch (RuntimeException e) {
@@ -129,6 +140,7 @@ public final class CdcCaptureApp implements AutoCloseable {
             supervisor.close();
         } finally {
             slotMonitor.close();
+            mappingWatch.close();
             producerMetrics.close();
             producer.close(Duration.ofSeconds(10));
             stopped.countDown();

@@ -3,6 +3,7 @@ package org.ehrflow.cdc;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.ehrflow.cdcmap.MappingLoader;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
@@ -30,6 +31,9 @@ import org.ehrflow.runtime.Secret;
  * @param opsPort                  its port (0 = any free port)
  * @param restartBackoffInitial    wait before replacing an engine that stopped on a failure (database outage)
  * @param restartBackoffMax        cap of that wait, which doubles per failure and resets after a healthy run
+ * @param mappingFile              the CDC mapping file (path, or classpath: for the demo EHR's): which tables
+ *                                 are captured and how their rows name the patient; checked against the live
+ *                                 schema at start-up
  */
 public record CdcConfig(
         KafkaSettings kafka,
@@ -51,7 +55,8 @@ public record CdcConfig(
         String opsHost,
         int opsPort,
         Duration restartBackoffInitial,
-        Duration restartBackoffMax) {
+        Duration restartBackoffMax,
+        String mappingFile) {
 
     public static final String ENV_PREFIX = "EHRFLOW_CDC_";
     public static final String DEFAULT_USER = "ehrflow_cdc";
@@ -85,7 +90,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, "ehr", DEFAULT_USER, dbPassword, SslMode.PREFER, DEFAULT_SLOT,
                 DEFAULT_PUBLICATION, Duration.ofSeconds(10), DEFAULT_POLL_INTERVAL, DEFAULT_OFFSETS_TOPIC,
                 (short) -1, Duration.ofSeconds(1), 2048, DEFAULT_TOPIC_PREFIX, "127.0.0.1", 0,
-                DEFAULT_RESTART_INITIAL, DEFAULT_RESTART_MAX);
+                DEFAULT_RESTART_INITIAL, DEFAULT_RESTART_MAX, MappingLoader.DEMO);
     }
 
     /** Reads every setting from {@code env}, failing once with every problem named by its variable. */
@@ -122,37 +127,52 @@ public record CdcConfig(
                 + r.key("RESTART_BACKOFF_INITIAL"));
         r.check(!"postgres".equals(user), r.key("DB_USER")
                 + " must be the capture role (LOGIN REPLICATION), not the superuser 'postgres'");
+        String mapping = r.string("MAPPING_FILE", MappingLoader.DEMO);
         r.validate();
         return new CdcConfig(kafka, host, port, database, user, password, ssl, slot, publication, heartbeat, poll,
-                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort, restartInitial, restartMax);
+                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort, restartInitial, restartMax, mapping);
     }
 
     /** The same settings with a different ops port (tests and the demo run several apps in one JVM). */
     public CdcConfig withOpsPort(int port) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, port, restartBackoffInitial, restartBackoffMax);
+                maxBatchSize, topicPrefix, opsHost, port, restartBackoffInitial, restartBackoffMax, mappingFile);
     }
 
     /** The same settings with another heartbeat and poll interval (tests, benchmarks). */
     public CdcConfig withIntervals(Duration heartbeat, Duration poll) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeat, poll, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval, maxBatchSize,
-                topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax);
+                topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
     }
 
     /** The same settings against another database, slot and offsets topic (several captures on one cluster). */
     public CdcConfig withSource(String databaseName, String slot, String offsets) {
         return new CdcConfig(kafka, dbHost, dbPort, databaseName, dbUser, dbPassword, sslMode, slot, publication,
                 heartbeatInterval, pollInterval, offsets, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax);
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
     }
 
     /** The same settings with another engine restart back-off (tests). */
     public CdcConfig withRestartBackoff(Duration initial, Duration max) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort, initial, max);
+                maxBatchSize, topicPrefix, opsHost, opsPort, initial, max, mappingFile);
+    }
+
+    /** The same settings with another publication (a second source schema in the same database). */
+    public CdcConfig withPublication(String name) {
+        return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, name,
+                heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
+    }
+
+    /** The same settings with another mapping file (a second source schema). */
+    public CdcConfig withMappingFile(String file) {
+        return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
+                heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, file);
     }
 
     /** JDBC URL of the EHR database (pre-flight checks). */

@@ -20,14 +20,23 @@ import org.ehrflow.schemas.RecordOp;
  */
 final class FhirReplay {
 
-    private final CdcMapper mapper = new CdcMapper(PatientKeyResolver.defaults(),
-            PatientKeyResolver.DEFAULT_MRN_SYSTEM, "EHR");
+    private final CdcMapper mapper;
     private final Map<String, String> links = new HashMap<>();
     /** Resource reference -> resource JSON of the latest upsert (deletes remove). */
     final Map<String, String> state = new LinkedHashMap<>();
     final List<FhirRecord> records = new ArrayList<>();
     int rejected;
     int waiting;
+    final List<String> reasons = new ArrayList<>();
+
+    /** The demo EHR's mapping. */
+    FhirReplay() {
+        this(new CdcMapper(PatientKeyResolver.defaults(), PatientKeyResolver.DEFAULT_MRN_SYSTEM, "EHR"));
+    }
+
+    FhirReplay(CdcMapper mapper) {
+        this.mapper = mapper;
+    }
 
     FhirReplay apply(List<ConsumerRecord<String, byte[]>> raw) {
         for (ConsumerRecord<String, byte[]> r : raw) {
@@ -43,8 +52,9 @@ final class FhirReplay {
                         state.put(f.reference(), f.resourceJson());
                     }
                 }
-            } else if (result instanceof MappingResult.Rejected) {
+            } else if (result instanceof MappingResult.Rejected rej) {
                 rejected++;
+                reasons.add(rej.reasonCode());
             } else {
                 waiting++;
             }

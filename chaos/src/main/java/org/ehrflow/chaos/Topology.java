@@ -24,7 +24,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.ehrflow.cdc.ehr.EhrSchema;
+import org.ehrflow.ehrsim.EhrSchema;
 import org.ehrflow.localstack.BrokerMain;
 import org.ehrflow.localstack.BrokerSecurity;
 import org.ehrflow.localstack.FreePorts;

@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.ehrflow.cdc.ehr.EhrSchema;
+import org.ehrflow.ehrsim.EhrSchema;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.ops.deploy.DatabaseRoles;
 import org.ehrflow.runtime.Secret;

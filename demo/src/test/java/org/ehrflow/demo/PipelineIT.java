@@ -20,7 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.SyntheticDocuments;

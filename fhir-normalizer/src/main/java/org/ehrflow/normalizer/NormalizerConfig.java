@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.ehrflow.cdcmap.MappingLoader;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
@@ -33,6 +34,8 @@ import org.ehrflow.schemas.Topics;
  * @param opsPort           port of the ops endpoint, 0 = any free port (main only)
  * @param fallbackTypes     identifier types of the identity rules' sender-scoped fallback tier, in priority order
  *                          ({@code FALLBACK_TYPES}; keep equal across hl7-listener, fhir-gateway and the normaliser)
+ * @param cdcMappingFile    the CDC mapping file (path or classpath:; the same file cdc-capture reads)
+ * @param cdcSiteZone       zone of the CDC source's timestamps without time zone
  */
 public record NormalizerConfig(
         KafkaSettings kafka,
@@ -47,7 +50,9 @@ public record NormalizerConfig(
         ZoneId hl7DefaultZone,
         String opsHost,
         int opsPort,
-        List<String> fallbackTypes) {
+        List<String> fallbackTypes,
+        String cdcMappingFile,
+        ZoneId cdcSiteZone) {
 
     public static final String ENV_PREFIX = "EHRFLOW_NORMALIZER_";
     /** The Synthea sample bundles' MRN system (identifier type MR), keyed after the local MRN system. */
@@ -65,7 +70,7 @@ public record NormalizerConfig(
                 Path.of(System.getProperty("java.io.tmpdir"), "ehrflow-streams", Topics.APP_FHIR_NORMALIZER), 1,
                 Duration.ofMillis(100), defaultAuthorities(), defaultKeySystems(),
                 PatientKeyResolver.DEFAULT_MRN_SYSTEM, "EHR", ZoneOffset.UTC, "127.0.0.1", 0,
-                PatientKeyResolver.DEFAULT_FALLBACK_TYPES);
+                PatientKeyResolver.DEFAULT_FALLBACK_TYPES, MappingLoader.DEMO, ZoneOffset.UTC);
     }
 
     /** Reads every setting, reporting all problems at once. */
@@ -82,13 +87,8 @@ public record NormalizerConfig(
         List<String> keySystems = keys == null ? d.keySystems()
                 : List.of(keys.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         r.check(!keySystems.isEmpty(), r.key("KEY_SYSTEMS") + " must name at least one identifier system");
-        String zone = r.string("HL7_DEFAULT_ZONE", "UTC");
-        ZoneId zoneId = ZoneOffset.UTC;
-        try {
-            zoneId = ZoneId.of(zone);
-        } catch (DateTimeException e) {
-            r.check(false, r.key("HL7_DEFAULT_ZONE") + " must be a zone id such as UTC or Europe/Berlin");
-        }
+        ZoneId zoneId = zone(r, "HL7_DEFAULT_ZONE");
+        ZoneId siteZone = zone(r, "CDC_SITE_ZONE");
         NormalizerConfig c = new NormalizerConfig(d.kafka(),
                 r.string("APPLICATION_ID", d.applicationId()),
                 Path.of(r.string("STATE_DIR", d.stateDir().toString())),
@@ -100,9 +100,19 @@ public record NormalizerConfig(
                 zoneId,
                 r.string("OPS_HOST", "0.0.0.0"),
                 r.integer("OPS_PORT", 8082, 0, 65535),
-                fallbackTypes(r.string("FALLBACK_TYPES", null)));
+                fallbackTypes(r.string("FALLBACK_TYPES", null)),
+                r.string("CDC_MAPPING_FILE", d.cdcMappingFile()), siteZone);
         r.validate();
         return c;
+    }
+
+    private static ZoneId zone(ConfigReader r, String key) {
+        try {
+            return ZoneId.of(r.string(key, "UTC"));
+        } catch (DateTimeException e) {
+            r.check(false, r.key(key) + " must be a zone id such as UTC or Europe/Berlin");
+            return ZoneOffset.UTC;
+        }
     }
 
     public PatientKeyResolver patientKeyResolver() {
@@ -122,7 +132,8 @@ public record NormalizerConfig(
 
     public NormalizerConfig withStateDir(Path dir) {
         return new NormalizerConfig(kafka, applicationId, dir, streamThreads, commitInterval, authoritySystems,
-                keySystems, cdcMrnSystem, cdcVisitAuthority, hl7DefaultZone, opsHost, opsPort, fallbackTypes);
+                keySystems, cdcMrnSystem, cdcVisitAuthority, hl7DefaultZone, opsHost, opsPort, fallbackTypes,
+                cdcMappingFile, cdcSiteZone);
     }
 
     /** {@code MR,PI,...}; unset: the shared defaults of {@link PatientKeyResolver#DEFAULT_FALLBACK_TYPES}. */

@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.ehrflow.cdc.CdcCaptureApp;
 import org.ehrflow.cdc.CdcConfig;
-import org.ehrflow.cdc.ehr.EhrSchema;
+import org.ehrflow.ehrsim.EhrSchema;
 import org.ehrflow.chunker.ChunkerApp;
 import org.ehrflow.chunker.ChunkerConfig;
 import org.ehrflow.documents.DocumentExtractorApp;

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
+import org.ehrflow.cdc.mapping.CaptureTables;
 import org.ehrflow.cdc.mapping.ChangeEventMapper;
 import org.ehrflow.cdc.mapping.MappingResult;
 import org.ehrflow.runtime.DeadLetters;
@@ -34,7 +35,7 @@ public final class ChangeBatchHandler implements DebeziumEngine.ChangeConsumer<C
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Producer<String, byte[]> producer;
-    private final ChangeEventMapper mapper = new ChangeEventMapper();
+    private final ChangeEventMapper mapper;
     private final CdcMetrics metrics;
     private final Clock clock;
     private final Duration initialBackoff;
@@ -42,6 +43,12 @@ public final class ChangeBatchHandler implements DebeziumEngine.ChangeConsumer<C
 
     public ChangeBatchHandler(Producer<String, byte[]> producer, CdcMetrics metrics, Clock clock,
             Duration initialBackoff) {
+        this(producer, metrics, clock, initialBackoff, CaptureTables.DEMO);
+    }
+
+    public ChangeBatchHandler(Producer<String, byte[]> producer, CdcMetrics metrics, Clock clock,
+            Duration initialBackoff, CaptureTables tables) {
+        this.mapper = new ChangeEventMapper(tables);
         this.producer = producer;
         this.metrics = metrics;
         this.clock = clock;

@@ -2,6 +2,7 @@ package org.ehrflow.cdc.capture;
 
 import java.util.Properties;
 import org.ehrflow.cdc.CdcConfig;
+import org.ehrflow.cdc.mapping.CaptureTables;
 
 /**
  * The Debezium engine and PostgreSQL connector settings derived from {@link CdcConfig}. Every choice that matters
@@ -9,9 +10,6 @@ import org.ehrflow.cdc.CdcConfig;
  */
 public final class EngineProperties {
 
-    /** The tables whose changes reach the raw topic (the heartbeat table is published but not captured). */
-    public static final String TABLES = "ehr.patients,ehr.encounters,ehr.notes,ehr.lab_results,"
-            + "ehr.medication_orders,ehr.allergies,ehr.diagnoses," + "ehr.debezium_signal";
     /** Debezium's signal table: an INSERT there starts an incremental snapshot (see V4 migration). */
     public static final String SIGNAL_TABLE = "ehr.debezium_signal";
     /** Debezium's heartbeat action: a write in the captured database so the slot can advance on quiet tables. */
@@ -22,7 +20,16 @@ public final class EngineProperties {
     private EngineProperties() {
     }
 
+    /** The demo EHR's tables. */
     public static Properties of(CdcConfig c) {
+        return of(c, CaptureTables.DEMO);
+    }
+
+    /**
+     * @param tables the mapped tables: their changes reach the raw topic (the signal table is captured for
+     *               signals only; the heartbeat table is published but not captured)
+     */
+    public static Properties of(CdcConfig c, CaptureTables tables) {
         Properties p = new Properties();
         // Kafka client properties (TLS/SASL) first: the offset store's producer, consumer and admin read them.
         p.putAll(c.kafka().clientProps());
@@ -44,7 +51,7 @@ public final class EngineProperties {
         p.setProperty("slot.name", c.slotName());
         // The slot is the only record of changes made while capture is down: never drop it on stop.
         p.setProperty("slot.drop.on.stop", "false");
-        p.setProperty("table.include.list", TABLES);
+        p.setProperty("table.include.list", tables.includeList() + "," + SIGNAL_TABLE);
         p.setProperty("snapshot.mode", "initial");
         p.setProperty("tombstones.on.delete", "false");
         // Incremental snapshots on demand: the source channel reads signals from the replication stream.

@@ -3,6 +3,7 @@ package org.ehrflow.cdc.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.ehrflow.cdc.error.ReasonCodes;
 import org.ehrflow.schemas.Json;
@@ -11,24 +12,33 @@ import org.ehrflow.schemas.RawMessage;
 import org.ehrflow.schemas.SourceType;
 
 /**
- * Turns one Debezium change event (envelope JSON, schemas disabled) of the demo EHR into a raw CDC record keyed
- * by the EHR patient row id. Pure: it never sees Kafka or Debezium types.
+ * Turns one Debezium change event (envelope JSON, schemas disabled) of a mapped table into a raw CDC record keyed
+ * by the patient the row names ({@link CaptureTables}: the mapping file's patient columns). Pure: it never sees
+ * Kafka or Debezium types.
  */
 public final class ChangeEventMapper {
 
     /** Source system name in provenance. */
     public static final String SOURCE_SYSTEM = "ehr-db";
-    /** Raw topic key prefix; the rest is {@code ehr.patients.id}. */
+    /** Raw topic key prefix of the demo EHR; the rest is {@code ehr.patients.id}. */
     public static final String KEY_PREFIX = "ehr-patient:";
     /** Debezium's default heartbeat topic prefix ({@code topic.heartbeat.prefix}). */
     public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
 
     private static final Set<String> OPS = Set.of("c", "u", "d", "r");
-    /** Tables whose rows name their patient in {@code patient_id}. */
-    public static final Set<String> PATIENT_SCOPED = Set.of("ehr.encounters", "ehr.notes", "ehr.lab_results",
-            "ehr.medication_orders", "ehr.allergies", "ehr.diagnoses");
     /** Debezium's signal table: captured so the connector sees signals, never published to the raw topic. */
     public static final String SIGNAL_TABLE = "ehr.debezium_signal";
+
+    private final CaptureTables tables;
+
+    /** The demo EHR's tables. */
+    public ChangeEventMapper() {
+        this(CaptureTables.DEMO);
+    }
+
+    public ChangeEventMapper(CaptureTables tables) {
+        this.tables = tables;
+    }
 
     /**
      * @param destination the engine's destination topic (e.g. {@code ehrdb.ehr.notes} or the heartbeat topic)
@@ -63,20 +73,18 @@ public final class ChangeEventMapper {
         }
         String lsn = source.path("lsn").isIntegralNumber() ? source.path("lsn").asText() : "-";
         JsonNode row = rowImage(event);
-        Long rowId = integral(row.path("id"));
+        List<String> keyColumns = tables.keyColumns().get(qualified);
+        // An unmapped table's rejection still names its row by "id", the most common key.
+        String rowId = values(row, keyColumns == null ? List.of("id") : keyColumns);
         String messageId = qualified + ":" + lsn + ":" + (rowId == null ? "-" : rowId);
         String op = event.path("op").asText("");
         if (!OPS.contains(op)) {
             return new MappingResult.Rejected(ReasonCodes.CDC_UNKNOWN_OP, messageId);
         }
-        Long patientId;
-        if ("ehr.patients".equals(qualified)) {
-            patientId = rowId;
-        } else if (PATIENT_SCOPED.contains(qualified)) {
-            patientId = integral(row.path("patient_id"));
-        } else {
+        if (keyColumns == null) {
             return new MappingResult.Rejected(ReasonCodes.CDC_UNKNOWN_TABLE, messageId);
         }
+        String patientId = values(row, tables.patientColumns().get(qualified));
         if (rowId == null) {
             return new MappingResult.Rejected(ReasonCodes.CDC_NO_ROW_ID, messageId);
         }
@@ -87,7 +95,7 @@ public final class ChangeEventMapper {
         Instant eventTime = tsMs.isIntegralNumber() ? Instant.ofEpochMilli(tsMs.asLong()) : null;
         Provenance provenance = Provenance.atIngress(SourceType.CDC, SOURCE_SYSTEM, messageId, eventTime, ingestTime);
         RawMessage raw = new RawMessage(RawMessage.ContentType.DEBEZIUM_JSON, provenance, value);
-        return new MappingResult.Mapped(KEY_PREFIX + patientId, qualified, op, raw);
+        return new MappingResult.Mapped(tables.keyPrefix() + patientId, qualified, op, raw);
     }
 
     // The row the event is about: the new image, or the old one for deletes (REPLICA IDENTITY FULL keeps it whole).
@@ -96,13 +104,21 @@ public final class ChangeEventMapper {
         return after.isObject() ? after : event.path("before");
     }
 
-    private static Long integral(JsonNode n) {
-        if (n.isIntegralNumber() && n.canConvertToLong()) {
-            return n.asLong();
+    /** The columns' values joined by "|" (whole numbers as numbers, text as is), or null if one is missing. */
+    private static String values(JsonNode row, List<String> columns) {
+        StringBuilder b = new StringBuilder();
+        for (String c : columns) {
+            JsonNode n = row.path(c);
+            String v;
+            if (n.isIntegralNumber() && n.canConvertToLong()) {
+                v = Long.toString(n.asLong());
+            } else if (n.isTextual() && !n.asText().isBlank()) {
+                v = n.asText();
+            } else {
+                return null;
+            }
+            b.append(b.length() == 0 ? "" : "|").append(v);
         }
-        if (n.isTextual() && n.asText().matches("-?\\d{1,18}")) {
-            return Long.parseLong(n.asText());
-        }
-        return null;
+        return b.toString();
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.demo.DrainWatcher;
 import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.demo.sources.FhirPublisher;

@@ -3,7 +3,7 @@ package org.ehrflow.demo.sources;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.ehrsim.EhrWriter;
 
 /**
  * Synthetic EHR activity for the demo and tests (no real patient data): admissions with structured notes written

@@ -33,6 +33,8 @@ public final class ReasonCodes {
     public static final String CDC_UNSUPPORTED_TABLE = "CDC_UNSUPPORTED_TABLE";
     public static final String CDC_UNSUPPORTED_OP = "CDC_UNSUPPORTED_OP";
     public static final String CDC_NO_PATIENT_ID = "CDC_NO_PATIENT_ID";
+    /** The row lacks a column its table's mapping reads: the source schema changed while running. */
+    public static final String CDC_SCHEMA_DRIFT = "CDC_SCHEMA_DRIFT";
 
     private ReasonCodes() {
     }

@@ -45,7 +45,8 @@ public final class NormalizerTopology {
         wire(b, new SourceBinding("fhir", Topics.RAW_FHIR, RawMessage.ContentType.FHIR_JSON, SourceType.FHIR,
                 new FhirMapper(resolver), FHIR_LINKS_STORE, FHIR_PENDING_STORE), metrics);
         wire(b, new SourceBinding("cdc", Topics.RAW_CDC, RawMessage.ContentType.DEBEZIUM_JSON, SourceType.CDC,
-                new CdcMapper(resolver, config.cdcMrnSystem(), config.cdcVisitAuthority()), CDC_LINKS_STORE,
+                new CdcMapper(resolver, config.cdcMappingFile(), config.cdcMrnSystem(), config.cdcVisitAuthority(),
+                        config.cdcSiteZone()), CDC_LINKS_STORE,
                 CDC_PENDING_STORE), metrics);
         return b.build();
     }

@@ -11,7 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.ehrflow.cdc.ehr.EhrWriter;
+import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.Provenance;

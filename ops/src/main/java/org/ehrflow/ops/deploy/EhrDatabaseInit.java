@@ -5,7 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
-import org.ehrflow.cdc.ehr.EhrSchema;
+import org.ehrflow.ehrsim.EhrSchema;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.Secret;
 

@@ -12,8 +12,9 @@ import org.ehrflow.schemas.SourceType;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * One Debezium change event of the demo EHR schema, with the record factory its mappers share: versionId =
- * source.lsn, eventTime = source.ts_ms, source message id = "&lt;schema&gt;.&lt;table&gt;:&lt;lsn&gt;:&lt;row id&gt;".
+ * One Debezium change event of a mapped source table, with the record factory the table mappers share: versionId =
+ * source.lsn, eventTime = source.ts_ms, source message id = "&lt;schema&gt;.&lt;table&gt;:&lt;lsn&gt;:&lt;row key&gt;" (key
+ * columns joined by "|").
  *
  * @param op     c, u, r or d
  * @param row    the row after the change (before, for a delete)
@@ -22,8 +23,10 @@ import org.hl7.fhir.r4.model.Resource;
  * @param lsn    source.lsn as text
  * @param tsMs   source.ts_ms
  * @param raw    the raw message (for its ingest time and source system)
+ * @param rowKey the row's key column values, joined by "|"
  */
-public record CdcEvent(String op, JsonNode row, String schema, String table, String lsn, long tsMs, RawMessage raw) {
+public record CdcEvent(String op, JsonNode row, String schema, String table, String lsn, long tsMs, RawMessage raw,
+        String rowKey) {
 
     public boolean isDelete() {
         return op.equals("d");
@@ -68,7 +71,7 @@ public record CdcEvent(String op, JsonNode row, String schema, String table, Str
 
     private Provenance provenance() {
         String system = raw.provenance().sourceSystem();
-        return Provenance.atIngress(SourceType.CDC, system, schema + "." + table + ":" + lsn + ":" + number("id"),
+        return Provenance.atIngress(SourceType.CDC, system, schema + "." + table + ":" + lsn + ":" + rowKey,
                 Instant.ofEpochMilli(tsMs), raw.provenance().ingestTime());
     }
 }

@@ -2,7 +2,16 @@ package org.ehrflow.normalizer.mapping.cdc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.ehrflow.cdcmap.CdcMapping;
+import org.ehrflow.cdcmap.Column;
+import org.ehrflow.cdcmap.ColumnTypes;
+import org.ehrflow.cdcmap.MappingLoader;
+import org.ehrflow.cdcmap.TableMapping;
 import org.ehrflow.normalizer.error.ReasonCodes;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
@@ -12,32 +21,46 @@ import org.ehrflow.schemas.Json;
 import org.ehrflow.schemas.RawMessage;
 
 /**
- * Debezium change events of the demo EHR schema ({@code ehr.patients}, {@code ehr.encounters}, {@code ehr.notes},
- * {@code ehr.lab_results}, {@code ehr.medication_orders}, {@code ehr.allergies}, {@code ehr.diagnoses};
- * JsonConverter without schemas) -> FHIR records. Encounters and notes need the patient key learned from the
- * patient's own events ("ehr-patient:&lt;id&gt;"), notes also their encounter's FHIR id ("ehr-encounter:&lt;id&gt;"); an
- * event whose link is unknown waits (snapshot order is not guaranteed).
+ * Debezium change events (JsonConverter without schemas) -> FHIR records, as a CDC mapping file says (see the
+ * cdc-capture README): the envelope is read here, the row goes to its table's {@link TableMapper}. Rows name
+ * their patient through a link learned from the patients table's own events ("ehr-patient:&lt;id&gt;"), references
+ * through links other tables teach ("ehr-encounter:&lt;id&gt;"); an event whose link is unknown waits (snapshot
+ * order is not guaranteed).
  */
 public final class CdcMapper implements RawMapper {
 
     private static final Set<String> OPS = Set.of("c", "u", "r", "d");
 
-    private final CdcPatientMapper patients;
-    private final CdcEncounterMapper encounters;
-    private final CdcNoteMapper notes;
-    private final CdcLabResultMapper labResults = new CdcLabResultMapper();
-    private final CdcMedicationOrderMapper medicationOrders = new CdcMedicationOrderMapper();
-    private final CdcAllergyMapper allergies = new CdcAllergyMapper();
-    private final CdcDiagnosisMapper diagnoses = new CdcDiagnosisMapper();
+    private final CdcMapping mapping;
+    private final Map<String, TableMapper> tables = new HashMap<>();
+
+    /** The demo EHR's mapping (cdc-mapping's demo-ehr.yaml). */
+    public CdcMapper(PatientKeyResolver resolver, String mrnSystem, String visitAuthority) {
+        this(resolver, MappingLoader.DEMO, mrnSystem, visitAuthority, ZoneId.of("UTC"));
+    }
 
     /**
-     * @param mrnSystem       identifier system of {@code patients.mrn}
-     * @param visitAuthority  HL7 assigning authority whose system {@code encounters.visit_number} belongs to
+     * @param location       the mapping file (path or classpath:)
+     * @param mrnSystem      setting ${mrnSystem}: identifier system of the patients table's MRN
+     * @param visitAuthority HL7 assigning authority whose system is setting ${visitSystem}
+     * @param siteZone       the zone of the source's timestamps without time zone
      */
-    public CdcMapper(PatientKeyResolver resolver, String mrnSystem, String visitAuthority) {
-        this.patients = new CdcPatientMapper(resolver, mrnSystem);
-        this.encounters = new CdcEncounterMapper(resolver.systemForAuthority(visitAuthority));
-        this.notes = new CdcNoteMapper();
+    public CdcMapper(PatientKeyResolver resolver, String location, String mrnSystem, String visitAuthority,
+            ZoneId siteZone) {
+        Map<String, String> settings = Map.of("mrnSystem", mrnSystem, "visitSystem",
+                resolver.systemForAuthority(visitAuthority), "siteZone", siteZone.getId());
+        this.mapping = MappingLoader.load(location, settings);
+        PathCheck.require(mapping);
+        CdcFunctions functions = new CdcFunctions(settings);
+        ValueReader reader = new ValueReader(siteZone);
+        ColumnWatch watch = new ColumnWatch();
+        for (TableMapping t : mapping.all()) {
+            tables.put(t.name(), new TableMapper(t, mapping, resolver, functions, reader, watch));
+        }
+    }
+
+    public CdcMapping mapping() {
+        return mapping;
     }
 
     @Override
@@ -57,20 +80,36 @@ public final class CdcMapper implements RawMapper {
         }
         JsonNode source = env.path("source");
         JsonNode row = env.get(op.equals("d") ? "before" : "after");
-        if (row == null || !row.isObject() || !source.isObject() || !row.path("id").canConvertToLong()) {
+        if (row == null || !row.isObject() || !source.isObject()) {
             return MappingResult.Rejected.of(ReasonCodes.CDC_INVALID_ENVELOPE);
         }
-        CdcEvent event = new CdcEvent(op, row, source.path("schema").asText("ehr"), source.path("table").asText(""),
-                source.path("lsn").asText(""), source.path("ts_ms").asLong(env.path("ts_ms").asLong()), raw);
-        return switch (event.table()) {
-            case "patients" -> patients.map(event);
-            case "encounters" -> encounters.map(event, links);
-            case "notes" -> notes.map(event, links);
-            case "lab_results" -> labResults.map(event, links);
-            case "medication_orders" -> medicationOrders.map(event, links);
-            case "allergies" -> allergies.map(event, links);
-            case "diagnoses" -> diagnoses.map(event, links);
-            default -> MappingResult.Rejected.of(ReasonCodes.CDC_UNSUPPORTED_TABLE);
-        };
+        String table = source.path("table").asText("");
+        TableMapper mapper = tables.get(table);
+        if (mapper == null) {
+            return MappingResult.Rejected.of(ReasonCodes.CDC_UNSUPPORTED_TABLE);
+        }
+        String key = rowKey(mapping.table(table), row);
+        if (key == null) {
+            return MappingResult.Rejected.of(ReasonCodes.CDC_INVALID_ENVELOPE);
+        }
+        CdcEvent event = new CdcEvent(op, row, source.path("schema").asText(mapping.schema()), table,
+                source.path("lsn").asText(""), source.path("ts_ms").asLong(env.path("ts_ms").asLong()), raw, key);
+        return mapper.map(event, links);
+    }
+
+    /** The key columns' values joined by "|"; null if one is missing, or not a whole number where declared so. */
+    private static String rowKey(TableMapping t, JsonNode row) {
+        List<String> key = t.key();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < key.size(); i++) {
+            JsonNode n = row.path(key.get(i));
+            Column c = t.columns().get(key.get(i));
+            boolean integral = c != null && ColumnTypes.INTEGRAL.contains(c.type());
+            if (n.isMissingNode() || n.isNull() || (integral && !n.canConvertToLong())) {
+                return null;
+            }
+            b.append(i == 0 ? "" : "|").append(integral ? Long.toString(n.asLong()) : n.asText());
+        }
+        return b.toString();
     }
 }

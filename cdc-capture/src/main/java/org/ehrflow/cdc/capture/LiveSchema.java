@@ -1,0 +1,57 @@
+package org.ehrflow.cdc.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ehrflow.cdc.CdcConfig;
+import org.ehrflow.cdcmap.CdcMapping;
+import org.ehrflow.cdcmap.Problem;
+import org.ehrflow.cdcmap.SchemaCheck;
+import org.ehrflow.runtime.ConfigException;
+
+/**
+ * The EHR database's live schema, read from its catalog as the capture role sees it, and the start-up check of
+ * the mapping file against it: a wrong mapping fails here with every problem named (file and line), before any
+ * change is captured.
+ */
+public final class LiveSchema {
+
+    private static final String COLUMNS = """
+            SELECT table_name, column_name, data_type FROM information_schema.columns
+             WHERE table_schema = ? ORDER BY table_name, ordinal_position""";
+
+    private LiveSchema() {
+    }
+
+    /** Throws {@link ConfigException} listing every problem of the mapping against the live schema. */
+    public static void check(CdcConfig c, CdcMapping mapping) {
+        List<Problem> problems;
+        try (Connection conn = PgPreflight.connect(c)) {
+            problems = SchemaCheck.check(mapping, read(conn, mapping.schema()));
+        } catch (SQLException e) {
+            throw new ConfigException(List.of("cannot read the EHR database's catalog (SQLSTATE " + e.getSQLState()
+                    + ", " + e.getClass().getSimpleName() + ")"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.stream().map(p -> CdcConfig.ENV_PREFIX + "MAPPING_FILE " + p).toList());
+        }
+    }
+
+    /** table -> column -> catalog type of one schema. */
+    public static Map<String, Map<String, String>> read(Connection conn, String schema) throws SQLException {
+        Map<String, Map<String, String>> live = new HashMap<>();
+        try (PreparedStatement st = conn.prepareStatement(COLUMNS)) {
+            st.setString(1, schema);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    live.computeIfAbsent(rs.getString(1), t -> new HashMap<>()).put(rs.getString(2), rs.getString(3));
+                }
+            }
+        }
+        return live;
+    }
+}
