@@ -1,6 +1,5 @@
 package org.ehrflow.cdc;
 
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
 import io.micrometer.core.instrument.Gauge;

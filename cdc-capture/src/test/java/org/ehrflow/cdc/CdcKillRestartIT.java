@@ -1,7 +1,6 @@
 package org.ehrflow.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +101,7 @@ class CdcKillRestartIT {
                 // Through the normaliser's CDC mapper: the stream with duplicates leaves the same FHIR state as the
                 // same stream with each source message once.
                 List<ConsumerRecord<String, byte[]>> distinct = new ArrayList<>();
-                Set<String> firstSeen = new java.util.HashSet<>();
+                Set<String> firstSeen = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> r : reader.records) {
                     if (firstSeen.add(RawTopicReader.rawMessage(r).provenance().sourceMessageId())) {
                         distinct.add(r);

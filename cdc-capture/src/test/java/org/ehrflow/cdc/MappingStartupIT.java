@@ -67,7 +67,8 @@ class MappingStartupIT {
         String wrong = demo.replace("      family_name: text phi", "      familyname: text phi")
                 .replace("      onset_date: date", "      onset_date: timestamptz")
                 .replace("  allergies:\n", "  allergy_list:\n")
-                .replace("{path: \"name[0].family\", column: family_name}", "{path: \"name[0].family\", column: familyname}")
+                .replace("{path: \"name[0].family\", column: family_name}",
+                        "{path: \"name[0].family\", column: familyname}")
                 .replace("if: [family_name, given_name]", "if: [familyname, given_name]");
         Path file = dir.resolve("site.yaml");
         Files.writeString(file, wrong);

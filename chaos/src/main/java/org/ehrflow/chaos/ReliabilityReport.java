@@ -20,7 +20,8 @@ final class ReliabilityReport {
         String kills = r.kills().isEmpty() ? "none (clean run)" : r.kills().stream()
                 .map(k -> k.victim() + " +" + k.atMillis() + ", " + k.downMillis() + " -> " + k.recoveryMillis())
                 .collect(Collectors.joining("; "));
-        return String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %d / %d / %d | %d / %d | %d | %s | %s | %s | %d |",
+        return String.format(Locale.ROOT,
+                "| %s | %d | %d | %s | %s | %d / %d / %d | %d / %d | %d | %s | %s | %s | %d |",
                 r.number() == 0 ? "clean" : Integer.toString(r.number()), r.loadSeed(), r.monkeySeed(),
                 r.asyncCommit() ? "asynchronous" : "synchronous", kills, r.load().hl7Accepted().size(),
                 r.load().hl7Rejected(), r.load().hl7Resends(), r.load().fhirAcknowledged().size(),

@@ -65,7 +65,8 @@ final class Trial {
         SeededInput input = SeededInput.of(plan.loadSeed(), plan.scale());
         try (Topology topology = Topology.start(work, plan.partitions(), plan.asyncCommit(),
                 plan.secure())) {
-            LoadRunner runner = new LoadRunner(input, topology.gatewayBase(), topology.gatewayToken(), topology.mllpPort(),
+            LoadRunner runner = new LoadRunner(input, topology.gatewayBase(), topology.gatewayToken(),
+                    topology.mllpPort(),
                     topology.ehrDatabase(), plan.paceMillis());
             ExecutorService loadThread = Executors.newSingleThreadExecutor();
             List<Monkey.Kill> kills;

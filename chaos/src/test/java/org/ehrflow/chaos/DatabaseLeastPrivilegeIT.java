@@ -49,7 +49,8 @@ class DatabaseLeastPrivilegeIT {
                 DatabaseRoles.grantCapture(admin, EHR);
                 try (Statement st = admin.createStatement()) {
                     // a retrieval login as the API's init job makes one: a member of the reader role, let in by name
-                    st.execute("CREATE ROLE " + READER + " LOGIN PASSWORD '" + apiPw.value() + "' IN ROLE ehrflow_reader");
+                    st.execute("CREATE ROLE " + READER + " LOGIN PASSWORD '" + apiPw.value()
+                            + "' IN ROLE ehrflow_reader");
                     st.execute("GRANT CONNECT ON DATABASE " + RAG + " TO " + READER);
                 }
             }
@@ -78,7 +79,8 @@ class DatabaseLeastPrivilegeIT {
                     Statement st = api.createStatement()) {
                 assertThat(one(st, "SELECT count(*)::text FROM ehrflow.chunk")).isEqualTo("0");
                 assertThatThrownBy(() -> st.executeUpdate("DELETE FROM ehrflow.sink_offset"))
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+                        .isInstanceOfSatisfying(SQLException.class, e
+                                -> assertThat(e.getSQLState()).isEqualTo("42501"));
             }
 
             // Plain TCP is refused by pg_hba.conf, whoever asks.

@@ -49,7 +49,8 @@ class ChunkerAppIT {
             TopicAdmin.ensureTopics(settings, 2, (short) 1);
             String note = Files.readString(Corpus.FHIR.resolve("resources")
                     .resolve("documentreference_history_physical_note_base64_smartbulk.json"));
-            try (ChunkerApp app = ChunkerApp.start(ChunkerConfig.defaults(settings, stateDir), new SimpleMeterRegistry());
+            try (ChunkerApp app = ChunkerApp.start(ChunkerConfig.defaults(settings, stateDir),
+                    new SimpleMeterRegistry());
                  KafkaProducer<String, byte[]> producer = producer(settings)) {
                 var serializer = Topics.FHIR_RESOURCES.valueSerde().serializer();
                 producer.send(new ProducerRecord<>(Topics.FHIR_RESOURCES.name(), TestSupport.PATIENT,
@@ -87,7 +88,8 @@ class ChunkerAppIT {
         try (KafkaFixture kafka = KafkaFixture.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.ensureTopics(settings, 2, (short) 1);
-            try (ChunkerApp app = ChunkerApp.start(ChunkerConfig.defaults(settings, stateDir), new SimpleMeterRegistry());
+            try (ChunkerApp app = ChunkerApp.start(ChunkerConfig.defaults(settings, stateDir),
+                    new SimpleMeterRegistry());
                  KafkaProducer<String, byte[]> producer = producer(settings);
                  KafkaConsumer<String, byte[]> sets = committedConsumer(settings, Topics.CHUNKS.name())) {
                 send(producer, upsert(retired, "Condition", "c1", condition("c1", "e1", "Type 2 diabetes mellitus")));

@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.ehrflow.ehrsim.EhrWriter;
-import org.ehrflow.ehrsim.sim.EhrSimulator;
 import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.FhirRestSender;
@@ -20,6 +20,8 @@ import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
+import org.ehrflow.ehrsim.EhrWriter;
+import org.ehrflow.ehrsim.sim.EhrSimulator;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.EmbeddedKafka;
@@ -100,7 +102,7 @@ public final class DemoApp {
         acks.merge(hl7.send(SyntheticHl7.garbage()), 1, Integer::sum);
         out.printf("  HL7 v2 over MLLP: %d messages, ACKs %s%n", hl7Files.size() + 4, acks);
         // Documents (issue 12): a scanned PDF and a windows-1252 HTML report in HL7 ED, a C-CDA by reference.
-        Map<String, Integer> docAcks = new java.util.TreeMap<>();
+        Map<String, Integer> docAcks = new TreeMap<>();
         docAcks.merge(hl7.send(SyntheticDocuments.oruWithDocument("DEMO-DOC-SCAN-1", "PATH-1",
                 "11526-1^Pathology study^LN", "AP", "PDF", SyntheticDocuments.scannedPathologyPdf())), 1, Integer::sum);
         docAcks.merge(hl7.send(SyntheticDocuments.oruWithDocument("DEMO-DOC-NBS-1", "NBS-1",
@@ -190,7 +192,7 @@ public final class DemoApp {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

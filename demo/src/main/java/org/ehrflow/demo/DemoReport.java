@@ -5,9 +5,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.schemas.Topics;
@@ -32,7 +34,7 @@ public final class DemoReport {
     /** Records per stage: what it consumed, produced and dead-lettered. */
     public void stages() {
         out.println("\n== Stages: records in / out / dead-lettered ==");
-        Map<String, Long> raw = new java.util.LinkedHashMap<>();
+        Map<String, Long> raw = new LinkedHashMap<>();
         for (var t : List.of(Topics.RAW_HL7V2, Topics.RAW_FHIR, Topics.RAW_CDC)) {
             long n = TopicCounter.count(kafka, t.name()).records();
             raw.put(t.name(), n);
@@ -58,7 +60,7 @@ public final class DemoReport {
     /** Rows, patients and freshness per source type. */
     public Map<String, Long> rowsAndFreshness(Connection rag) throws SQLException {
         out.println("\n== Vector rows and freshness (event accepted -> row committed) per source ==");
-        Map<String, Long> rows = new java.util.TreeMap<>();
+        Map<String, Long> rows = new TreeMap<>();
         try (Statement st = rag.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT source_type, count(*), count(DISTINCT patient_key),
                        percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM indexed_at - ingest_time)),

@@ -6,28 +6,34 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.ehrflow.gateway.GatewayApp;
 import org.ehrflow.gateway.GatewayConfig;
 import org.ehrflow.gateway.auth.Client;
 import org.ehrflow.gateway.auth.ClientRegistry;
 import org.ehrflow.gateway.bulk.BulkJob;
 import org.ehrflow.gateway.subscription.SubscriptionSource;
-import com.sun.net.httpserver.HttpServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import org.awaitility.Awaitility;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.pipeline.Pipeline;
@@ -51,7 +57,7 @@ import org.junit.jupiter.api.Timeout;
  * some of their Conditions, then an incremental ({@code _since}) run brings a changed Condition. The Bulk Data server
  * here is written for this test (answers as the Bulk Data IG's examples show, minimal).
  */
-@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class GatewayPipelineIT {
 
     private static final Path BUNDLES = Path.of("..", "..", "shared", "corpus", "fhir", "bundles");
@@ -71,7 +77,8 @@ class GatewayPipelineIT {
                         .withPort(0)
                         .withSubscriptions(List.of(new SubscriptionSource("admission", "http://127.0.0.1:9/fhir",
                                 new Secret(""))))
-                        .withBulk(new BulkJob("bulk-it", bulk.base() + "/fhir", "patient", List.of("Patient", "Condition"),
+                        .withBulk(new BulkJob("bulk-it", bulk.base() + "/fhir", "patient", List.of("Patient",
+                                "Condition"),
                                 new Secret(""), work.resolve("bulk-it.state.json")), Duration.ofSeconds(2)),
                         new SimpleMeterRegistry())) {
             FhirContext ctx = FhirContext.forR4();
@@ -90,7 +97,8 @@ class GatewayPipelineIT {
             HttpResponse<String> notified = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(gateway.baseUrl() + "/$subscription-notification"))
                     .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/fhir+json")
-                    .POST(HttpRequest.BodyPublishers.ofString(NOTIFICATION)).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(NOTIFICATION)).build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(notified.statusCode()).isEqualTo(200);
             // The scheduled export: a full run, then incremental ones (_since = the previous transactionTime).
             Awaitility.await("two $export runs").atMost(Duration.ofMinutes(3)).until(() -> bulk.exports.get() >= 2);
@@ -113,7 +121,8 @@ class GatewayPipelineIT {
                 // The export's resources are rows of the bulk patients, and the incremental run's change is in.
                 assertThat(strings(c, "SELECT DISTINCT patient_key FROM ehrflow.chunk WHERE source_system = ?",
                         "bulk-it")).hasSizeGreaterThan(1);
-                // A Condition with an encounter is told in that encounter's story (chunker-stream), not a set of its own.
+                // A Condition with an encounter is told in that encounter's story (chunker-stream), not a set of its
+                // own.
                 assertThat(strings(c, "SELECT source_id FROM ehrflow.chunk WHERE text LIKE ?",
                         "%Gateway incremental change%")).isNotEmpty();
             }
@@ -144,7 +153,7 @@ class GatewayPipelineIT {
      * Conditions; later exports (they must carry _since) serve one of those Conditions, changed.
      */
     static final class MiniBulkServer implements AutoCloseable {
-        final java.util.concurrent.atomic.AtomicInteger exports = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger exports = new AtomicInteger();
         volatile boolean sinceSeen;
         final String changedConditionId;
         private final HttpServer server;
@@ -155,14 +164,15 @@ class GatewayPipelineIT {
         MiniBulkServer() throws Exception {
             Path ndjson = Path.of("..", "..", "shared", "corpus", "fhir", "ndjson");
             patients = Files.readString(ndjson.resolve("smartbulk_10pt_Patient.000.ndjson"));
-            List<String> cond = Files.readAllLines(ndjson.resolve("smartbulk_10pt_Condition.000.ndjson")).subList(0, 20);
+            List<String> cond = Files.readAllLines(ndjson.resolve("smartbulk_10pt_Condition.000.ndjson")).subList(0,
+                    20);
             conditions = String.join("\n", cond) + "\n";
             com.fasterxml.jackson.databind.node.ObjectNode c = (com.fasterxml.jackson.databind.node.ObjectNode)
                     org.ehrflow.schemas.Json.MAPPER.readTree(cond.get(0));
             changedConditionId = c.path("id").asText();
             ((com.fasterxml.jackson.databind.node.ObjectNode) c.path("code")).put("text", "Gateway incremental change");
             changed = c.toString() + "\n";
-            server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/fhir/Patient/$export", ex -> {
                 int n = exports.getAndIncrement();
                 sinceSeen |= n > 0 && String.valueOf(ex.getRequestURI().getRawQuery()).contains("_since=");
@@ -199,8 +209,8 @@ class GatewayPipelineIT {
         }
 
         private static void send(com.sun.net.httpserver.HttpExchange ex, String type, String body)
-                throws java.io.IOException {
-            byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                throws IOException {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", type);
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
@@ -240,7 +250,7 @@ class GatewayPipelineIT {
     private static List<String> strings(Connection c, String sql, String param) throws Exception {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);
-            List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));

@@ -18,15 +18,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.demo.sources.DemoFhirServer;
 import org.ehrflow.demo.sources.FhirPublisher;
-import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.Hl7Sender;
+import org.ehrflow.demo.sources.SyntheticDocuments;
 import org.ehrflow.demo.sources.SyntheticEhr;
 import org.ehrflow.demo.sources.SyntheticHl7;
+import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.KafkaFixture;
@@ -60,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * cites the exact Observation it states, and search filters hold.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PipelineIT {
 
     private static final Path CORPUS = Path.of("..", "..", "shared", "corpus");
@@ -268,7 +270,7 @@ class PipelineIT {
             assertThat(ccda.citation().ocr()).isFalse();
             // Scoped: another patient's search never returns these documents.
             assertThat(ChunkSearch.search(c, SHARED_KEY, embedder.embed(List.of("fibroadenoma")).get(0), 20))
-                    .noneMatch(h -> h.text().toLowerCase(java.util.Locale.ROOT).contains("fibroadenoma"));
+                    .noneMatch(h -> h.text().toLowerCase(Locale.ROOT).contains("fibroadenoma"));
         }
     }
 
@@ -308,14 +310,18 @@ class PipelineIT {
         try (Connection c = rag(); OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8)) {
             String docRef = "DocumentReference/" + twinVisit.documentReferenceId();
             String report = "DiagnosticReport/" + twinVisit.diagnosticReportId();
-            String key = strings(c, "SELECT patient_key FROM ehrflow.source_record WHERE resource_ref = ?", docRef).get(0);
+            String key = strings(c, "SELECT patient_key FROM ehrflow.source_record WHERE resource_ref = ?",
+                    docRef).get(0);
             // Both twins are stored with the same texts (so deleting one keeps the other's rows).
-            assertThat(strings(c, "SELECT content_hash FROM ehrflow.chunk WHERE source_id = ? ORDER BY chunk_index", report))
+            assertThat(strings(c, "SELECT content_hash FROM ehrflow.chunk WHERE source_id = ? ORDER BY chunk_index",
+                    report))
                     .isNotEmpty().isEqualTo(strings(c, "SELECT content_hash FROM ehrflow.chunk WHERE source_id = ? "
                             + "ORDER BY chunk_index", docRef));
-            String noteText = strings(c, "SELECT text FROM ehrflow.chunk WHERE source_id = ? ORDER BY chunk_index", docRef)
+            String noteText = strings(c, "SELECT text FROM ehrflow.chunk WHERE source_id = ? ORDER BY chunk_index",
+                    docRef)
                     .get(0);
-            List<HybridHit> hits = ChunkSearch.search(c, HybridQuery.of(key, noteText, embedder.embedQuery(noteText), 10));
+            List<HybridHit> hits = ChunkSearch.search(c, HybridQuery.of(key, noteText, embedder.embedQuery(noteText),
+                    10));
             assertThat(hits.get(0).sources()).contains(docRef, report);
             assertThat(hits.stream().map(h -> h.hit().text()).distinct().count()).isEqualTo(hits.size());
 
@@ -325,14 +331,17 @@ class PipelineIT {
             assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE source_id = '" + encounter
                     + "' AND cites @> ARRAY['" + obs + "']")).isPositive();
             String question = "What was the " + twinVisit.observationDisplay() + "?";
-            List<HybridHit> cited = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question), 5));
+            List<HybridHit> cited = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question),
+                    5));
             assertThat(cited).anyMatch(h -> h.cites().contains(obs));
 
             // Filters: only the encounter's rows, only notes.
             List<HybridHit> inEncounter = ChunkSearch.search(c, HybridQuery.of(key, question,
-                    embedder.embedQuery(question), 10).withFilter(SearchFilter.NONE.encounter(twinVisit.encounterId())));
+                    embedder.embedQuery(question),
+                            10).withFilter(SearchFilter.NONE.encounter(twinVisit.encounterId())));
             assertThat(inEncounter).isNotEmpty().allMatch(h -> twinVisit.encounterId().equals(encounterOf(c, h)));
-            List<HybridHit> notes = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question), 10)
+            List<HybridHit> notes = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question),
+                    10)
                     .withFilter(SearchFilter.NONE.resourceTypes("DocumentReference", "DiagnosticReport")));
             assertThat(notes).isNotEmpty().allMatch(h -> h.hit().resourceType().equals("DocumentReference")
                     || h.hit().resourceType().equals("DiagnosticReport"));

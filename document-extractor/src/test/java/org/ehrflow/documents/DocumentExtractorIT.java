@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +97,8 @@ class DocumentExtractorIT {
                 // Same key, so same partition: the fast lane's report overtook the scan queued behind OCR.
                 assertThat(docs.stream().map(DocumentText::resourceId).toList().indexOf("nbs-1"))
                         .isLessThan(docs.stream().map(DocumentText::resourceId).toList().indexOf("scan-1"));
-                DocumentText scan = docs.stream().filter(d -> d.resourceId().equals("scan-1")).findFirst().orElseThrow();
+                DocumentText scan = docs.stream().filter(d
+                        -> d.resourceId().equals("scan-1")).findFirst().orElseThrow();
                 assertThat(scan.sections().get(0).citation().ocr()).isTrue();
                 assertThat(scan.sections().get(0).text()).contains("fibroadenoma");
                 DocumentText ccdaDoc = docs.stream().filter(d -> d.resourceId().equals("ccda-ref-1")).findFirst()

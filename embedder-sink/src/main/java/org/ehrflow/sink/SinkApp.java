@@ -12,7 +12,6 @@ import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.runtime.AppRunner;
-import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.consume.BatchProcessor;
 import org.ehrflow.sink.consume.EventPruner;
@@ -22,7 +21,6 @@ import org.ehrflow.sink.consume.WriteHooks;
 import org.ehrflow.sink.embed.OpenAiEmbedder;
 import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.consume.Retrier;
-import org.ehrflow.sink.error.SinkFatalException;
 import org.ehrflow.sink.store.EventRetention;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.OffsetStore;
@@ -116,7 +114,8 @@ public final class SinkApp implements AutoCloseable {
         metrics.outage(retrier::failing);
         BatchProcessor processor = new BatchProcessor(pg, offsets, embedders, dlq, retrier, metrics, hooks);
         EventPruner pruner = new EventPruner(pg, retrier, metrics, new EventRetention(config.eventRetention(), 10_000));
-        SinkLoop loop = new SinkLoop(consumer, processor, pruner, pg, offsets, retrier, config.batchSize(), config.linger(),
+        SinkLoop loop = new SinkLoop(consumer, processor, pruner, pg, offsets, retrier, config.batchSize(),
+                config.linger(),
                 config.pollTimeout(), config.commitToKafka());
         self[0] = loop;
         Thread t = new Thread(loop, Topics.APP_EMBEDDER_SINK + "-poll");

@@ -1,6 +1,8 @@
 package org.ehrflow.sink;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -104,13 +106,15 @@ public record SinkConfig(
         int embedBatch = r.integer("EMBED_BATCH", OnnxEmbedder.defaultMaxBatch(variant), 1, 1024);
         Duration retryInitial = r.duration("RETRY_INITIAL", Duration.ofMillis(200), Duration.ofMillis(1),
                 Duration.ofMinutes(1));
-        Duration retryMax = r.duration("RETRY_MAX", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofMinutes(10));
-        r.check(retryMax.compareTo(retryInitial) >= 0, r.key("RETRY_MAX") + " must be at least " + r.key("RETRY_INITIAL"));
+        Duration retryMax = r.duration("RETRY_MAX", Duration.ofSeconds(30), Duration.ofMillis(1),
+                Duration.ofMinutes(10));
+        r.check(retryMax.compareTo(retryInitial) >= 0, r.key("RETRY_MAX") + " must be at least "
+                + r.key("RETRY_INITIAL"));
         boolean commitToKafka = r.bool("COMMIT_TO_KAFKA", true);
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
         int opsPort = r.integer("OPS_PORT", DEFAULT_OPS_PORT, 0, 65535);
         HttpEmbedderSettings http = null;
-        String kind = r.string("EMBEDDER", "onnx").trim().toLowerCase(java.util.Locale.ROOT);
+        String kind = r.string("EMBEDDER", "onnx").trim().toLowerCase(Locale.ROOT);
         r.check(kind.equals("onnx") || kind.equals("openai"), r.key("EMBEDDER") + " must be onnx or openai");
         if (kind.equals("openai")) {
             String base = r.string("EMBED_URL", "");
@@ -127,7 +131,7 @@ public record SinkConfig(
             int attempts = r.integer("EMBED_MAX_ATTEMPTS", 5, 1, 100);
             int httpBatch = r.integer("EMBED_HTTP_BATCH", 64, 1, 2048);
             if (base.startsWith("http") && !model.isBlank()) {
-                http = new HttpEmbedderSettings(java.net.URI.create(base.trim()), model.trim(), dims, sendDims, key,
+                http = new HttpEmbedderSettings(URI.create(base.trim()), model.trim(), dims, sendDims, key,
                         timeout, attempts, retryInitial, retryMax.compareTo(Duration.ofSeconds(10)) > 0
                                 ? Duration.ofSeconds(10) : retryMax, httpBatch);
             }

@@ -7,19 +7,27 @@ import static org.ehrflow.sink.Fixtures.PATIENT_A;
 import static org.ehrflow.sink.Fixtures.PATIENT_B;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -179,8 +187,8 @@ class EmbedderSinkIT {
                 assertThat(rs.getString(6)).isEqualTo(Topics.RAW_HL7V2.name());
                 assertThat(rs.getInt(7)).isEqualTo(2);
                 assertThat(rs.getLong(8)).isEqualTo(41L);
-                assertThat(rs.getObject(9, java.time.OffsetDateTime.class).toInstant())
-                        .isEqualTo(java.time.Instant.parse("2026-01-02T03:04:05Z"));
+                assertThat(rs.getObject(9, OffsetDateTime.class).toInstant())
+                        .isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
                 assertThat(rs.getString(10)).isEqualTo("all-minilm-l6-v2-q");
                 assertThat(rs.getInt(11)).isEqualTo(384);
                 assertThat(rs.getBoolean(12)).isTrue();
@@ -260,7 +268,8 @@ class EmbedderSinkIT {
         assertThat(letter.original()).isEqualTo(corrupt);
         assertThat(letter.sourceTopic()).isEqualTo(Topics.CHUNKS.name());
         assertThat(dlq.get(corruptAt).key()).isEqualTo(PATIENT_B);
-        assertThat(new String(dlq.get(corruptAt).headers().lastHeader(DlqHeaders.REASON).value(), StandardCharsets.UTF_8))
+        assertThat(new String(dlq.get(corruptAt).headers().lastHeader(DlqHeaders.REASON).value(),
+                StandardCharsets.UTF_8))
                 .isEqualTo(ReasonCodes.VALUE_NOT_DESERIALIZABLE);
         assertThat(registry.get("ehrflow.sink.dlq").tag("reason", ReasonCodes.VALUE_NOT_DESERIALIZABLE).counter()
                 .count()).isEqualTo(1.0);
@@ -318,7 +327,7 @@ class EmbedderSinkIT {
         Properties p = new Properties();
         p.setProperty("user", "rag_reader");
         p.setProperty("password", "reader-test-only");
-        try (Connection reader = java.sql.DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
+        try (Connection reader = DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
             reader.setAutoCommit(false);
             assertThat(count(reader, "SELECT count(*) FROM ehrflow.chunk")).as("no patient named").isZero();
 
@@ -373,7 +382,8 @@ class EmbedderSinkIT {
                 withDeid.provenance());
         send(PATIENT_C, withDeid);
         send(PATIENT_C, Fixtures.upsert(PATIENT_C, "Observation/c-2", "Haemoglobin 131 g/L."));
-        awaitCount("C's records", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_C + "'", 2);
+        awaitCount("C's records", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_C + "'",
+                2);
         awaitCount("C's chunks", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_C + "'", 2);
 
         assertThat(count("SELECT count(*) FROM ehrflow.chunk c WHERE c.patient_key = '" + PATIENT_C + "' AND NOT EXISTS"
@@ -396,9 +406,11 @@ class EmbedderSinkIT {
     void aMergeMovesEveryRowOfTheRetiredPatientInOneTransaction() throws Exception {
         // D already has its own version of a source C also has: D's version must survive, whole.
         send(PATIENT_D, Fixtures.upsert(PATIENT_D, "Observation/c-2", "Haemoglobin 128 g/L (D's copy)."));
-        sendRecord(Fixtures.resource(PATIENT_D, "Observation", "c-2", "{\"resourceType\":\"Observation\",\"id\":\"D\"}"));
+        sendRecord(Fixtures.resource(PATIENT_D, "Observation", "c-2",
+                "{\"resourceType\":\"Observation\",\"id\":\"D\"}"));
         awaitCount("D's row", "SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '" + PATIENT_D + "'", 1);
-        awaitCount("D's record", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_D + "'", 1);
+        awaitCount("D's record", "SELECT count(*) FROM ehrflow.source_record WHERE patient_key = '" + PATIENT_D + "'",
+                1);
 
         send(PATIENT_C, Fixtures.merge(PATIENT_C, PATIENT_D));
         sendRecord(Fixtures.resourceMerge(PATIENT_C, PATIENT_D));
@@ -434,7 +446,7 @@ class EmbedderSinkIT {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
 
         ChunkSet later = Fixtures.upsert(PATIENT_D, "DocumentReference/d-9", "Wound review: healing well.");
-        java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(
                 () -> {
                     try (Connection c = pg.connect(DB)) {
                         return waitFor(c, PATIENT_D, later.provenance().sourceMessageId(), "30 seconds");
@@ -451,10 +463,10 @@ class EmbedderSinkIT {
     @Test
     @Order(14)
     void theSearchCliPrintsTopChunksWithProvenance() throws Exception {
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int rc = org.ehrflow.sink.search.SearchCli.run(org.ehrflow.sink.search.SearchCli.Request.parse(
                 "--mrn-system", "urn:oid:2.16.840.1.113883.3.1", "--mrn", "MRN-TEST-0001", "--k", "1",
-                "Is", "the", "fever", "gone?"), config, embedder, new java.io.PrintStream(buf, true, "UTF-8"));
+                "Is", "the", "fever", "gone?"), config, embedder, new PrintStream(buf, true, "UTF-8"));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(rc).isZero();
         assertThat(out).contains("1 hit(s)").contains("DocumentReference/a-1#1").contains("HL7V2 LAB^HOSP MSG-")
@@ -470,7 +482,7 @@ class EmbedderSinkIT {
         Properties p = new Properties();
         p.setProperty("user", "deid_reader");
         p.setProperty("password", "deid-test-only");
-        try (Connection reader = java.sql.DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
+        try (Connection reader = DriverManager.getConnection(pg.jdbcUrl(DB), p)) {
             reader.setAutoCommit(false);
             ChunkSearch.scopeTo(reader, PATIENT_D);
             assertThat(count(reader, "SELECT count(deidentified_text) FROM ehrflow.chunk")).isEqualTo(1);
@@ -539,7 +551,7 @@ class EmbedderSinkIT {
                 List<String> cmd = new ArrayList<>();
                 if ("root".equals(System.getProperty("user.name"))) {
                     // PostgreSQL refuses root: run pg_ctl as the cluster's owner, as local-stack does.
-                    cmd.addAll(List.of("runuser", "-u", java.nio.file.Files.getOwner(pg.dataDir()).getName(), "--"));
+                    cmd.addAll(List.of("runuser", "-u", Files.getOwner(pg.dataDir()).getName(), "--"));
                 }
                 cmd.addAll(List.of(binDir + "/pg_ctl", "restart", "-D", pg.dataDir().toString(), "-m", "fast", "-w",
                         "-t", "60", "-l", pg.dataDir().resolve("postgres.log").toString()));
@@ -615,7 +627,7 @@ class EmbedderSinkIT {
     @Order(19)
     void aRowAppearingAfterTheLookupMakesTheBatchRetryNotFail() throws Exception {
         String key = PatientKey.of("urn:oid:2.16.840.1.113883.3.1", "MRN-TEST-0007");
-        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean once = new AtomicBoolean(true);
         // Another writer (a partition's previous owner during a rebalance) commits a row of the source between
         // this sink's lookup ("no rows yet": plain INSERT) and its write.
         HOOKS.afterLookup.set(() -> {
@@ -770,7 +782,8 @@ class EmbedderSinkIT {
         org.ehrflow.schemas.Citation section = org.ehrflow.schemas.Citation.of(null, null, "LOINC|10160-0", null);
         List<org.ehrflow.schemas.Chunk> cited = List.of(withCitation(base.chunks().get(0), page),
                 withCitation(base.chunks().get(1), section));
-        send(patient, new ChunkSet(patient, org.ehrflow.schemas.RecordOp.UPSERT, base.sourceId(), base.resourceType(), "1", null,
+        send(patient, new ChunkSet(patient, org.ehrflow.schemas.RecordOp.UPSERT, base.sourceId(), base.resourceType(),
+                "1", null,
                 "Pathology report", cited, base.provenance()));
         awaitCount("cited rows", "SELECT count(*) FROM ehrflow.chunk WHERE page_start = 2 OR section_code IS NOT NULL",
                 2);

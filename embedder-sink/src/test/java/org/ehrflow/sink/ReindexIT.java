@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,7 +117,7 @@ class ReindexIT {
         AtomicInteger servedInt8 = new AtomicInteger();
         AtomicInteger servedFp32 = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> searchLoop(running, q8, q32, servedInt8, servedFp32, refused, failures));
         Thread writer = new Thread(() -> {
             // New sources and changed texts of existing ones, every 150 ms, until stopped.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.runtime.ConfigException;
@@ -47,7 +48,7 @@ class SinkConfigTest {
     void aSecondModelForAReindexIsOptionalAndMustDifferFromTheFirst() {
         Map<String, String> base = Map.of("EHRFLOW_SINK_MODEL_VARIANT", "int8");
         assertThat(SinkConfig.fromEnv(base).nextModelVariant()).isNull();
-        Map<String, String> next = new java.util.HashMap<>(base);
+        Map<String, String> next = new HashMap<>(base);
         next.put("EHRFLOW_SINK_NEXT_MODEL_VARIANT", "fp32");
         assertThat(SinkConfig.fromEnv(next).nextModelVariant()).isEqualTo(ModelVariant.FP32);
         assertThat(SinkConfig.fromEnv(next).toString()).contains("nextModel=FP32");

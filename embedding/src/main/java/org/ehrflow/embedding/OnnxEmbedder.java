@@ -14,6 +14,7 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -139,7 +140,7 @@ public final class OnnxEmbedder implements Embedder {
             inputs.add(OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
             inputs.add(OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
             inputs.add(OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
-            Map<String, OnnxTensor> feed = new java.util.HashMap<>();
+            Map<String, OnnxTensor> feed = new HashMap<>();
             for (int i = 0; i < INPUTS.length; i++) {
                 // Some exports take no token_type_ids; feed only what the graph declares.
                 if (session.getInputNames().contains(INPUTS[i])) {

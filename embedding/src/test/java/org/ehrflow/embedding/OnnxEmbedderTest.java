@@ -78,7 +78,8 @@ class OnnxEmbedderTest {
                 for (int j = 0; j < TEXTS.size(); j++) {
                     if (j != i) {
                         // Each text is closer to its own unbatched vector than to any other text's.
-                        assertThat(cosine(split.get(i), alone.get(i))).isGreaterThan(cosine(split.get(i), alone.get(j)));
+                        assertThat(cosine(split.get(i), alone.get(i))).isGreaterThan(cosine(split.get(i),
+                                alone.get(j)));
                     }
                 }
             }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import org.ehrflow.gateway.auth.ClientRegistry;
 import org.ehrflow.gateway.auth.Jwks;
 import org.ehrflow.gateway.auth.JwtAccessTokens;
@@ -19,8 +20,8 @@ import org.ehrflow.gateway.ingest.RequestPlanner;
 import org.ehrflow.gateway.publish.GatewayPublisher;
 import org.ehrflow.gateway.subscription.EventLog;
 import org.ehrflow.gateway.subscription.HttpSourceFetcher;
-import org.ehrflow.runtime.BrokerReadiness;
 import org.ehrflow.runtime.AppRunner;
+import org.ehrflow.runtime.BrokerReadiness;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ public final class GatewayApp implements AppRunner.Running {
             server = FhirHttpServer.start(
                     new FhirHttpServer.Listen(config.host(), config.port(), config.workerThreads(),
                             config.tls() == null ? null : config.tls().sslContext(),
-                            config.tls() == null ? java.util.List.of() : config.tls().protocols()),
+                            config.tls() == null ? List.of() : config.tls().protocols()),
                     new FhirHandler.Settings(config.basePath(), config.maxBodyBytes(), config.ackDeadline(),
                             config.retryAfterSeconds()),
                     new ClientRegistry(config.clients(), config.smart() == null ? null : new JwtAccessTokens(

@@ -3,6 +3,7 @@ package org.ehrflow.gateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,30 +96,36 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
         Duration sourceTimeout = r.duration("SOURCE_TIMEOUT", d.sourceTimeout(), Duration.ofMillis(100),
                 Duration.ofMinutes(5));
         BulkJob bulk = bulk(r);
-        Duration bulkInterval = r.duration("BULK_INTERVAL", d.bulkInterval(), Duration.ofSeconds(10), Duration.ofDays(7));
+        Duration bulkInterval = r.duration("BULK_INTERVAL", d.bulkInterval(), Duration.ofSeconds(10),
+                Duration.ofDays(7));
         r.validate();
         return new GatewayConfig(host, port, base, maxBody, deadline, retryAfter, workers, rejectUnknown, indexSize,
-                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout, bulk, bulkInterval, smart);
+                keys, clients, tls, opsHost, opsPort, d.kafka(), subscriptions, sourceTimeout, bulk, bulkInterval,
+                        smart);
     }
 
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(host, newPort, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions,
+                        sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withAckDeadline(Duration d) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, d, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions,
+                        sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withMaxBodyBytes(int bytes) {
         return new GatewayConfig(host, port, basePath, bytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
+                rejectUnknownElements, patientIndexSize, keys, clients, tls, opsHost, opsPort, kafka, subscriptions,
+                        sourceTimeout, bulk, bulkInterval, smart);
     }
 
     public GatewayConfig withTls(GatewayTls newTls) {
         return new GatewayConfig(host, port, basePath, maxBodyBytes, ackDeadline, retryAfterSeconds, workerThreads,
-                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions, sourceTimeout, bulk, bulkInterval, smart);
+                rejectUnknownElements, patientIndexSize, keys, clients, newTls, opsHost, opsPort, kafka, subscriptions,
+                        sourceTimeout, bulk, bulkInterval, smart);
     }
 
     /** With the rest-hook endpoint for these Subscriptions. */
@@ -239,10 +246,11 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
             if (clientId != null && keyFile != null && (alg.equals("RS384") || alg.equals("ES384"))) {
                 try {
                     smart = new org.ehrflow.gateway.auth.SmartBackendClient(
-                            new org.ehrflow.gateway.auth.SmartBackendClient.Settings(tokenUrl, clientId, Path.of(keyFile),
+                            new org.ehrflow.gateway.auth.SmartBackendClient.Settings(tokenUrl, clientId,
+                                    Path.of(keyFile),
                                     r.string("BULK_SMART_KID", clientId), alg,
                                     r.string("BULK_SMART_SCOPE", "system/*.read")),
-                            java.time.Clock.systemUTC());
+                            Clock.systemUTC());
                 } catch (IllegalArgumentException e) {
                     r.check(false, r.key("BULK_SMART_KEY_FILE") + " must be a PKCS#8 PEM private key for " + alg);
                 }

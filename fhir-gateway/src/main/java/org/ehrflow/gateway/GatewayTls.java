@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.ehrflow.runtime.ConfigReader;
@@ -32,7 +33,7 @@ public record GatewayTls(Path keystore, String type, Secret password, List<Strin
             return null;
         }
         String ks = r.requiredString("TLS_KEYSTORE");
-        String type = r.string("TLS_KEYSTORE_TYPE", "PKCS12").toUpperCase(java.util.Locale.ROOT);
+        String type = r.string("TLS_KEYSTORE_TYPE", "PKCS12").toUpperCase(Locale.ROOT);
         r.check(type.equals("PKCS12") || type.equals("JKS"), r.key("TLS_KEYSTORE_TYPE") + " must be PKCS12 or JKS");
         Secret password = r.secret("TLS_KEYSTORE_PASSWORD", "");
         List<String> protocols = Arrays.stream(r.string("TLS_PROTOCOLS", "TLSv1.3,TLSv1.2").split(","))

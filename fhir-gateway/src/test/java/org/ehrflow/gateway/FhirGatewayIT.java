@@ -8,13 +8,18 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.ehrflow.gateway.GatewayFixture.Raw;
 import org.ehrflow.localstack.EmbeddedKafka;
@@ -59,19 +64,19 @@ class FhirGatewayIT {
     private static IGenericClient client;
     /** The Subscription's source server for id-only reads: serves one Encounter, counts reads. */
     private static com.sun.net.httpserver.HttpServer source;
-    private static final java.util.concurrent.atomic.AtomicInteger SOURCE_READS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger SOURCE_READS = new AtomicInteger();
 
     @BeforeAll
-    static void start() throws java.io.IOException {
+    static void start() throws IOException {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         settings = KafkaSettings.of(kafka.bootstrapServers());
         TopicAdmin.ensureTopics(settings, 3, (short) 1);
-        source = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        source = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         source.createContext("/fhir/Encounter/", ex -> {
             SOURCE_READS.incrementAndGet();
             byte[] b = ("{\"resourceType\":\"Encounter\",\"id\":\"86009987-eabe-42bf-8c02-b112b18cb616\","
                     + "\"status\":\"finished\",\"class\":{\"code\":\"VR\"},\"subject\":{\"reference\":"
-                    + "\"Patient/it-pat-1\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    + "\"Patient/it-pat-1\"}}").getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/fhir+json");
             ex.sendResponseHeaders(200, b.length);
             ex.getResponseBody().write(b);
@@ -141,7 +146,8 @@ class FhirGatewayIT {
         Set<String> syntheaKeys = keys(normaliser.map(raw.get(0).key(), raw.get(0).message(), LinkLookup.NONE));
         assertThat(syntheaKeys).hasSize(1).allMatch(PatientKey::isPatient);
         Set<String> messageKeys = keys(normaliser.map(raw.get(1).key(), raw.get(1).message(), LinkLookup.NONE));
-        assertThat(messageKeys).containsExactly(PatientKey.of(PatientKeyResolver.UNMAPPED_AUTHORITY_PREFIX + LIS, "4711"));
+        assertThat(messageKeys).containsExactly(PatientKey.of(PatientKeyResolver.UNMAPPED_AUTHORITY_PREFIX + LIS,
+                "4711"));
     }
 
     @Test
@@ -149,7 +155,7 @@ class FhirGatewayIT {
         String base = "http://127.0.0.1:" + source.getAddress().getPort() + "/fhir";
         String notification;
         try (var in = getClass().getResourceAsStream("/subscriptions/notification-id-only.json")) {
-            notification = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            notification = new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("https://example.org/fhir", base);
         }
         HttpClient http = HttpClient.newHttpClient();
@@ -207,7 +213,7 @@ class FhirGatewayIT {
         ch.qos.logback.classic.Level before = ours.getLevel();
         ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
         hapi.setLevel(ch.qos.logback.classic.Level.DEBUG);
-        List<String> answers = new java.util.ArrayList<>();
+        List<String> answers = new ArrayList<>();
         try {
             HttpClient http = HttpClient.newHttpClient();
             String good = "{\"resourceType\":\"Patient\",\"id\":\"" + sentinel + "\",\"name\":[{\"family\":\""
@@ -231,7 +237,8 @@ class FhirGatewayIT {
         }
         assertThat(answers).hasSize(5).noneMatch(a -> a.contains(sentinel));
         assertThat(logs.list).isNotEmpty().noneMatch(e -> e.getFormattedMessage().contains(sentinel)
-                || (e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage()).contains(sentinel)));
+                || (e.getThrowableProxy() != null
+                        && String.valueOf(e.getThrowableProxy().getMessage()).contains(sentinel)));
     }
 
     private static Set<String> keys(MappingResult r) {

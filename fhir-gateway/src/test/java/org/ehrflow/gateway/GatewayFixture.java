@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ehrflow.gateway.auth.Client;
 import org.ehrflow.gateway.auth.ClientRegistry;
@@ -30,7 +31,7 @@ final class GatewayFixture {
     }
 
     static List<ClientRegistry.Entry> clients(String id) {
-        return List.of(new ClientRegistry.Entry(new Client(id, java.util.Set.of(Client.ANY_TYPE)), new Secret(TOKEN)));
+        return List.of(new ClientRegistry.Entry(new Client(id, Set.of(Client.ANY_TYPE)), new Secret(TOKEN)));
     }
 
     static IGenericClient hapiClient(String baseUrl, String token) {
@@ -47,7 +48,8 @@ final class GatewayFixture {
 
     static List<Raw> rawFhir(KafkaSettings kafka) {
         Properties p = kafka.clientProps();
-        List<ConsumerRecord<String, byte[]>> all = TopicReader.readAll(p, Topics.RAW_FHIR.name(), Duration.ofSeconds(20));
+        List<ConsumerRecord<String, byte[]>> all = TopicReader.readAll(p, Topics.RAW_FHIR.name(),
+                Duration.ofSeconds(20));
         return all.stream().map(r -> new Raw(r.key(),
                 Topics.RAW_FHIR.valueSerde().deserializer().deserialize(r.topic(), r.value()))).toList();
     }

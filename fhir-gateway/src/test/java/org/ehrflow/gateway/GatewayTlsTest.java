@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +33,8 @@ class GatewayTlsTest {
     void servesFhirOverTls() throws Exception {
         Path store = dir.resolve("gateway.p12");
         Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-genkeypair", "-alias", "gateway", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                        "CN=localhost",
                 "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
                 store.toString(), "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
         keytool.getInputStream().readAllBytes();
@@ -58,7 +60,7 @@ class GatewayTlsTest {
             // Plain HTTP to the TLS port gets no FHIR answer.
             assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(app.baseUrl().replace("https://", "http://") + "/metadata")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
         }
     }
 }

@@ -138,7 +138,8 @@ public record NormalizerConfig(
 
     /** {@code MR,PI,...}; unset: the shared defaults of {@link PatientKeyResolver#DEFAULT_FALLBACK_TYPES}. */
     static List<String> fallbackTypes(String v) {
-        return v == null ? PatientKeyResolver.DEFAULT_FALLBACK_TYPES : PatientKeyResolver.parse(null, null, v).fallbackTypes();
+        return v == null ? PatientKeyResolver.DEFAULT_FALLBACK_TYPES : PatientKeyResolver.parse(null, null,
+                v).fallbackTypes();
     }
 
     static Map<String, String> defaultAuthorities() {

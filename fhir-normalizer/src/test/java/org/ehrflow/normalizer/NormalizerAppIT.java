@@ -57,7 +57,8 @@ class NormalizerAppIT {
                         "garbage".getBytes(StandardCharsets.UTF_8)));
                 producer.flush();
 
-                consumer.subscribe(List.of(Topics.FHIR_RESOURCES.name(), Topics.dlq(Topics.APP_FHIR_NORMALIZER).name()));
+                consumer.subscribe(List.of(Topics.FHIR_RESOURCES.name(),
+                        Topics.dlq(Topics.APP_FHIR_NORMALIZER).name()));
                 List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
                 await("3 FHIR records and 1 dead letter").atMost(Duration.ofSeconds(90)).until(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(seen::add);

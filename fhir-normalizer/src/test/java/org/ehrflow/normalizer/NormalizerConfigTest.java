@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.ehrflow.runtime.ConfigException;
@@ -33,7 +34,7 @@ class NormalizerConfigTest {
                 "EHRFLOW_NORMALIZER_COMMIT_INTERVAL", "PT1S"));
         assertThat(c.authoritySystems()).containsEntry("LAB", "http://lab.example/id");
         assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.patientKeyResolver().patientKey(java.util.List.of(
+        assertThat(c.patientKeyResolver().patientKey(List.of(
                 new org.ehrflow.runtime.identity.IdentifierCandidate(null, "MAIN", null, "42"))))
                 .contains(PatientKey.of("http://main.example/mrn", "42"));
     }

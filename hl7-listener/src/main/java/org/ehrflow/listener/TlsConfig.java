@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -79,7 +80,7 @@ final class TlsConfig {
     }
 
     private static String type(ConfigReader r, String name) {
-        String t = r.string(name, "PKCS12").strip().toUpperCase(java.util.Locale.ROOT);
+        String t = r.string(name, "PKCS12").strip().toUpperCase(Locale.ROOT);
         r.check(t.equals("PKCS12") || t.equals("JKS"), r.key(name) + " must be PKCS12 or JKS");
         return t;
     }

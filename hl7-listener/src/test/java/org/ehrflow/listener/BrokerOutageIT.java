@@ -11,10 +11,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.EmbeddedKafka;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.OpsEndpoint;
 import org.ehrflow.runtime.TopicAdmin;
@@ -54,7 +57,7 @@ class BrokerOutageIT {
     void noAaWhileTheBrokerIsDownAndEveryAaIsStoredAfterRestart() throws Exception {
         Path logDir = dir.resolve("kafka");
         // Copy-on-write: the awaits stream over it while the senders add (a synchronized list is not safe to stream).
-        List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Sent> sent = new CopyOnWriteArrayList<>();
         long downAt;
         try (EmbeddedKafka first = EmbeddedKafka.start(logDir)) {
             KafkaSettings settings = KafkaSettings.of(first.bootstrapServers());
@@ -66,7 +69,7 @@ class BrokerOutageIT {
                 AtomicBoolean stop = new AtomicBoolean();
                 ExecutorService pool = Executors.newFixedThreadPool(SENDERS);
                 try {
-                    List<Future<?>> senders = new java.util.ArrayList<>();
+                    List<Future<?>> senders = new ArrayList<>();
                     for (int s = 0; s < SENDERS; s++) {
                         int sender = s;
                         senders.add(pool.submit(() -> traffic(app.port(), "OUT-" + sender + "-", stop, sent)));
@@ -159,14 +162,14 @@ class BrokerOutageIT {
     }
 
     private static Map<String, Long> tally(List<Sent> s) {
-        Map<String, Long> m = new java.util.TreeMap<>();
+        Map<String, Long> m = new TreeMap<>();
         s.forEach(x -> m.merge(x.code(), 1L, Long::sum));
         return m;
     }
 
     /** Every MSH-10 in the raw topic. */
     private static Set<String> storedIds(KafkaSettings settings) {
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : org.ehrflow.localstack.TopicReader.readAll(settings.clientProps(),
                 Topics.RAW_HL7V2.name(), Duration.ofSeconds(30))) {
             ids.add(Topics.RAW_HL7V2.valueSerde().deserializer().deserialize(r.topic(), r.value())

@@ -14,16 +14,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.KafkaFixture;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.TopicAdmin;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
@@ -200,10 +206,10 @@ class Hl7ListenerIT {
     void concurrentSendersAreAllAcknowledged() throws Exception {
         int senders = 4;
         int perSender = 250;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
         long t0 = System.nanoTime();
         try {
-            List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+            List<Future<Integer>> done = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
                 int sender = s;
                 done.add(pool.submit(() -> {
@@ -231,14 +237,14 @@ class Hl7ListenerIT {
         var timer = registry.get("ehrflow.listener.ack.latency").tag("code", "AA").timer();
         System.out.printf("load: %d messages over %d connections in %.2f s (%.0f msg/s); AA latency mean %.2f ms,"
                 + " max %.2f ms (all AA so far: %d)%n", senders * perSender, senders, secs, senders * perSender / secs,
-                timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
-                timer.max(java.util.concurrent.TimeUnit.MILLISECONDS), timer.count());
+                timer.mean(TimeUnit.MILLISECONDS),
+                timer.max(TimeUnit.MILLISECONDS), timer.count());
     }
 
     @Test
     void onlyAllowListedFacilitiesAreAccepted() throws Exception {
         ListenerConfig cfg = ListenerConfig.defaults(settings).withPort(0)
-                .withAllowedFacilities(java.util.Set.of("SENDFAC"));
+                .withAllowedFacilities(Set.of("SENDFAC"));
         try (Hl7ListenerApp guarded = Hl7ListenerApp.start(cfg, new SimpleMeterRegistry());
                 MllpClient c = client(guarded)) {
             assertThat(MllpClient.ackCode(c.send(Fixtures.adt("IT-ALLOWED")))).isEqualTo("AA");
@@ -268,7 +274,7 @@ class Hl7ListenerIT {
         var certs = org.ehrflow.listener.tls.TestCerts.generate(certDir);
         // The trusted client certificate is CN=sender.example: it speaks for SENDFAC, not for OTHERFAC.
         ListenerConfig cfg = ListenerConfig.defaults(settings).withPort(0).withTls(certs.mutualTls()
-                .withClientFacilities(java.util.Map.of("sender.example", java.util.Set.of("SENDFAC"))));
+                .withClientFacilities(Map.of("sender.example", Set.of("SENDFAC"))));
         try (Hl7ListenerApp tls = Hl7ListenerApp.start(cfg, new SimpleMeterRegistry());
                 MllpClient c = MllpClient.connectTls("127.0.0.1", tls.port(), CLIENT_TIMEOUT,
                         certs.client("client"))) {
@@ -289,7 +295,7 @@ class Hl7ListenerIT {
         }
         for (String seg : ack.split("\r")) {
             if (seg.startsWith("ERR")) {
-                String[] f = seg.split(java.util.regex.Pattern.quote(seg.substring(3, 4)), -1);
+                String[] f = seg.split(Pattern.quote(seg.substring(3, 4)), -1);
                 return f.length > 5 ? f[5].split("\\^")[0] : "";
             }
         }

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.ehrflow.runtime.ConfigException;
-import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.runtime.identity.IdentifierCandidate;
+import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.ehrflow.schemas.PatientKey;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +54,7 @@ class ListenerConfigTest {
         assertThat(c.maxConnections()).isEqualTo(7);
         assertThat(c.processingIds()).containsExactly("P");
         assertThat(c.kafka().bootstrapServers()).isEqualTo("broker:9093");
-        assertThat(c.keys().patientKey(java.util.List.of(new IdentifierCandidate(null, "MPI", null, "42"))))
+        assertThat(c.keys().patientKey(List.of(new IdentifierCandidate(null, "MPI", null, "42"))))
                 .contains(PatientKey.of("urn:oid:1.2.3", "42"));
     }
 
@@ -57,8 +62,8 @@ class ListenerConfigTest {
     void unsetKeySettingsMatchTheResolverDefaults() {
         PatientKeyResolver keys = ListenerConfig.fromEnv(Map.of()).keys();
         IdentifierCandidate hosp = new IdentifierCandidate(null, "HOSP", null, "1");
-        assertThat(keys.patientKey(java.util.List.of(hosp)))
-                .isEqualTo(PatientKeyResolver.defaults().patientKey(java.util.List.of(hosp)));
+        assertThat(keys.patientKey(List.of(hosp)))
+                .isEqualTo(PatientKeyResolver.defaults().patientKey(List.of(hosp)));
     }
 
     @Test
@@ -76,10 +81,10 @@ class ListenerConfigTest {
     }
 
     @Test
-    void readsTlsAndAllowListWithPasswordsMasked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void readsTlsAndAllowListWithPasswordsMasked(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        java.nio.file.Path ks = java.nio.file.Files.writeString(dir.resolve("server.p12"), "placeholder");
-        java.nio.file.Path ts = java.nio.file.Files.writeString(dir.resolve("trust.jks"), "placeholder");
+        Path ks = Files.writeString(dir.resolve("server.p12"), "placeholder");
+        Path ts = Files.writeString(dir.resolve("trust.jks"), "placeholder");
         ListenerConfig c = ListenerConfig.fromEnv(Map.of(
                 "EHRFLOW_LISTENER_TLS_ENABLED", "true",
                 "EHRFLOW_LISTENER_TLS_KEYSTORE", ks.toString(),
@@ -115,10 +120,10 @@ class ListenerConfigTest {
 
     @Test
     void clientFacilitiesArePerCertificateAndNeedRequiredClientAuth(@org.junit.jupiter.api.io.TempDir
-            java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path ks = java.nio.file.Files.writeString(dir.resolve("server.p12"), "placeholder");
-        java.nio.file.Path ts = java.nio.file.Files.writeString(dir.resolve("trust.p12"), "placeholder");
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
+            Path dir) throws Exception {
+        Path ks = Files.writeString(dir.resolve("server.p12"), "placeholder");
+        Path ts = Files.writeString(dir.resolve("trust.p12"), "placeholder");
+        Map<String, String> env = new HashMap<>(Map.of(
                 "EHRFLOW_LISTENER_TLS_ENABLED", "true",
                 "EHRFLOW_LISTENER_TLS_KEYSTORE", ks.toString(),
                 "EHRFLOW_LISTENER_TLS_CLIENT_AUTH", "REQUIRED",
@@ -126,7 +131,7 @@ class ListenerConfigTest {
                 "EHRFLOW_LISTENER_TLS_CLIENT_FACILITIES", "lab-engine=LAB|LAB2; adt-engine = HOSP"));
         ListenerConfig c = ListenerConfig.fromEnv(env);
         assertThat(c.tls().clientFacilities()).containsOnly(
-                Map.entry("lab-engine", java.util.Set.of("LAB", "LAB2")), Map.entry("adt-engine", java.util.Set.of("HOSP")));
+                Map.entry("lab-engine", Set.of("LAB", "LAB2")), Map.entry("adt-engine", Set.of("HOSP")));
         env.put("EHRFLOW_LISTENER_TLS_CLIENT_AUTH", "WANT");
         env.put("EHRFLOW_LISTENER_TLS_CLIENT_FACILITIES", "lab-engine=LAB;broken");
         assertThatThrownBy(() -> ListenerConfig.fromEnv(env)).isInstanceOfSatisfying(ConfigException.class,

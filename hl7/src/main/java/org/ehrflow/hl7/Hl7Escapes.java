@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * The one HL7 v2 escape implementation (v2.5.1 sections 2.7.1 to 2.7.6): {@code \F\ \S\ \T\ \R\ \E\} give the
- * delimiter ({@code \P\} the v2.7 truncation character where MSH-2 declares one), {@code \.br\} and {@code \.sp\} a line break, {@code \.sk n\} n spaces; {@code \H\ \N\} and the
+ * delimiter ({@code \P\} the v2.7 truncation character where MSH-2 declares one), {@code \.br\} and {@code \.sp\} a
+ * line break, {@code \.sk n\} n spaces; {@code \H\ \N\} and the
  * other formatting commands ({@code \.fi\ \.nf\ \.in\ \.ti\ \.ce\}) carry no text and are dropped;
  * {@code \Xhh..\} is hexadecimal data, decoded as UTF-8 where it is valid UTF-8, else one character per byte.
  * The character-set escapes {@code \Cxxyy\} and {@code \Mxxyyzz\} (ISO 2022 switching) and locally defined

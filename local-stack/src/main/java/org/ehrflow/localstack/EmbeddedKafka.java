@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -168,7 +168,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static boolean lostPortRace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException
+            if (t instanceof BindException
                     || t.getMessage() != null && t.getMessage().contains("failed to bind")) {
                 return true;
             }
@@ -220,7 +220,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("embedded Kafka on " + bootstrap + " not ready after " + READY_TIMEOUT);
+                    throw new IllegalStateException("embedded Kafka on " + bootstrap + " not ready after "
+                            + READY_TIMEOUT);
                 }
                 sleep(100);
             }

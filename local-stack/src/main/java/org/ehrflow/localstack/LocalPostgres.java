@@ -166,7 +166,8 @@ public final class LocalPostgres implements AutoCloseable {
                      "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")) {
             if (!rs.next()) {
                 throw new IllegalStateException("the pgvector extension ('vector') is not installed for the PostgreSQL"
-                        + " binaries in " + tool.bin() + ": run scripts/setup.sh as root (builds and installs pgvector)");
+                        + " binaries in " + tool.bin()
+                                + ": run scripts/setup.sh as root (builds and installs pgvector)");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot query pg_available_extensions, SQLSTATE " + e.getSQLState(), e);

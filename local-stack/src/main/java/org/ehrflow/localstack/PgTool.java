@@ -48,7 +48,8 @@ final class PgTool {
             }
         }
         boolean root = new UnixSystem().getUid() == 0;
-        if (root && !Files.isExecutable(Path.of("/usr/sbin/runuser")) && !Files.isExecutable(Path.of("/sbin/runuser"))) {
+        if (root && !Files.isExecutable(Path.of("/usr/sbin/runuser"))
+                && !Files.isExecutable(Path.of("/sbin/runuser"))) {
             throw new IllegalStateException("running as root, but runuser (util-linux) is missing: PostgreSQL refuses root");
         }
         return new PgTool(bin, root);
@@ -71,7 +72,8 @@ final class PgTool {
                 firstExisting = firstExisting.getParent();
             }
             Files.createDirectories(target);
-            Files.setPosixFilePermissions(target, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            Files.setPosixFilePermissions(target, Set.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.OWNER_EXECUTE));
             if (asServiceUser) {
                 UserPrincipal service = serviceUser(target);

@@ -88,7 +88,8 @@ class EmbeddedKafkaIT {
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000),
                 new StringSerializer(), new StringSerializer())) {
             // metadata for a missing topic never arrives: send() fails instead of creating the topic
-            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("not.created.v1", "k", "v")).get(10, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("not.created.v1", "k", "v")).get(10,
+                    TimeUnit.SECONDS))
                     .isNotNull();
         }
         try (Admin admin = admin(kafka)) {
@@ -109,7 +110,8 @@ class EmbeddedKafkaIT {
     }
 
     private static Admin admin(EmbeddedKafka broker) {
-        return Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        return Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()));
     }
 
     /**
@@ -137,7 +139,8 @@ class EmbeddedKafkaIT {
                 producer.beginTransaction();
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (ConsumerRecord<String, String> record : records) {
-                    producer.send(new ProducerRecord<>(OUT_TOPIC, record.key(), record.value().toUpperCase(Locale.ROOT)));
+                    producer.send(new ProducerRecord<>(OUT_TOPIC, record.key(),
+                            record.value().toUpperCase(Locale.ROOT)));
                     offsets.put(new TopicPartition(record.topic(), record.partition()),
                             new OffsetAndMetadata(record.offset() + 1));
                     copied++;

@@ -26,7 +26,8 @@ class KafkaFixtureIT {
             TopicAdmin.ensureTopics(KafkaSettings.of(kafka.bootstrapServers()), 3, (short) 1);
 
             Set<String> expected = Topics.all().stream().map(t -> t.name()).collect(Collectors.toSet());
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(expected);
                 assertThat(admin.describeTopics(Set.of(Topics.RAW_HL7V2.name())).allTopicNames().get()
                         .get(Topics.RAW_HL7V2.name()).partitions()).hasSize(3);

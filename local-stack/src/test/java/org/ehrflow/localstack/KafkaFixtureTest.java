@@ -14,13 +14,16 @@ class KafkaFixtureTest {
 
     @Test
     void embeddedModeNeverProbesDocker() {
-        assertThat(KafkaFixture.choose(Map.of(KafkaFixture.MODE_ENV, "embedded"))).isEqualTo(KafkaFixture.Kind.EMBEDDED);
-        assertThat(KafkaFixture.choose(Map.of(KafkaFixture.MODE_ENV, " Embedded "))).isEqualTo(KafkaFixture.Kind.EMBEDDED);
+        assertThat(KafkaFixture.choose(Map.of(KafkaFixture.MODE_ENV,
+                "embedded"))).isEqualTo(KafkaFixture.Kind.EMBEDDED);
+        assertThat(KafkaFixture.choose(Map.of(KafkaFixture.MODE_ENV,
+                " Embedded "))).isEqualTo(KafkaFixture.Kind.EMBEDDED);
     }
 
     @Test
     void containerModeIsHonoured() {
-        assertThat(KafkaFixture.choose(Map.of(KafkaFixture.MODE_ENV, "container"))).isEqualTo(KafkaFixture.Kind.CONTAINER);
+        assertThat(KafkaFixture.choose(Map.of(KafkaFixture.MODE_ENV,
+                "container"))).isEqualTo(KafkaFixture.Kind.CONTAINER);
     }
 
     @Test

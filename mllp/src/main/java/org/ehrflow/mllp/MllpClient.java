@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -124,7 +125,7 @@ public final class MllpClient implements AutoCloseable {
     public static String msaField(String ack, int n) {
         for (String seg : ack.split("[\r\n]+")) {
             if (seg.startsWith("MSA") && seg.length() > 3) {
-                String[] f = seg.split(java.util.regex.Pattern.quote(String.valueOf(seg.charAt(3))), -1);
+                String[] f = seg.split(Pattern.quote(String.valueOf(seg.charAt(3))), -1);
                 return n < f.length ? f[n] : "";
             }
         }

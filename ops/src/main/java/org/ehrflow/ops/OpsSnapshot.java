@@ -1,6 +1,7 @@
 package org.ehrflow.ops;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ehrflow.ops.lag.PartitionLag;
@@ -25,7 +26,7 @@ public record OpsSnapshot(Instant at, List<PartitionLag> lags, Map<String, Long>
 
     /** The worst partition's lag in seconds per stage, in pipeline order. */
     public Map<String, Double> worstLagSecondsByStage() {
-        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        Map<String, Double> out = new LinkedHashMap<>();
         lags.forEach(l -> out.merge(l.stage(), l.lagSeconds(), Math::max));
         return out;
     }

@@ -103,7 +103,8 @@ class OpsAppIT {
                     String scrape = registry.scrape();
                     assertThat(scrape).contains("ehrflow_lag_seconds{").contains("ehrflow_lag_offsets{")
                             .contains("ehrflow_dlq_records{").contains("reason=\"HL7_PARSE_ERROR\"")
-                            .contains("ehrflow_ops_cdc_slot_lag_bytes{").contains("ehrflow_ops_cdc_heartbeat_age_seconds{")
+                            .contains("ehrflow_ops_cdc_slot_lag_bytes{")
+                                    .contains("ehrflow_ops_cdc_heartbeat_age_seconds{")
                             .contains("ehrflow_dlq_depth{");
                     assertThat(scrape).doesNotContain(KEY).doesNotContain("MSG1");
 

@@ -54,7 +54,8 @@ import org.ehrflow.runtime.Secret;
 public record ApiConfig(String host, int port, String opsHost, int opsPort, String jdbcUrl,
         String readerUser, Secret readerPassword, String deidUser, Secret deidPassword,
         String auditUser, Secret auditPassword, String migrateUser, Secret migratePassword,
-        int poolSize, int workerThreads, Path jwksFile, URI jwksUrl, Duration jwksRefresh, String issuer, String audience, Duration clockSkew,
+        int poolSize, int workerThreads, Path jwksFile, URI jwksUrl, Duration jwksRefresh, String issuer,
+                String audience, Duration clockSkew,
         UserRule userRule, String userPatientsClaim, int defaultK, int maxK, int maxBodyBytes,
         int ratePerSecond, int rateBurst, Duration maxFreshnessWait, Secret auditKey, boolean auditQueryText,
         Duration auditRetention, ModelVariant modelVariant, int embedThreads, int queryBatch, Duration queryBatchWait,
@@ -119,12 +120,14 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         ModelVariant variant = r.enumValue("MODEL_VARIANT", ModelVariant.class, ModelVariant.INT8);
         int threads = r.integer("EMBED_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256);
         int queryBatch = r.integer("QUERY_BATCH", 32, 1, 1024);
-        Duration batchWait = r.duration("QUERY_BATCH_WAIT", Duration.ofMillis(2), Duration.ZERO, Duration.ofMillis(100));
+        Duration batchWait = r.duration("QUERY_BATCH_WAIT", Duration.ofMillis(2), Duration.ZERO,
+                Duration.ofMillis(100));
         boolean demoPage = r.bool("DEMO_PAGE", false);
         r.validate();
         return new ApiConfig(host, port, opsHost, opsPort, jdbcUrl, readerUser, readerPassword, deidUser,
                 deidPassword, auditUser, auditPassword, migrateUser, migratePassword, poolSize, workers, jwksFile,
-                jwksUrl, jwksRefresh, issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate, burst, maxWait,
+                jwksUrl, jwksRefresh, issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate,
+                        burst, maxWait,
                 auditKey, queryText, retention, variant, threads, queryBatch, batchWait, demoPage);
     }
 
@@ -153,7 +156,8 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         return "ApiConfig[host=" + host + ", port=" + port + ", ops=" + opsHost + ":" + opsPort + ", jdbcUrl="
                 + jdbcUrl + ", readerUser=" + readerUser + ", deidUser=" + deidUser + ", auditUser=" + auditUser
                 + ", migrateUser=" + migrateUser + ", poolSize=" + poolSize + ", workers=" + workerThreads
-                + ", jwksFile=" + jwksFile + ", jwksUrl=" + jwksUrl + ", issuer=" + issuer + ", audience=" + audience + ", userRule="
+                + ", jwksFile=" + jwksFile + ", jwksUrl=" + jwksUrl + ", issuer=" + issuer + ", audience=" + audience
+                        + ", userRule="
                 + userRule + ", k=" + defaultK + "/" + maxK + ", maxBody=" + maxBodyBytes + ", rate="
                 + ratePerSecond + "/s burst " + rateBurst + ", maxFreshnessWait=" + maxFreshnessWait
                 + ", auditKey=" + auditKey + ", auditQueryText=" + auditQueryText + ", auditRetention="

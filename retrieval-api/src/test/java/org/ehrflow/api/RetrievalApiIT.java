@@ -6,20 +6,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -329,7 +335,7 @@ class RetrievalApiIT {
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).contains("/v1/retrieve");
 
-        Map<String, String> owner = new java.util.HashMap<>(env);
+        Map<String, String> owner = new HashMap<>(env);
         owner.put("EHRFLOW_API_READER_USER", pg.superuser());
         owner.put("EHRFLOW_API_READER_PASSWORD", pg.superuserPassword().value());
         assertThatThrownBy(() -> RetrievalApiApp.start(ApiConfig.fromEnv(owner), embedder, new SimpleMeterRegistry()))
@@ -339,9 +345,9 @@ class RetrievalApiIT {
     @Test
     @Order(9)
     void demoPrintsOneRetrieveCall() throws Exception {
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
         org.ehrflow.api.demo.DemoRetrieval.run(pg.jdbcUrl(ApiFixture.DB), pg.superuser(), pg.superuserPassword(),
-                embedder, A, "has the fever gone", new java.io.PrintStream(buf, true, "UTF-8"));
+                embedder, A, "has the fever gone", new PrintStream(buf, true, "UTF-8"));
         String printed = buf.toString("UTF-8");
         assertThat(printed).contains("POST http://127.0.0.1:").contains("-> HTTP 200").contains("1. score")
                 .contains("DocumentReference/n1").contains("audit trail: ");
@@ -353,17 +359,17 @@ class RetrievalApiIT {
     @Order(9)
     void searchPageAnswersInHeadlessChromium() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(chromium),
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium),
                 "Debian's chromium is not installed (apt-get install -y chromium)");
         String url = base + "/#token=" + idp.patient("demo-page", A) + "&patient=" + A + "&q="
-                + java.net.URLEncoder.encode("is the fever gone", java.nio.charset.StandardCharsets.UTF_8);
-        Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
+                + URLEncoder.encode("is the fever gone", StandardCharsets.UTF_8);
+        Path profile = Files.createTempDirectory("chromium-profile");
         Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-background-networking", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
                 "--virtual-time-budget=10000", "--dump-dom", url).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(dom).contains("<li class=\"hit\">").contains(FEVER).contains("DocumentReference/n1")
                     .contains("hit(s), retrieval ");
@@ -391,7 +397,7 @@ class RetrievalApiIT {
         assertThat(verify()).startsWith("0:").contains("chain intact");
         try (Connection c = pg.connect(ApiFixture.DB); Statement st = c.createStatement()) {
             // the service's own login cannot change or delete the log, nor read it
-            try (Connection svc = java.sql.DriverManager.getConnection(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
+            try (Connection svc = DriverManager.getConnection(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
                     ApiFixture.PASSWORD); Statement s = svc.createStatement()) {
                 assertThatThrownBy(() -> s.execute("UPDATE ehrflow_audit.audit_record SET outcome = 'ALLOWED'"))
                         .hasMessageContaining("permission denied");
@@ -439,14 +445,14 @@ class RetrievalApiIT {
     }
 
     private static Map<String, String> auditRow(String requestId) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl(ApiFixture.DB), ApiFixture.AUDITOR,
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(ApiFixture.DB), ApiFixture.AUDITOR,
                 ApiFixture.PASSWORD);
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM ehrflow_audit.audit_record "
                         + "WHERE request_id = ?::uuid")) {
             ps.setString(1, requestId);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("audit record of " + requestId).isTrue();
-                Map<String, String> row = new java.util.HashMap<>();
+                Map<String, String> row = new HashMap<>();
                 for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                     row.put(rs.getMetaData().getColumnName(i), rs.getString(i));
                 }

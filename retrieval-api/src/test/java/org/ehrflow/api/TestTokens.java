@@ -43,8 +43,10 @@ public final class TestTokens {
     public String jwks() {
         RSAPublicKey rp = (RSAPublicKey) rsa.getPublic();
         ECPublicKey ep = (ECPublicKey) ec.getPublic();
-        return "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\"" + b64(rp.getModulus())
-                + "\",\"e\":\"" + b64(rp.getPublicExponent()) + "\"},{\"kty\":\"EC\",\"kid\":\"ec-1\",\"crv\":\"P-256\","
+        return "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\""
+                + b64(rp.getModulus())
+                + "\",\"e\":\"" + b64(rp.getPublicExponent())
+                        + "\"},{\"kty\":\"EC\",\"kid\":\"ec-1\",\"crv\":\"P-256\","
                 + "\"x\":\"" + b64(fixed(ep.getW().getAffineX())) + "\",\"y\":\"" + b64(fixed(ep.getW().getAffineY()))
                 + "\"}]}";
     }
@@ -72,7 +74,8 @@ public final class TestTokens {
 
     public String sign(String alg, ObjectNode claims) {
         try {
-            String header = "{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + ("RS256".equals(alg) ? "rsa-1" : "ec-1")
+            String header = "{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + ("RS256".equals(alg) ? "rsa-1"
+                    : "ec-1")
                     + "\"}";
             String input = enc(header.getBytes(StandardCharsets.UTF_8)) + "."
                     + enc(JSON.writeValueAsBytes(claims));

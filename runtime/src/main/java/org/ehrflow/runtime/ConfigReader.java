@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -171,9 +172,9 @@ public final class ConfigReader {
             return defaultValue;
         }
         try {
-            return Enum.valueOf(type, v.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            problems.add(key(name) + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+            problems.add(key(name) + " must be one of " + Arrays.toString(type.getEnumConstants()));
             return defaultValue;
         }
     }

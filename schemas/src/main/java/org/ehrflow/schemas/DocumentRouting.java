@@ -1,6 +1,7 @@
 package org.ehrflow.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 
 /**
  * The contract between the chunker and the document extractor: which normalised records the extractor owns
@@ -25,7 +26,7 @@ public final class DocumentRouting {
         try {
             JsonNode forms = Json.MAPPER.readTree(rec.resourceJson()).path("presentedForm");
             return forms.isArray() && !forms.isEmpty();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return false; // unparseable: the chunker dead-letters it as it always did
         }
     }

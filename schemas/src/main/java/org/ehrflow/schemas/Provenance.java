@@ -33,12 +33,14 @@ public record Provenance(
     }
 
     /** Provenance as the ingress knows it, before the record has a raw topic position. */
-    public static Provenance atIngress(SourceType type, String system, String messageId, Instant eventTime, Instant ingestTime) {
+    public static Provenance atIngress(SourceType type, String system, String messageId, Instant eventTime,
+            Instant ingestTime) {
         return new Provenance(type, system, messageId, null, -1, -1L, eventTime, ingestTime);
     }
 
     /** The same provenance with the raw record's Kafka position filled in. */
     public Provenance withRawPosition(String topic, int partition, long offset) {
-        return new Provenance(sourceType, sourceSystem, sourceMessageId, topic, partition, offset, eventTime, ingestTime);
+        return new Provenance(sourceType, sourceSystem, sourceMessageId, topic, partition, offset, eventTime,
+                ingestTime);
     }
 }

@@ -11,5 +11,6 @@ import org.apache.kafka.common.serialization.Serde;
  * @param valueType  the value's record type
  * @param schemaPath classpath resource of the value's JSON Schema
  */
-public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Class<V> valueType, String schemaPath) {
+public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, Class<V> valueType,
+        String schemaPath) {
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,8 @@ class ContractTest {
         assertThat(PatientKey.of(" urn:oid:2.16.840.1.113883.19.5 ", "12345 ")).isEqualTo(k);
         assertThat(PatientKey.of("urn:oid:2.16.840.1.113883.19.5", "12346")).isNotEqualTo(k);
         // Fixed vector shared with the SQL twin ehrflow.patient_key() in the sink's migrations.
-        assertThat(PatientKey.of("http://hospital.example.org/mrn", "MRN-1")).isEqualTo("pk_1b3e03e32600520710046abeaeb957ec");
+        assertThat(PatientKey.of("http://hospital.example.org/mrn",
+                "MRN-1")).isEqualTo("pk_1b3e03e32600520710046abeaeb957ec");
         assertThat(PatientKey.unscoped("MFN^HOSP")).startsWith(PatientKey.UNSCOPED_PREFIX);
         assertThat(PatientKey.isPatient(k)).isTrue();
         assertThatThrownBy(() -> PatientKey.of("sys", " ")).isInstanceOf(IllegalArgumentException.class);
@@ -53,8 +55,9 @@ class ContractTest {
         Citation page = new Citation(3, 4, null, "Binary/b1", true, 71.5, false);
         DocumentText doc = new DocumentText(fhir.patientKey(), RecordOp.UPSERT, "DocumentReference", "d1", "2", null,
                 "Discharge summary", "2024-01-02", List.of(new DocumentSection(null, "Plan: rest.", page),
-                        new DocumentSection("Medications", "Metformin", Citation.of(null, null, "LOINC|10160-0", null))),
-                java.util.Map.of("pages", "4"), java.util.Map.of("alternate_rendition", 1), PROV);
+                        new DocumentSection("Medications", "Metformin", Citation.of(null, null, "LOINC|10160-0",
+                                null))),
+                Map.of("pages", "4"), Map.of("alternate_rendition", 1), PROV);
         assertRoundTripValid(Topics.DOCUMENT_TEXT, doc);
         assertRoundTripValid(Topics.DOCUMENT_TEXT, new DocumentText(fhir.patientKey(), RecordOp.DELETE,
                 "DocumentReference", "d1", "3", null, null, null, null, null, null, PROV));
@@ -87,7 +90,8 @@ class ContractTest {
                 null, PROV)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ChunkSet(PatientKey.of("s", "v"), RecordOp.UPSERT, "Patient/p-1", "Patient", null,
                 null, null, List.of(), PROV, PatientKey.of("s", "w"))).isInstanceOf(IllegalArgumentException.class);
-        byte[] noTarget = ("{\"patientKey\":\"pk_" + "0".repeat(32) + "\",\"op\":\"MERGE\",\"resourceType\":\"Patient\","
+        byte[] noTarget = ("{\"patientKey\":\"pk_" + "0".repeat(32)
+                + "\",\"op\":\"MERGE\",\"resourceType\":\"Patient\","
                 + "\"resourceId\":\"p1\",\"provenance\":{\"sourceType\":\"HL7V2\",\"sourceSystem\":\"x\","
                 + "\"sourceMessageId\":\"m\",\"rawPartition\":-1,\"rawOffset\":-1,\"ingestTime\":\"2026-01-01T00:00:00Z\"}}")
                 .getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ public final class ModelTokenizer implements TokenCounter, AutoCloseable {
     public List<TokenSpan> spans(String text) {
         Encoding e = counting.encode(text, false, false);
         ai.djl.huggingface.tokenizers.jni.CharSpan[] cs = e.getCharTokenSpans();
-        java.util.ArrayList<TokenSpan> out = new java.util.ArrayList<>(cs.length);
+        ArrayList<TokenSpan> out = new ArrayList<>(cs.length);
         for (ai.djl.huggingface.tokenizers.jni.CharSpan c : cs) {
             if (c != null) {
                 out.add(new TokenSpan(c.getStart(), c.getEnd()));

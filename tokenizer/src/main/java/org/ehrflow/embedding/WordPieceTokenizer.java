@@ -1,6 +1,7 @@
 package org.ehrflow.embedding;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ehrflow.embedding.ModelTokenizer.TokenSpan;
 
@@ -99,8 +100,8 @@ public final class WordPieceTokenizer implements TokenCounter {
 
         void add(char c, int from) {
             if (length == chars.length) {
-                chars = java.util.Arrays.copyOf(chars, length * 2);
-                source = java.util.Arrays.copyOf(source, length * 2);
+                chars = Arrays.copyOf(chars, length * 2);
+                source = Arrays.copyOf(source, length * 2);
             }
             chars[length] = c;
             source[length++] = from;

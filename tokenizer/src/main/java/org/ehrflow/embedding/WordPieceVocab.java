@@ -39,7 +39,8 @@ final class WordPieceVocab {
     static WordPieceVocab load(ModelVariant variant) {
         try (InputStream in = WordPieceVocab.class.getResourceAsStream(variant.tokenizerResource())) {
             if (in == null) {
-                throw new IllegalStateException("tokenizer " + variant.tokenizerResource() + " is not on the classpath");
+                throw new IllegalStateException("tokenizer " + variant.tokenizerResource()
+                        + " is not on the classpath");
             }
             JsonNode root = new ObjectMapper().readTree(in);
             require(root.path("normalizer"), "{\"type\":\"BertNormalizer\",\"clean_text\":true,"

@@ -3,6 +3,7 @@ package org.ehrflow.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class WordPieceTokenizerTest {
                 String content;
                 try {
                     content = Files.readString(f, StandardCharsets.UTF_8);
-                } catch (java.nio.charset.CharacterCodingException binary) {
+                } catch (CharacterCodingException binary) {
                     continue; // a PDF or an image among the documents: no text to tokenize as it is
                 }
                 texts.addAll(blocks(content));
@@ -161,7 +162,8 @@ class WordPieceTokenizerTest {
     private static String escaped(String text) {
         StringBuilder sb = new StringBuilder();
         String head = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-        head.chars().forEach(c -> sb.append(c < 0x20 || c > 0x7E ? String.format("\\u%04X", c) : String.valueOf((char) c)));
+        head.chars().forEach(c -> sb.append(c < 0x20 || c > 0x7E ? String.format("\\u%04X", c)
+                : String.valueOf((char) c)));
         return sb.toString();
     }
 }

@@ -30,7 +30,8 @@ public final class SnapshotMetrics {
     public static SnapshotMetrics register(String topicPrefix, MeterRegistry registry) {
         SnapshotMetrics m = new SnapshotMetrics(topicPrefix);
         Gauge.builder("ehrflow.cdc.snapshot.running", m, s -> s.flag("SnapshotRunning"))
-                .description("1 while an initial or incremental snapshot runs").strongReference(true).register(registry);
+                .description("1 while an initial or incremental snapshot runs").strongReference(true)
+                        .register(registry);
         Gauge.builder("ehrflow.cdc.snapshot.completed", m, s -> s.flag("SnapshotCompleted"))
                 .description("1 once the last snapshot completed").strongReference(true).register(registry);
         Gauge.builder("ehrflow.cdc.snapshot.tables.total", m, s -> s.number("TotalTableCount"))

@@ -3,6 +3,7 @@ package org.ehrflow.cdc.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -101,7 +102,7 @@ public final class CdcLatencyDriver {
     }
 
     private static double idleCpuMillisPerSecond(Duration window) throws InterruptedException {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
                 .getOperatingSystemMXBean();
         Thread.sleep(2_000); // let the last batch settle
         long cpu0 = os.getProcessCpuTime();

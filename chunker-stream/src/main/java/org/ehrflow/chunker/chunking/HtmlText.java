@@ -1,5 +1,6 @@
 package org.ehrflow.chunker.chunking;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,7 +19,8 @@ public final class HtmlText {
     private static final Pattern HEADING_CLOSE = Pattern.compile("</h[1-6]\\s*>", FLAGS);
     private static final Pattern BREAK = Pattern.compile("<br\\s*/?>|</?tr\\b[^>]*>", FLAGS);
     private static final Pattern BLOCK = Pattern.compile(
-            "</?(p|div|table|thead|tbody|ul|ol|dl|section|article|blockquote|pre|hr|header|footer|body)\\b[^>]*>", FLAGS);
+            "</?(p|div|table|thead|tbody|ul|ol|dl|section|article|blockquote|pre|hr|header|footer|body)\\b[^>]*>",
+                    FLAGS);
     private static final Pattern ITEM = Pattern.compile("<(li|dt)\\b[^>]*>", FLAGS);
     private static final Pattern CELL = Pattern.compile("</t[dh]\\s*>", FLAGS);
     private static final Pattern TAG = Pattern.compile("<[^>]*>", FLAGS);
@@ -63,6 +65,6 @@ public final class HtmlText {
         } catch (IllegalArgumentException e) {
             return " ";
         }
-        return NAMED.getOrDefault(body.toLowerCase(java.util.Locale.ROOT), whole);
+        return NAMED.getOrDefault(body.toLowerCase(Locale.ROOT), whole);
     }
 }

@@ -21,7 +21,8 @@ import org.hl7.fhir.r4.model.DocumentReference;
 /**
  * Pulls the note text out of DocumentReference attachments and DiagnosticReport presentedForm (plus its
  * conclusion), cleaned and split into sections. Plain text is preferred; HTML is used when no plain rendition
- * exists, RTF when neither does (renditions of one document are alternatives, so only one kind is chunked). Attachments with only a
+ * exists, RTF when neither does (renditions of one document are alternatives, so only one kind is chunked).
+ * Attachments with only a
  * url, no data, or a non-text type are skipped and counted.
  */
 public final class NoteExtractor {

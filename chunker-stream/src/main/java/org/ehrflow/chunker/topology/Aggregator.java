@@ -9,7 +9,6 @@ import org.ehrflow.chunker.chunking.Interpretation;
 import org.ehrflow.chunker.chunking.ResourceChunker;
 import org.ehrflow.chunker.chunking.aggregate.EncounterStory;
 import org.ehrflow.chunker.chunking.aggregate.Fact;
-import org.ehrflow.chunker.chunking.aggregate.PatientSummary;
 import org.ehrflow.chunker.chunking.phi.KnownPhi;
 import org.ehrflow.schemas.ChunkSet;
 import org.ehrflow.schemas.FhirRecord;

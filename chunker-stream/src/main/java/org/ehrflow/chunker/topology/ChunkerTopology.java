@@ -1,5 +1,6 @@
 package org.ehrflow.chunker.topology;
 
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -66,8 +67,8 @@ public final class ChunkerTopology {
                 .merge(absorbed, Named.as("all-results"));
         if (documentsFromExtractor) {
             builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
-            String[] documentStores = java.util.stream.Stream.concat(StateStores.ALL.stream(),
-                    java.util.stream.Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
+            String[] documentStores = Stream.concat(StateStores.ALL.stream(),
+                    Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
             KStream<String, Routed> documents = builder
                     .stream(Topics.DOCUMENT_TEXT.name(),
                             Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("document-text-source"))

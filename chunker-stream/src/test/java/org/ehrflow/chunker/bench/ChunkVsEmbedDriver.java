@@ -81,8 +81,10 @@ public final class ChunkVsEmbedDriver {
         System.out.printf("  same with the native counter %.3f ms/chunk (%.1f %% of embed CPU)  rounds %s%n",
                 median(nativeCpu), 100 * median(nativeCpu) / median(embedCpu), Arrays.toString(nativeCpu));
         System.out.printf("  of which PHI find %.3f, FHIR parse %.3f ms/chunk%n", phiCpu, parseCpu);
-        System.out.printf("embed wall ms/chunk   median %.3f  rounds %s%n", median(embedWall), Arrays.toString(embedWall));
-        System.out.printf("embed CPU ms/chunk    median %.3f  rounds %s%n", median(embedCpu), Arrays.toString(embedCpu));
+        System.out.printf("embed wall ms/chunk   median %.3f  rounds %s%n", median(embedWall),
+                Arrays.toString(embedWall));
+        System.out.printf("embed CPU ms/chunk    median %.3f  rounds %s%n", median(embedCpu),
+                Arrays.toString(embedCpu));
         System.out.printf("ratio chunker CPU / embed wall = %.1f %%; / embed CPU = %.1f %%%n",
                 100 * chunk / median(embedWall), 100 * chunk / median(embedCpu));
         TestSupport.TOKENIZER.close();

@@ -3,6 +3,9 @@ package org.ehrflow.chunker.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,7 +39,7 @@ class AggregationTopologyTest {
     private TestOutputTopic<String, byte[]> out;
 
     @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path stateDir;
+    Path stateDir;
 
     @BeforeEach
     void start() {
@@ -55,7 +58,8 @@ class AggregationTopologyTest {
 
     // Minimal synthetic resources: only the fields the renderers and rules read.
     static String encounter(String id) {
-        return "{\"resourceType\":\"Encounter\",\"id\":\"" + id + "\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
+        return "{\"resourceType\":\"Encounter\",\"id\":\"" + id
+                + "\",\"status\":\"finished\",\"class\":{\"code\":\"AMB\"},"
                 + "\"type\":[{\"text\":\"Follow-up visit\"}],\"period\":{\"start\":\"2024-03-01T09:00:00Z\"}}";
     }
 
@@ -73,7 +77,8 @@ class AggregationTopologyTest {
     }
 
     private void send(String pk, String type, String id, String json) {
-        in.pipeInput(pk, bytes(new FhirRecord(pk, RecordOp.UPSERT, type, id, "1", null, json, TestSupport.provenance())));
+        in.pipeInput(pk, bytes(new FhirRecord(pk, RecordOp.UPSERT, type, id, "1", null, json,
+                TestSupport.provenance())));
     }
 
     private void send(FhirRecord rec) {
@@ -194,7 +199,8 @@ class AggregationTopologyTest {
         }
         send(PK, "Observation", "other", observation("other", "e9", "9.9", "2024-03-01T10:00:00Z"));
         List<ChunkSet> sets = sets();
-        ChunkSet last = sets.stream().filter(s -> s.sourceId().equals("Encounter/e1")).reduce((a, b) -> b).orElseThrow();
+        ChunkSet last = sets.stream().filter(s -> s.sourceId().equals("Encounter/e1")).reduce((a, b)
+                -> b).orElseThrow();
         assertThat(last.chunks()).hasSizeGreaterThan(1).allSatisfy(c -> {
             assertThat(c.tokenCount()).isLessThanOrEqualTo(128);
             assertThat(TestSupport.TOKENIZER.countTokens(c.text())).isLessThanOrEqualTo(128);
@@ -205,7 +211,8 @@ class AggregationTopologyTest {
         assertThat(all.indexOf("A1c: 5.9 %")).isLessThan(all.indexOf("A1c: 6 %"));
         assertThat(all.indexOf("A1c: 6 %")).isLessThan(all.indexOf("A1c: 7.9 %"));
         // No overlap in a story: every chunk after the header starts with a whole fact.
-        assertThat(last.chunks()).allSatisfy(c -> assertThat(c.text().split("\n")[1]).matches("(Encounter|Hemoglobin).*"));
+        assertThat(last.chunks()).allSatisfy(c
+                -> assertThat(c.text().split("\n")[1]).matches("(Encounter|Hemoglobin).*"));
         assertThat(last.chunks()).extracting(Chunk::chunkId)
                 .startsWith("Encounter/e1#0", "Encounter/e1#1");
     }
@@ -217,8 +224,9 @@ class AggregationTopologyTest {
         send(PK, "RelatedPerson", "rp-1", "{\"resourceType\":\"RelatedPerson\",\"id\":\"rp-1\","
                 + "\"patient\":{\"reference\":\"Patient/p-1\"},\"name\":[{\"family\":\"Quixano\",\"given\":[\"Elvira\"]}]}");
         String note = "Zorblatt came with her daughter Elvira. Chart QX-88213 reviewed. Plan: recheck A1c.";
-        String b64 = java.util.Base64.getEncoder().encodeToString(note.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        send(PK, "DocumentReference", "d1", "{\"resourceType\":\"DocumentReference\",\"id\":\"d1\",\"status\":\"current\","
+        String b64 = Base64.getEncoder().encodeToString(note.getBytes(StandardCharsets.UTF_8));
+        send(PK, "DocumentReference", "d1",
+                "{\"resourceType\":\"DocumentReference\",\"id\":\"d1\",\"status\":\"current\","
                 + "\"type\":{\"text\":\"Progress note\"},\"content\":[{\"attachment\":{\"contentType\":\"text/plain\","
                 + "\"data\":\"" + b64 + "\"}}]}");
         List<ChunkSet> sets = sets();
@@ -239,17 +247,20 @@ class AggregationTopologyTest {
         List<ChunkSet> first = sets();
         assertThat(first).extracting(ChunkSet::sourceId).containsExactly("Encounter/e1", PatientSummary.sourceId(PK));
         assertThat(first).allSatisfy(s -> assertThat(text(s)).contains("Elvira"));
-        assertThat(first).flatExtracting(ChunkSet::chunks).allSatisfy(c -> assertThat(c.phiKinds()).doesNotContain("NAME"));
+        assertThat(first).flatExtracting(ChunkSet::chunks).allSatisfy(c
+                -> assertThat(c.phiKinds()).doesNotContain("NAME"));
         String relative = "{\"resourceType\":\"RelatedPerson\",\"id\":\"rp-1\",\"patient\":{\"reference\":"
                 + "\"Patient/p-1\"},\"name\":[{\"family\":\"Quixano\",\"given\":[\"Elvira\"]}]}";
         // The name becomes known: both sets come again, same chunk ids and texts, now tagged and de-identified.
         send(PK, "RelatedPerson", "rp-1", relative);
         List<ChunkSet> retagged = sets();
-        assertThat(retagged).extracting(ChunkSet::sourceId).containsExactly("Encounter/e1", PatientSummary.sourceId(PK));
+        assertThat(retagged).extracting(ChunkSet::sourceId).containsExactly("Encounter/e1",
+                PatientSummary.sourceId(PK));
         for (int i = 0; i < 2; i++) {
             assertThat(retagged.get(i).chunks()).extracting(Chunk::chunkId, Chunk::text, Chunk::contentHash)
                     .isEqualTo(first.get(i).chunks().stream()
-                            .map(c -> org.assertj.core.groups.Tuple.tuple(c.chunkId(), c.text(), c.contentHash())).toList());
+                            .map(c -> org.assertj.core.groups.Tuple.tuple(c.chunkId(), c.text(),
+                                    c.contentHash())).toList());
             assertThat(retagged.get(i).chunks()).anySatisfy(c -> {
                 assertThat(c.phiKinds()).contains("NAME");
                 assertThat(c.deidentifiedText()).contains("[NAME-1]").doesNotContain("Elvira");
@@ -274,7 +285,8 @@ class AggregationTopologyTest {
     @Test
     void mergePassesTheMergeOnAndMovesTheRetiredPatientsFactsToTheSurvivor() {
         send(SURVIVOR, "Patient", "p-2", "{\"resourceType\":\"Patient\",\"id\":\"p-2\",\"gender\":\"male\"}");
-        send(SURVIVOR, "Condition", "c9", condition("c9", "e9", "active").replace("Type 2 diabetes mellitus", "Asthma"));
+        send(SURVIVOR, "Condition", "c9", condition("c9", "e9", "active").replace("Type 2 diabetes mellitus",
+                "Asthma"));
         send(PK, "Condition", "c1", condition("c1", "e1", "active"));
         sets();
         send(new FhirRecord(PK, RecordOp.MERGE, "Patient", "p-1", "5", null, null, TestSupport.provenance(), SURVIVOR));

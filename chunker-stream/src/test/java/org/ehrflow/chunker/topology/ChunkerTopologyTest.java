@@ -43,7 +43,7 @@ class ChunkerTopologyTest {
     private TestOutputTopic<String, byte[]> dlq;
 
     @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path stateDir;
+    Path stateDir;
 
     @BeforeEach
     void start() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,7 +44,7 @@ class DocumentTopologyTest {
     private TestOutputTopic<String, byte[]> dlq;
 
     @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path stateDir;
+    Path stateDir;
 
     @BeforeEach
     void start() {
@@ -124,7 +126,7 @@ class DocumentTopologyTest {
 
     @Test
     void anOlderVersionThatFinishedLaterInTheOcrLaneDoesNotReplaceANewerOne() {
-        java.time.Instant t = java.time.Instant.parse("2024-03-01T10:00:00Z");
+        Instant t = Instant.parse("2024-03-01T10:00:00Z");
         DocumentText newer = at(pdf(RecordOp.UPSERT), t.plusSeconds(60), "4");
         DocumentText older = at(pdf(RecordOp.UPSERT), t, "3");
         documents.pipeInput(TestSupport.PATIENT, bytes(newer));
@@ -136,7 +138,7 @@ class DocumentTopologyTest {
         assertThat(chunkSets()).extracting(ChunkSet::op).containsExactly(RecordOp.DELETE);
     }
 
-    private static DocumentText at(DocumentText d, java.time.Instant ingest, String version) {
+    private static DocumentText at(DocumentText d, Instant ingest, String version) {
         org.ehrflow.schemas.Provenance p = d.provenance();
         return new DocumentText(d.patientKey(), d.op(), d.resourceType(), d.resourceId(), version, d.encounterId(),
                 d.noteType(), d.date(), d.sections(), d.metadata(), d.skipped(),

@@ -6,7 +6,10 @@ import static org.assertj.core.groups.Tuple.tuple;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -118,7 +121,7 @@ class MergeTopologyTest {
 
     /** Every store entry of {@code pk}. */
     private List<KeyValue<String, String>> entries(String pk) {
-        List<KeyValue<String, String>> all = new java.util.ArrayList<>();
+        List<KeyValue<String, String>> all = new ArrayList<>();
         for (String name : StateStores.ALL) {
             KeyValueStore<String, String> store = driver.getKeyValueStore(name);
             try (KeyValueIterator<String, String> it = store.prefixScan(StateStores.prefix(pk),
@@ -237,7 +240,7 @@ class MergeTopologyTest {
         assertThat(entries(other)).extracting(e -> e.key.substring(other.length()), e -> e.value)
                 .containsExactlyInAnyOrderElementsOf(entries(SURVIVOR).stream()
                         .map(e -> tuple(e.key.substring(SURVIVOR.length()), e.value)).toList());
-        java.util.Map<String, ChunkSet> last = new java.util.HashMap<>();
+        Map<String, ChunkSet> last = new HashMap<>();
         sets().forEach(x -> last.put(x.sourceId(), x));
         assertThat(last.keySet()).containsExactlyInAnyOrder("Encounter/e0", "Encounter/e1",
                 PatientSummary.sourceId(other));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.ehrflow.chunker.TestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class StateTransferTest {
     }
 
     // Parts holding observations of encounter e1 (even numbers) or e2 (odd).
-    private static java.util.stream.IntStream observationParts(Map<String, Integer> partOfRef, int odd) {
+    private static IntStream observationParts(Map<String, Integer> partOfRef, int odd) {
         return partOfRef.entrySet().stream().filter(e -> e.getKey().startsWith("Observation/o")
                 && Integer.parseInt(e.getKey().substring("Observation/o".length())) % 2 == odd)
                 .mapToInt(Map.Entry::getValue);

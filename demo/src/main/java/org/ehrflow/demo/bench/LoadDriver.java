@@ -23,7 +23,8 @@ import org.ehrflow.runtime.OpsEndpoint;
 /**
  * End-to-end load driver (loopback only, bounded in count and time). Phase 0 (warm-up, not measured): W notes of
  * other patients, drained, so the JIT has compiled every stage's code before the burst (the baseline below gets
- * its warm-up too; a long-running pipeline is measured, not its first seconds). Phase 1 (burst): N synthetic MDM^T02 notes
+ * its warm-up too; a long-running pipeline is measured, not its first seconds). Phase 1 (burst): N synthetic MDM^T02
+ * notes
  * over MLLP as fast as ACKs come back; reports end-to-end chunks/s (first accept to last row committed) and, on
  * the very same chunk texts in the same run, the embedding-only rate of the same model and batch size: the
  * ratio is the pipeline's overhead over pure inference. Phase 2 (paced): one note every {@code paceMs}, reporting
@@ -94,9 +95,11 @@ public final class LoadDriver {
             // Rows whose text was already stored were not embedded again: the stricter ratio counts model runs.
             out.printf(Locale.ROOT, "ratio of model runs per second in the pipeline / embedding-only: %.2f%n",
                     (embeddedInBurst / burstPhase.seconds) / embedOnly);
-            out.printf(Locale.ROOT, "burst freshness (accepted -> committed, includes queueing): p50 %.0f ms, p99 %.0f ms%n",
+            out.printf(Locale.ROOT,
+                    "burst freshness (accepted -> committed, includes queueing): p50 %.0f ms, p99 %.0f ms%n",
                     burstPhase.p50 * 1000, burstPhase.p99 * 1000);
-            out.printf(Locale.ROOT, "paced: %d notes, one per %d ms -> freshness p50 %.0f ms, p99 %.0f ms (%d chunks)%n",
+            out.printf(Locale.ROOT,
+                    "paced: %d notes, one per %d ms -> freshness p50 %.0f ms, p99 %.0f ms (%d chunks)%n",
                     paced, paceMs, pacedPhase.p50 * 1000, pacedPhase.p99 * 1000, pacedPhase.rows);
         }
     }

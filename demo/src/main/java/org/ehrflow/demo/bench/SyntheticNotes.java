@@ -35,11 +35,14 @@ final class SyntheticNotes {
         int sentences = 4 + random.nextInt(10);
         for (int s = 0; s < sentences; s++) {
             body.append("Patient with a history of ").append(hx).append(" reports ").append(complaint)
-                    .append(s % 2 == 0 ? ", worse with exertion and improved with rest. " : ", without fever or chills. ");
+                    .append(s % 2 == 0 ? ", worse with exertion and improved with rest. "
+                            : ", without fever or chills. ");
         }
-        body.append("\nPHYSICAL EXAM:\nBP ").append(110 + random.nextInt(60)).append('/').append(60 + random.nextInt(40))
+        body.append("\nPHYSICAL EXAM:\nBP ").append(110 + random.nextInt(60)).append('/').append(60
+                + random.nextInt(40))
                 .append(", HR ").append(55 + random.nextInt(60)).append(". Lungs clear. Abdomen soft.")
-                .append("\nASSESSMENT AND PLAN:\n").append(capitalize(complaint)).append(" in the setting of ").append(hx)
+                .append("\nASSESSMENT AND PLAN:\n").append(capitalize(complaint)).append(" in the setting of ")
+                        .append(hx)
                 .append(". ").append(pick(PLANS));
         String mrn = "LOAD-" + patient;
         StringBuilder obx = new StringBuilder();

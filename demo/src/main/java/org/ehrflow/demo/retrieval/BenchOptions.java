@@ -9,7 +9,8 @@ import org.ehrflow.embedding.ModelVariant;
 
 /**
  * The benchmark's command line: {@code [--corpus DIR] [--data DIR] [--dump DIR] [--models INT8,FP32,BGE_SMALL_INT8]
- * [--naive true|false] [--every N] [--fusions] [--sql FILE] [--latency ROWS] [--max-patient-chunks N]}. {@code --data} keeps the PostgreSQL cluster between runs, so a
+ * [--naive true|false] [--every N] [--fusions] [--sql FILE] [--latency ROWS] [--max-patient-chunks N]}. {@code --data}
+ * keeps the PostgreSQL cluster between runs, so a
  * second run skips indexing (delete the directory after a chunker or schema change). {@code --every N} asks every
  * N-th question only (quick runs); {@code --fusions} adds the fusion variants used to choose the default;
  * {@code --sql FILE} runs a script on the vector database before migrating it (development: undo a migration under

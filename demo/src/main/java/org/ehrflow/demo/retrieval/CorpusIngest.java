@@ -5,14 +5,15 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.demo.DrainWatcher;
-import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.demo.sources.FhirPublisher;
 import org.ehrflow.demo.sources.Hl7Sender;
 import org.ehrflow.demo.sources.SyntheticEhr;
+import org.ehrflow.ehrsim.EhrWriter;
+import org.ehrflow.pipeline.Pipeline;
 
 /**
  * Puts the benchmark's corpus through the real pipeline: every HL7 v2 file of {@code ../shared/corpus} over MLLP,
@@ -59,7 +60,7 @@ final class CorpusIngest {
             // pending-store entry, which outgrew Kafka's 1 MB record limit for the 10-patient export (lead: a
             // normaliser issue; here the order a careful bulk client would use).
             return s.filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".ndjson"))
-                    .sorted(java.util.Comparator.comparing((Path p) -> !p.getFileName().toString().contains("Patient"))
+                    .sorted(Comparator.comparing((Path p) -> !p.getFileName().toString().contains("Patient"))
                             .thenComparing(Path::toString))
                     .toList();
         }

@@ -22,7 +22,8 @@ final class IndexDump {
         Files.createDirectories(dir);
         try (Connection c = pg.connect(Pipeline.RAG_DB)) {
             dump(c, "SELECT patient_key, chunk_id, source_id, resource_type, encounter_id, note_type, section, "
-                    + "content_hash, event_time::text, text FROM ehrflow.chunk ORDER BY 1, 2", dir.resolve("chunks.jsonl"));
+                    + "content_hash, event_time::text, text FROM ehrflow.chunk ORDER BY 1, 2",
+                            dir.resolve("chunks.jsonl"));
             dump(c, "SELECT patient_key, resource_ref, event_time::text, resource_json::text AS json "
                     + "FROM ehrflow.source_record ORDER BY 1, 2", dir.resolve("records.jsonl"));
         }

@@ -53,7 +53,8 @@ final class NaiveIndex implements Searcher {
                 String raw = rawText(json, rs.getString(3));
                 List<String> windows = windows(raw, tokens, contentTokens);
                 for (int i = 0; i < windows.size(); i++) {
-                    rows.add(new String[] {rs.getString(1), rs.getString(2) + "#" + i, rs.getString(2), windows.get(i)});
+                    rows.add(new String[] {rs.getString(1), rs.getString(2) + "#" + i, rs.getString(2),
+                            windows.get(i)});
                 }
             }
         }

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Accumulates the benchmark's metrics over questions: recall@1/5/10 (a relevant hit at or above the rank), MRR
  * (over the top 10), nDCG@10 (binary gains; the ideal list holds as many relevant rows as the index has, up to
- * 10), the share of top-10 slots holding a text already shown higher up (case and spacing ignored), and query latency percentiles.
+ * 10), the share of top-10 slots holding a text already shown higher up (case and spacing ignored), and query latency
+ * percentiles.
  */
 final class RankMetrics {
 

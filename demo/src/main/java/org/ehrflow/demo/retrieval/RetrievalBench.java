@@ -8,16 +8,19 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import org.ehrflow.pipeline.Pipeline;
+import java.util.Map;
 import org.ehrflow.embedding.ModelTokenizer;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.embedding.WordPieceTokenizer;
-import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.localstack.EmbeddedKafka;
 import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.pipeline.Pipeline;
 import org.ehrflow.runtime.KafkaSettings;
+import org.ehrflow.sink.store.Migrations;
 
 /**
  * The retrieval benchmark (issue 15): indexes {@code ../shared/corpus} with the real pipeline, then asks the
@@ -56,7 +59,7 @@ public final class RetrievalBench {
     private static void evaluate(LocalPostgres pg, BenchOptions opts, PrintStream out) throws Exception {
         List<Question> all = QuestionSet.load();
         List<Question> questions = new ArrayList<>();
-        java.util.Map<String, Long> sizes = patientSizes(pg);
+        Map<String, Long> sizes = patientSizes(pg);
         for (int i = 0; i < all.size(); i += opts.every()) {
             if (sizes.getOrDefault(all.get(i).patient(), 0L) <= opts.maxPatientChunks()) {
                 questions.add(all.get(i));
@@ -114,8 +117,8 @@ public final class RetrievalBench {
         }
     }
 
-    private static java.util.Map<String, Long> patientSizes(LocalPostgres pg) throws Exception {
-        java.util.Map<String, Long> out = new java.util.HashMap<>();
+    private static Map<String, Long> patientSizes(LocalPostgres pg) throws Exception {
+        Map<String, Long> out = new HashMap<>();
         try (Connection c = pg.connect(Pipeline.RAG_DB); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT patient_key, count(*) FROM ehrflow.chunk GROUP BY 1")) {
             while (rs.next()) {
@@ -167,7 +170,7 @@ public final class RetrievalBench {
                     computed, skipped, rs.getLong(1), rs.getLong(2));
         } finally {
             try (var s = Files.walk(work)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -63,7 +63,8 @@ public final class FhirRestSender implements AutoCloseable {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/fhir+json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
+                        HttpResponse.BodyHandlers.discarding());
         return r.statusCode();
     }
 

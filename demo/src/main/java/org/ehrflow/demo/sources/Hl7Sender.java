@@ -1,6 +1,7 @@
 package org.ehrflow.demo.sources;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class Hl7Sender {
         Map<String, Integer> tally = new TreeMap<>();
         try (MllpClient client = MllpClient.connect(host, port, Duration.ofSeconds(30))) {
             for (Path f : files) {
-                String ack = new String(client.sendBytes(Files.readAllBytes(f)), java.nio.charset.StandardCharsets.UTF_8);
+                String ack = new String(client.sendBytes(Files.readAllBytes(f)), StandardCharsets.UTF_8);
                 tally.merge(MllpClient.ackCode(ack), 1, Integer::sum);
             }
         }

@@ -19,7 +19,10 @@ public final class ReasonCodes {
     public static final String OCR_FAILED = "OCR_FAILED";
     /** A type no extractor reads (video, DICOM, archives); the MIME type is in the detail header. */
     public static final String DOCUMENT_UNSUPPORTED_TYPE = "DOCUMENT_UNSUPPORTED_TYPE";
-    /** The content is only a reference the pipeline may not or cannot resolve (relative file name, host not allowed). */
+    /**
+     * The content is only a reference the pipeline may not or cannot resolve (relative file name, host not
+     * allowed).
+     */
     public static final String DOCUMENT_REFERENCE_UNRESOLVABLE = "DOCUMENT_REFERENCE_UNRESOLVABLE";
     /** The referenced Binary does not exist (404/410) or is not a Binary. */
     public static final String DOCUMENT_NOT_FOUND = "DOCUMENT_NOT_FOUND";

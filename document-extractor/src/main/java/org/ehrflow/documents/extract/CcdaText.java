@@ -2,6 +2,7 @@ package org.ehrflow.documents.extract;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -68,7 +69,7 @@ final class CcdaText {
         try {
             content = "B64".equalsIgnoreCase(text.getAttribute("representation"))
                     ? Base64.getMimeDecoder().decode(text.getTextContent().strip())
-                    : text.getTextContent().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    : text.getTextContent().getBytes(StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw new DocumentFailure(ReasonCodes.DOCUMENT_CORRUPT, null, e);
         }

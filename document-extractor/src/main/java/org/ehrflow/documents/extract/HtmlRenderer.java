@@ -100,7 +100,8 @@ public final class HtmlRenderer {
                     continue;
                 }
                 String h = i < headers.size() ? headers.get(i) : "";
-                parts.add(h.isEmpty() || h.toLowerCase(Locale.ROOT).equals(v.toLowerCase(Locale.ROOT)) ? v : h + ": " + v);
+                parts.add(h.isEmpty() || h.toLowerCase(Locale.ROOT).equals(v.toLowerCase(Locale.ROOT)) ? v : h + ": "
+                        + v);
             }
             if (!parts.isEmpty()) {
                 out.append(String.join("; ", parts)).append('\n');

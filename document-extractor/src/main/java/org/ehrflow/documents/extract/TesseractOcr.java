@@ -1,7 +1,9 @@
 package org.ehrflow.documents.extract;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ public final class TesseractOcr implements OcrEngine {
     public boolean available() {
         try {
             Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
-            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            p.getInputStream().transferTo(OutputStream.nullOutputStream());
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -56,20 +58,20 @@ public final class TesseractOcr implements OcrEngine {
 
     @Override
     public List<OcrPage> recognize(Path image, Duration timeout) throws DocumentFailure {
-        java.util.List<String> cmd = new java.util.ArrayList<>();
-        if (niceness > 0 && java.nio.file.Files.isExecutable(java.nio.file.Path.of(NICE))) {
-            cmd.addAll(java.util.List.of(NICE, "-n", Integer.toString(niceness)));
+        List<String> cmd = new ArrayList<>();
+        if (niceness > 0 && Files.isExecutable(Path.of(NICE))) {
+            cmd.addAll(List.of(NICE, "-n", Integer.toString(niceness)));
         }
-        cmd.addAll(java.util.List.of(command, image.toString(), "stdout", "-l", language, "--psm", "3", "tsv"));
+        cmd.addAll(List.of(command, image.toString(), "stdout", "-l", language, "--psm", "3", "tsv"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("OMP_THREAD_LIMIT", "1");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         // Output to a private file, not a pipe: no reader thread to schedule (a pipe read from the common pool
         // can starve on a small machine while Tesseract blocks on a full pipe), and nothing left open on a kill.
-        java.nio.file.Path out = null;
+        Path out = null;
         Process p = null;
         try {
-            out = java.nio.file.Files.createTempFile("ehrflow-ocr-", ".tsv");
+            out = Files.createTempFile("ehrflow-ocr-", ".tsv");
             pb.redirectOutput(out.toFile());
             p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -79,7 +81,7 @@ public final class TesseractOcr implements OcrEngine {
             if (p.exitValue() != 0) {
                 throw new DocumentFailure(ReasonCodes.OCR_FAILED);
             }
-            return parseTsv(java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+            return parseTsv(Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new DocumentFailure(ReasonCodes.OCR_FAILED, null, e);
         } catch (InterruptedException e) {
@@ -91,7 +93,7 @@ public final class TesseractOcr implements OcrEngine {
             }
             if (out != null) {
                 try {
-                    java.nio.file.Files.deleteIfExists(out);
+                    Files.deleteIfExists(out);
                 } catch (IOException ignored) {
                     // a temp file the OS cleans; it holds no more than the image did
                 }

@@ -1,6 +1,7 @@
 package org.ehrflow.documents.extract;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -86,7 +87,7 @@ final class TikaRunner implements AutoCloseable {
                 return new DocumentFailure(ReasonCodes.DOCUMENT_EMPTY, null, c);
             }
         }
-        if (t instanceof TikaException || t instanceof java.io.IOException || t instanceof SAXException
+        if (t instanceof TikaException || t instanceof IOException || t instanceof SAXException
                 || t instanceof RuntimeException) {
             // Malformed input surfaces as any of these (PDFBox, POI and the XML parsers differ).
             return new DocumentFailure(ReasonCodes.DOCUMENT_CORRUPT, null, t);

@@ -56,7 +56,8 @@ public final class DocumentMapper {
                 return new MappingResult.Mapped(delete(rec));
             }
             h = Header.of(d, rec.encounterId());
-            attachments = d.getContent().stream().map(DocumentReference.DocumentReferenceContentComponent::getAttachment)
+            attachments = d.getContent().stream()
+                    .map(DocumentReference.DocumentReferenceContentComponent::getAttachment)
                     .toList();
         } else if (parsed instanceof DiagnosticReport r) {
             if (r.getStatus() == DiagnosticReport.DiagnosticReportStatus.ENTEREDINERROR

@@ -2,6 +2,7 @@ package org.ehrflow.documents.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -128,7 +129,7 @@ final class ExtractProcessor implements Processor<String, byte[], String, Routed
         RecordMetadata md = context.recordMetadata().orElse(null);
         DeadLetter dl = new DeadLetter(stage, reason, causeClass, md == null ? null : md.topic(),
                 md == null ? -1 : md.partition(), md == null ? -1L : md.offset(), messageId,
-                java.time.Instant.now(), record.value() == null ? new byte[0] : record.value());
+                Instant.now(), record.value() == null ? new byte[0] : record.value());
         Headers h = DeadLetters.headers(dl);
         if (mimeType != null) {
             h.add(DlqHeaders.DETAIL, ("mime_type=" + mimeType).getBytes(StandardCharsets.UTF_8));

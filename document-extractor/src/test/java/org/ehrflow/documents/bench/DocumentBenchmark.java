@@ -1,6 +1,7 @@
 package org.ehrflow.documents.bench;
 
 import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,7 +199,7 @@ public final class DocumentBenchmark {
             pb.environment().put("OMP_THREAD_LIMIT", "1");
             pb.redirectErrorStream(true);
             Process p = pb.start();
-            p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            p.getInputStream().transferTo(OutputStream.nullOutputStream());
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("tesseract failed");
             }

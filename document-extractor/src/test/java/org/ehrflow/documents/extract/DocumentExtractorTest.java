@@ -1,7 +1,6 @@
 package org.ehrflow.documents.extract;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.ehrflow.documents.error.ReasonCodes;
 import org.ehrflow.schemas.DocumentSection;
@@ -176,7 +176,7 @@ class DocumentExtractorTest {
     @Test
     void unsupportedTypeCarriesItsMimeType() {
         byte[] noise = new byte[512];
-        new java.util.Random(1).nextBytes(noise);
+        new Random(1).nextBytes(noise);
         DocumentFailure f = org.junit.jupiter.api.Assertions.assertThrows(DocumentFailure.class,
                 () -> FAST.extract(noise, "application/dicom", null));
         assertThat(f.reasonCode()).isEqualTo(ReasonCodes.DOCUMENT_UNSUPPORTED_TYPE);

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExtractorTopologyTest {
 
     @TempDir
-    java.nio.file.Path stateDir;
+    Path stateDir;
 
     private SimpleMeterRegistry registry;
     private DocumentExtractor fastExtractor;
@@ -131,7 +133,7 @@ class ExtractorTopologyTest {
         in.pipeInput(Docs.PATIENT, Docs.bytes(Docs.upsert("enc-1",
                 Docs.documentReference("application/pdf", Fixtures.encryptedPdf("Secret diagnosis")))));
         byte[] noise = new byte[256];
-        new java.util.Random(2).nextBytes(noise);
+        new Random(2).nextBytes(noise);
         in.pipeInput(Docs.PATIENT, Docs.bytes(Docs.upsert("dcm-1", Docs.documentReference("application/dicom",
                 noise))));
         in.pipeInput(Docs.PATIENT, "{not json".getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.errors.SerializationException;
 import org.ehrflow.schemas.Chunk;
@@ -26,8 +27,8 @@ public final class ChunkSetDecoder {
         if (value == null) {
             return new Decoded.Rejected(ReasonCodes.NULL_VALUE, null);
         }
-        java.util.List<String> problems = SchemaValidator.problems(Topics.CHUNKS, value);
-        if (problems.equals(java.util.List.of("not JSON"))) {
+        List<String> problems = SchemaValidator.problems(Topics.CHUNKS, value);
+        if (problems.equals(List.of("not JSON"))) {
             return new Decoded.Rejected(ReasonCodes.VALUE_NOT_DESERIALIZABLE, null);
         }
         if (!problems.isEmpty()) {

@@ -21,7 +21,8 @@ import org.ehrflow.sink.store.Watermarks;
 /**
  * The one write transaction of a batch attempt: the model fence, then per step the merge or the replacement of
  * the sources' rows and their watermarks, then the source records and the next offsets of both topics (a
- * compare-and-set on the last committed ones, {@link PositionGuard#advance}), and the commit. Either all of it is committed or none.
+ * compare-and-set on the last committed ones, {@link PositionGuard#advance}), and the commit. Either all of it is
+ * committed or none.
  */
 final class ChunkTransaction {
 

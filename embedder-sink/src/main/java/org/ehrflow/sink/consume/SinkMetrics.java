@@ -30,7 +30,8 @@ public final class SinkMetrics {
 
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
-        rowsWritten = Counter.builder("ehrflow.sink.rows.written").description("chunk rows upserted").register(registry);
+        rowsWritten = Counter.builder("ehrflow.sink.rows.written").description("chunk rows upserted")
+                .register(registry);
         rowsDeleted = Counter.builder("ehrflow.sink.rows.deleted").description("stale or retracted rows deleted")
                 .register(registry);
         embedded = Counter.builder("ehrflow.sink.embeddings").tag("result", "computed")

@@ -44,7 +44,8 @@ public record ModelRoles(Embedder serving, Embedder building, Generations genera
         if (serving == null) {
             List<String> names = new ArrayList<>();
             embedders.forEach(e -> names.add(e.modelName()));
-            throw new SinkFatalException("readers are served model " + g.serving().name() + " but this sink embeds with "
+            throw new SinkFatalException("readers are served model " + g.serving().name()
+                    + " but this sink embeds with "
                     + names + ": set EHRFLOW_SINK_MODEL_VARIANT (or EHRFLOW_SINK_NEXT_MODEL_VARIANT during a re-index) "
                     + "to the serving model, or finish the re-index", null);
         }

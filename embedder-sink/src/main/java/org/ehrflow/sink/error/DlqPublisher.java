@@ -1,5 +1,6 @@
 package org.ehrflow.sink.error;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +49,7 @@ public final class DlqPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(10));
     }
 
     /** A dead letter with the key of the record it replaces. */

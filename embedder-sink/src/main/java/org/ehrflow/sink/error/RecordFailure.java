@@ -1,5 +1,7 @@
 package org.ehrflow.sink.error;
 
+import java.sql.SQLException;
+
 /** A fault that belongs to the data of a batch (not the infrastructure): retry record by record, DLQ the culprit. */
 public final class RecordFailure extends RuntimeException {
 
@@ -7,7 +9,7 @@ public final class RecordFailure extends RuntimeException {
 
     public RecordFailure(String reasonCode, Throwable cause) {
         super(reasonCode + " (" + cause.getClass().getSimpleName()
-                + (cause instanceof java.sql.SQLException e ? ", SQLSTATE " + e.getSQLState() : "") + ")",
+                + (cause instanceof SQLException e ? ", SQLSTATE " + e.getSQLState() : "") + ")",
                 cause, false, false);
         this.reasonCode = reasonCode;
     }

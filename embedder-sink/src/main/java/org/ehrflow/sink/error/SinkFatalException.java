@@ -1,5 +1,7 @@
 package org.ehrflow.sink.error;
 
+import java.sql.SQLException;
+
 /**
  * A fault no retry can fix (bad credentials, missing pgvector, missing privilege): the sink stops and says which
  * setting to look at. The message holds SQLSTATEs and setting names only, never data.
@@ -11,7 +13,7 @@ public final class SinkFatalException extends RuntimeException {
     }
 
     /** A fatal PostgreSQL error, named by SQLSTATE and the setting behind it. */
-    public static SinkFatalException ofSql(String doing, java.sql.SQLException e) {
+    public static SinkFatalException ofSql(String doing, SQLException e) {
         return new SinkFatalException("PostgreSQL refused " + doing + " (SQLSTATE " + e.getSQLState() + "): check "
                 + SqlErrorClass.hint(e.getSQLState()), e);
     }

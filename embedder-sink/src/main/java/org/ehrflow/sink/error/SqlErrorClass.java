@@ -33,7 +33,8 @@ public enum SqlErrorClass {
             case "28", "3D", "3F" -> FATAL;              // auth, unknown database or schema
             case "58" -> FATAL;                          // 58P01 undefined file: extension not installed
             case "42" -> state.equals("42501") || state.equals("42704") || state.equals("42883")
-                    || state.equals("42P01") || state.equals("42703") ? FATAL : RECORD; // privilege, missing object or column
+                    // privilege, missing object or column
+                    || state.equals("42P01") || state.equals("42703") ? FATAL : RECORD;
             case "XX" -> FATAL;                          // internal error, data corrupted
             default -> RECORD;                           // 22 data exception, 23 constraint, ...
         };

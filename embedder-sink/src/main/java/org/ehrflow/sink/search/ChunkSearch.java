@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -99,8 +100,8 @@ public final class ChunkSearch {
             ps.setInt(4, q.k());
             ps.setString(5, q.model());
             ps.setString(6, q.mode().sql());
-            ps.setObject(7, f.from() == null ? null : java.time.OffsetDateTime.ofInstant(f.from(), java.time.ZoneOffset.UTC));
-            ps.setObject(8, f.to() == null ? null : java.time.OffsetDateTime.ofInstant(f.to(), java.time.ZoneOffset.UTC));
+            ps.setObject(7, f.from() == null ? null : OffsetDateTime.ofInstant(f.from(), ZoneOffset.UTC));
+            ps.setObject(8, f.to() == null ? null : OffsetDateTime.ofInstant(f.to(), ZoneOffset.UTC));
             ps.setArray(9, f.resourceTypes() == null ? null : c.createArrayOf("text", f.resourceTypes().toArray()));
             ps.setString(10, f.encounterId());
             ps.setArray(11, f.noteTypes() == null ? null : c.createArrayOf("text", f.noteTypes().toArray()));

@@ -1,6 +1,7 @@
 package org.ehrflow.sink.search;
 
 import java.time.Instant;
+import java.util.Locale;
 import org.ehrflow.schemas.Citation;
 import org.ehrflow.schemas.SourceType;
 
@@ -38,7 +39,7 @@ public record SearchHit(
 
     @Override
     public String toString() {
-        return "SearchHit[" + chunkId + ", distance=" + String.format(java.util.Locale.ROOT, "%.4f", distance) + ", "
+        return "SearchHit[" + chunkId + ", distance=" + String.format(Locale.ROOT, "%.4f", distance) + ", "
                 + sourceType + " " + sourceMessageId + " at " + rawTopic + "-" + rawPartition + "@" + rawOffset + "]";
     }
 }

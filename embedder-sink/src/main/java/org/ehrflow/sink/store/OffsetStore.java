@@ -61,7 +61,8 @@ public final class OffsetStore {
      * the expected one (none were written for them; the caller must roll back). A partition missing from
      * {@code expected} is not this writer's any more and is returned unwritten.
      */
-    public List<TopicPartition> advance(Connection c, Map<TopicPartition, Long> next, Map<TopicPartition, Long> expected)
+    public List<TopicPartition> advance(Connection c, Map<TopicPartition, Long> next, Map<TopicPartition,
+            Long> expected)
             throws SQLException {
         List<TopicPartition> moved = new ArrayList<>();
         List<TopicPartition> updates = new ArrayList<>();

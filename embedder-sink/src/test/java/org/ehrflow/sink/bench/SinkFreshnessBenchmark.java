@@ -92,7 +92,8 @@ public final class SinkFreshnessBenchmark {
     private static void send(KafkaProducer<String, byte[]> producer, int from, int count) throws Exception {
         for (int i = from; i < from + count; i++) {
             String key = PatientKey.of("urn:bench", "P" + (i % 50));
-            ChunkSet s = Fixtures.upsert(key, "Observation/f-" + i, "Observation " + i + ": blood pressure 12" + (i % 10)
+            ChunkSet s = Fixtures.upsert(key, "Observation/f-" + i, "Observation " + i + ": blood pressure 12"
+                    + (i % 10)
                     + "/8" + (i % 7) + " mmHg, heart rate " + (60 + i % 30) + ", patient comfortable, plan unchanged.");
             producer.send(new ProducerRecord<>(Topics.CHUNKS.name(), key, Fixtures.bytes(s)));
         }

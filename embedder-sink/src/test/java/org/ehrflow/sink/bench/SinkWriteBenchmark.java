@@ -2,6 +2,7 @@ package org.ehrflow.sink.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
@@ -10,10 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.ehrflow.sink.embed.ModelRoles;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.schemas.Chunk;
@@ -23,9 +24,10 @@ import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.schemas.Topics;
 import org.ehrflow.sink.Fixtures;
 import org.ehrflow.sink.consume.BatchProcessor;
-import org.ehrflow.sink.consume.SinkMetrics;
-import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.consume.Retrier;
+import org.ehrflow.sink.consume.SinkMetrics;
+import org.ehrflow.sink.embed.ModelRoles;
+import org.ehrflow.sink.error.DlqPublisher;
 import org.ehrflow.sink.store.ChunkColumns;
 import org.ehrflow.sink.store.Migrations;
 import org.ehrflow.sink.store.OffsetStore;
@@ -103,7 +105,8 @@ public final class SinkWriteBenchmark {
                 sink.add(rows / sinkRun(url, pg, records, vector));
                 truncate(pg, url);
                 raw.add(rows / rawRun(url, pg, all, vector));
-                System.out.printf(Locale.ROOT, "round %d: sink %.0f rows/s, raw INSERT %.0f rows/s, ratio %.2f%n", r + 1,
+                System.out.printf(Locale.ROOT, "round %d: sink %.0f rows/s, raw INSERT %.0f rows/s, ratio %.2f%n", r
+                        + 1,
                         sink.get(r), raw.get(r), sink.get(r) / raw.get(r));
             }
             double ms = median(sink);
@@ -120,7 +123,8 @@ public final class SinkWriteBenchmark {
         try (PgSession session = new PgSession(url, pg.superuser(), pg.superuserPassword())) {
             MockProducer<String, DeadLetter> mock = new MockProducer<>(true, new StringSerializer(),
                     Topics.dlq(Topics.APP_EMBEDDER_SINK).valueSerde().serializer());
-            Retrier retrier = new Retrier(session, Duration.ofMillis(100), Duration.ofSeconds(1), () -> true, () -> { });
+            Retrier retrier = new Retrier(session, Duration.ofMillis(100), Duration.ofSeconds(1), () -> true, ()
+                    -> { });
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             BatchProcessor p = new BatchProcessor(session, new OffsetStore("bench"), new FixedEmbedder(vector),
                     new DlqPublisher(mock), retrier, new SinkMetrics(registry));
@@ -130,7 +134,7 @@ public final class SinkWriteBenchmark {
             }
             double total = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "  sink: %.2f s total, of which write transactions %.2f s%n", total,
-                    registry.get("ehrflow.sink.transaction.time").timer().totalTime(java.util.concurrent.TimeUnit.SECONDS));
+                    registry.get("ehrflow.sink.transaction.time").timer().totalTime(TimeUnit.SECONDS));
             return total;
         }
     }
@@ -160,7 +164,7 @@ public final class SinkWriteBenchmark {
     }
 
     private static void truncate(LocalPostgres pg, String url) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(url, pg.superuser(), pg.superuserPassword().value());
+        try (Connection c = DriverManager.getConnection(url, pg.superuser(), pg.superuserPassword().value());
                 Statement st = c.createStatement()) {
             st.execute("TRUNCATE ehrflow.chunk, ehrflow.patient_watermark, ehrflow.source_event, ehrflow.sink_offset");
             st.execute("VACUUM ANALYZE ehrflow.chunk");

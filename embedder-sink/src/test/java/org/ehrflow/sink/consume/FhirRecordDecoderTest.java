@@ -38,7 +38,8 @@ class FhirRecordDecoderTest {
     @Test
     void chunkTopicRecordsStillGoToTheChunkSetDecoder() {
         byte[] set = Fixtures.bytes(Fixtures.upsert(PATIENT_A, "DocumentReference/1", "x"));
-        assertThat(FhirRecordDecoder.decodeAny(Topics.CHUNKS.name(), PATIENT_A, set)).isInstanceOf(Decoded.Accepted.class);
+        assertThat(FhirRecordDecoder.decodeAny(Topics.CHUNKS.name(), PATIENT_A,
+                set)).isInstanceOf(Decoded.Accepted.class);
     }
 
     private static String reason(Decoded d) {

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.sink.error.DlqPublisher;
-import org.ehrflow.sink.error.RecordFailure;
 import org.ehrflow.sink.error.ReasonCodes;
+import org.ehrflow.sink.error.RecordFailure;
 import org.ehrflow.sink.error.SinkFatalException;
 import org.ehrflow.sink.error.SinkStoppedException;
 import org.ehrflow.sink.store.PgSession;
@@ -59,7 +60,7 @@ class RetrierTest {
         AtomicInteger calls = new AtomicInteger();
         retrier.run("test", () -> {
             if (calls.incrementAndGet() == 1) {
-                throw new DlqPublisher.DlqUnavailableException(new java.util.concurrent.TimeoutException());
+                throw new DlqPublisher.DlqUnavailableException(new TimeoutException());
             }
             return null;
         });

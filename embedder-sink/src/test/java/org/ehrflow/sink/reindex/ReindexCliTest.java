@@ -21,7 +21,8 @@ class ReindexCliTest {
         assertThatThrownBy(() -> ReindexCli.Args.parse()).hasMessageContaining("no command");
         assertThatThrownBy(() -> ReindexCli.Args.parse("switch")).hasMessageContaining("switch needs --model");
         assertThatThrownBy(() -> ReindexCli.Args.parse("drop")).hasMessageContaining("unknown command drop");
-        assertThatThrownBy(() -> ReindexCli.Args.parse("run", "--model")).hasMessageContaining("Missing required parameter for option '--model'");
+        assertThatThrownBy(() -> ReindexCli.Args.parse("run",
+                "--model")).hasMessageContaining("Missing required parameter for option '--model'");
         assertThatThrownBy(() -> ReindexCli.Args.parse("run", "--model", "int8", "--page", "0"))
                 .hasMessageContaining("--page must be positive");
         assertThatThrownBy(() -> ReindexCli.Args.parse("run", "--model", "int8", "--force", "1"))

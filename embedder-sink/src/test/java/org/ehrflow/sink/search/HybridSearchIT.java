@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pgvector.PGvector;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -11,10 +14,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -189,7 +194,8 @@ class HybridSearchIT {
         String hash = sha256(text);
         ChunkSet resent = new ChunkSet(PATIENT, RecordOp.UPSERT, "DocumentReference/d9", "DocumentReference", "1",
                 "e2", "History and physical note",
-                List.of(new Chunk("DocumentReference/d9#0", 0, "Plan", text, 30, hash, false, List.of())), provenance());
+                List.of(new Chunk("DocumentReference/d9#0", 0, "Plan", text, 30, hash, false, List.of())),
+                        provenance());
         Map<SourceRef, Map<String, float[]>> reusable = new ChunkLookup().withTwins(c, List.of(resent), new HashMap<>(),
                 model.modelName());
         assertThat(reusable.get(new SourceRef(PATIENT, "DocumentReference/d9"))).containsKey(hash);
@@ -306,7 +312,7 @@ class HybridSearchIT {
             ps.setString(7, section);
             ps.setString(8, text);
             ps.setString(9, sha256(text));
-            ps.setObject(10, OffsetDateTime.of(java.time.LocalDate.parse(day).atTime(10, 0), ZoneOffset.UTC));
+            ps.setObject(10, OffsetDateTime.of(LocalDate.parse(day).atTime(10, 0), ZoneOffset.UTC));
             ps.setString(11, model.modelName());
             ps.setString(12, new PGvector(model.embed(List.of(text)).get(0)).toString());
             ps.executeUpdate();
@@ -315,9 +321,9 @@ class HybridSearchIT {
 
     private static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -27,7 +27,8 @@ class SearchCliTest {
     @Test
     void refusesASearchWithoutAPatientOrQuestion() {
         assertThatThrownBy(() -> SearchCli.Request.parse("cough")).hasMessageContaining("name the patient");
-        assertThatThrownBy(() -> SearchCli.Request.parse("--mrn", "1", "cough")).hasMessageContaining("name the patient");
+        assertThatThrownBy(() -> SearchCli.Request.parse("--mrn", "1",
+                "cough")).hasMessageContaining("name the patient");
         assertThatThrownBy(() -> SearchCli.Request.parse("--patient-key", "pk_nothex", "x"))
                 .hasMessageContaining("32 hex");
         assertThatThrownBy(() -> SearchCli.Request.parse("--patient-key", PatientKey.of("s", "v")))

@@ -1,6 +1,7 @@
 package org.ehrflow.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -69,7 +70,7 @@ public final class JwtAccessTokens {
                 return Optional.empty();
             }
             return Optional.of(new Client(clientId, writableTypes(claims.path("scope").asText(""))));
-        } catch (java.io.IOException | IllegalArgumentException | GeneralSecurityException e) {
+        } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
             return Optional.empty();
         }
     }
@@ -86,7 +87,8 @@ public final class JwtAccessTokens {
         return audience.equals(aud.asText());
     }
 
-    private static boolean verify(String alg, PublicKey key, String signed, byte[] sig) throws GeneralSecurityException {
+    private static boolean verify(String alg, PublicKey key, String signed,
+            byte[] sig) throws GeneralSecurityException {
         String jca = switch (alg) {
             case "RS256" -> "SHA256withRSA";
             case "RS384" -> "SHA384withRSA";

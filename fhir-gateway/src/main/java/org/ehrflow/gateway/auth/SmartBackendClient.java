@@ -89,7 +89,8 @@ public final class SmartBackendClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        String signed = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
+        String signed = b64(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64(claims.getBytes(StandardCharsets.UTF_8));
         try {
             Signature s = Signature.getInstance(settings.alg().equals("RS384") ? "SHA384withRSA"
                     : "SHA384withECDSAinP1363Format");

@@ -87,7 +87,8 @@ public final class BulkExporter {
             resources += counts[0];
             bytes += counts[1];
             skipped += counts[2];
-            LOG.info("bulk {}: file {}/{} ({}) in: {} lines acknowledged", job.name(), i + 1, state.files().size(), f.type(),
+            LOG.info("bulk {}: file {}/{} ({}) in: {} lines acknowledged", job.name(), i + 1, state.files().size(),
+                    f.type(),
                     state.files().get(i).linesDone());
         }
         String statusUrl = state.statusUrl();
@@ -105,7 +106,8 @@ public final class BulkExporter {
                 HttpResponse.BodyHandlers.discarding());
         Optional<String> location = r.headers().firstValue("Content-Location");
         if (r.statusCode() != 202 || location.isEmpty()) {
-            throw new BulkFailure("kick-off answered " + r.statusCode() + (location.isEmpty() ? " without Content-Location" : ""));
+            throw new BulkFailure("kick-off answered " + r.statusCode() + (location.isEmpty()
+                    ? " without Content-Location" : ""));
         }
         LOG.info("bulk {}: export started{}", job.name(), since == null ? " (full)" : " (_since)");
         return URI.create(job.kickoffUrl(since)).resolve(location.get()).toString();

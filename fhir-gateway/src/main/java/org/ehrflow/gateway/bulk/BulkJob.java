@@ -1,5 +1,6 @@
 package org.ehrflow.gateway.bulk;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public record BulkJob(String name, String baseUrl, String level, List<String> ty
     }
 
     /** The bearer token to send now, or empty. */
-    public String bearer() throws java.io.IOException, InterruptedException {
+    public String bearer() throws IOException, InterruptedException {
         return smart != null ? smart.accessToken() : token.value();
     }
 
@@ -44,7 +45,8 @@ public record BulkJob(String name, String baseUrl, String level, List<String> ty
             q.append("_type=").append(URLEncoder.encode(String.join(",", types), StandardCharsets.UTF_8));
         }
         if (since != null) {
-            q.append(q.length() == 0 ? "" : "&").append("_since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+            q.append(q.length() == 0 ? "" : "&").append("_since=").append(URLEncoder.encode(since,
+                    StandardCharsets.UTF_8));
         }
         return base + path + (q.length() == 0 ? "" : "?" + q);
     }

@@ -5,6 +5,7 @@ import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ScalarType;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue.ValueType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Collects HAPI's parse findings as {@link ParseIssue}s instead of logging them (HAPI's lenient handler logs the
@@ -27,7 +28,7 @@ final class CollectingErrorHandler implements IParserErrorHandler {
     }
 
     /** FHIR element-name syntax; names outside it are the client's text, not structure, and are not echoed. */
-    private static final java.util.regex.Pattern ELEMENT = java.util.regex.Pattern.compile("[a-z][A-Za-z0-9_]{0,63}(\\[x\\])?");
+    private static final Pattern ELEMENT = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}(\\[x\\])?");
 
     private static String name(String n) {
         return n == null ? null : ELEMENT.matcher(n).matches() ? n : "(unnamed)";

@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -21,7 +22,7 @@ public final class FhirCodec {
     }
 
     /** R4's resource type names; HAPI builds a new set on every getResourceTypes() call, so it is kept once. */
-    private static final java.util.Set<String> RESOURCE_TYPES = java.util.Set.copyOf(CTX.getResourceTypes());
+    private static final Set<String> RESOURCE_TYPES = Set.copyOf(CTX.getResourceTypes());
 
     private final boolean rejectUnknownElements;
 

@@ -134,7 +134,8 @@ public final class JsonStructure {
 
     private void value(BaseRuntimeElementDefinition<?> type, JsonNode v, At path, List<ParseIssue> out) {
         switch (type.getChildType()) {
-            case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG -> primitive(type.getName(), v,
+            case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG -> primitive(type.getName(),
+                    v,
                     path, out);
             case COMPOSITE_DATATYPE, RESOURCE_BLOCK -> {
                 if (!v.isObject()) {

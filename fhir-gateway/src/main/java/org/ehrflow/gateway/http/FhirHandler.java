@@ -1,9 +1,9 @@
 package org.ehrflow.gateway.http;
 
-import org.ehrflow.gateway.fhir.FhirCodec;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.ehrflow.gateway.auth.Client;
 import org.ehrflow.gateway.auth.ClientRegistry;
+import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.fhir.FhirFormat;
 import org.ehrflow.gateway.ingest.FhirRequest;
 import org.ehrflow.gateway.ingest.PatientIndex;
@@ -156,7 +157,7 @@ public final class FhirHandler implements HttpHandler {
     }
 
     private static void drain(HttpExchange ex) throws IOException {
-        ex.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+        ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
     }
 
     private static String rootName(Throwable t) {

@@ -117,7 +117,8 @@ final class BundleWrites {
             return Optional.of(Replies.invalid(at + ".request.method", "entry has no request method"));
         }
         if (!WRITES.contains(method)) {
-            return Optional.of(Replies.invalid(at + ".request.method", "only POST, PUT and DELETE entries are accepted"));
+            return Optional.of(Replies.invalid(at + ".request.method",
+                    "only POST, PUT and DELETE entries are accepted"));
         }
         String url = e.path("request").path("url").asText("");
         if (url.isBlank() || url.contains("?")) {

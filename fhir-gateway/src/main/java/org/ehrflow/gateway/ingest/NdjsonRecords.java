@@ -27,7 +27,8 @@ public final class NdjsonRecords {
             }
             String type = tree.path("resourceType").asText();
             String id = tree.path("id").asText("");
-            return Optional.of(records.of(line, tree, sourceSystem, id.isEmpty() ? List.of() : List.of(type + "/" + id)));
+            return Optional.of(records.of(line, tree, sourceSystem, id.isEmpty() ? List.of() : List.of(type + "/"
+                    + id)));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }

@@ -31,7 +31,8 @@ public final class PatientIdentity {
     public static List<IdentifierCandidate> candidates(JsonNode p) {
         List<IdentifierCandidate> out = new ArrayList<>();
         for (JsonNode id : p.path("identifier")) {
-            out.add(new IdentifierCandidate(text(id.path("system")), null, type(id.path("type")), text(id.path("value"))));
+            out.add(new IdentifierCandidate(text(id.path("system")), null, type(id.path("type")),
+                    text(id.path("value"))));
         }
         return out;
     }

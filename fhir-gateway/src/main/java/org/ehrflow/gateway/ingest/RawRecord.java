@@ -1,5 +1,6 @@
 package org.ehrflow.gateway.ingest;
 
+import java.util.List;
 import java.util.Objects;
 import org.ehrflow.schemas.RawMessage;
 
@@ -11,11 +12,11 @@ import org.ehrflow.schemas.RawMessage;
  * @param message the FHIR JSON with its provenance
  * @param touched "Type/id" of every resource it writes, for the patient index used by later DELETEs
  */
-public record RawRecord(String key, RawMessage message, java.util.List<String> touched) {
+public record RawRecord(String key, RawMessage message, List<String> touched) {
 
     public RawRecord {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(message, "message");
-        touched = java.util.List.copyOf(touched);
+        touched = List.copyOf(touched);
     }
 }

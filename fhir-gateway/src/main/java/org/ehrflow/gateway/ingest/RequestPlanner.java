@@ -1,9 +1,15 @@
 package org.ehrflow.gateway.ingest;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.fhir.Outcomes;
@@ -62,7 +68,8 @@ public final class RequestPlanner {
         List<String> p = req.path();
         String m = req.method();
         if (p.isEmpty()) {
-            return m.equals("POST") ? withBody(req, body -> bundles.plan(req, body)) : answer(Replies.methodNotAllowed());
+            return m.equals("POST") ? withBody(req, body -> bundles.plan(req, body))
+                    : answer(Replies.methodNotAllowed());
         }
         if (p.size() == 1 && p.get(0).equals("$process-message")) {
             return m.equals("POST") ? withBody(req, body -> messages.plan(req, body))
@@ -98,7 +105,7 @@ public final class RequestPlanner {
         return FhirCodec.isResourceType(s);
     }
 
-    private Plan withBody(FhirRequest req, java.util.function.Function<Body, Plan> next) {
+    private Plan withBody(FhirRequest req, Function<Body, Plan> next) {
         Object read = Body.read(req, codec, structure);
         return read instanceof Reply r ? answer(r) : next.apply((Body) read);
     }
@@ -135,7 +142,7 @@ public final class RequestPlanner {
         }
         RawRecord record = records.of(json, tree, req.client().id(), List.of(type + "/" + bodyId));
         String version = tree.path("meta").path("versionId").asText("1");
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Map<String, String> headers = new LinkedHashMap<>();
         headers.put("ETag", "W/\"" + version + "\"");
         headers.put("Location", type + "/" + bodyId + "/_history/" + version);
         Reply ok = new Reply(id == null ? 201 : 200, headers,
@@ -179,10 +186,10 @@ public final class RequestPlanner {
 
     private static String contentHash(String json) {
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(json.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 missing from the JRE", e);
         }
     }

@@ -32,7 +32,8 @@ final class SubscriptionWrites {
     private final org.ehrflow.gateway.fhir.JsonStructure structure;
 
     SubscriptionWrites(List<SubscriptionSource> sources, SourceFetcher fetcher, EventLog events, WriteChecks checks,
-            Records records, org.ehrflow.gateway.fhir.FhirCodec codec, org.ehrflow.gateway.fhir.JsonStructure structure) {
+            Records records, org.ehrflow.gateway.fhir.FhirCodec codec,
+                    org.ehrflow.gateway.fhir.JsonStructure structure) {
         this.codec = codec;
         this.structure = structure;
         this.sources = List.copyOf(sources);

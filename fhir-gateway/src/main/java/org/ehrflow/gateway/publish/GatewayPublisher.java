@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -101,7 +104,7 @@ public final class GatewayPublisher implements AutoCloseable {
     /** How to answer a failed publish. */
     public static Failure classify(Throwable t) {
         Throwable c = t;
-        while (c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException) {
+        while (c instanceof CompletionException || c instanceof ExecutionException) {
             if (c.getCause() == null) {
                 break;
             }
@@ -110,7 +113,7 @@ public final class GatewayPublisher implements AutoCloseable {
         if (c instanceof RecordTooLargeException) {
             return Failure.TOO_LARGE;
         }
-        if (c instanceof RetriableException || c instanceof java.util.concurrent.TimeoutException
+        if (c instanceof RetriableException || c instanceof TimeoutException
                 || c instanceof org.apache.kafka.common.errors.TimeoutException
                 || c instanceof org.apache.kafka.common.errors.InterruptException) {
             return Failure.UNAVAILABLE;

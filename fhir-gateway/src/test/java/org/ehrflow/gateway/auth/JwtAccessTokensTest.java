@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.schemas.Json;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,11 +80,13 @@ class JwtAccessTokensTest {
     @Test
     void theRegistryTakesStaticTokensAndSmartTokens() throws Exception {
         ClientRegistry reg = new ClientRegistry(List.of(new ClientRegistry.Entry(
-                new Client("ehr", java.util.Set.of(Client.ANY_TYPE)), new Secret("static-token-0123456789"))), tokens);
+                new Client("ehr", Set.of(Client.ANY_TYPE)), new Secret("static-token-0123456789"))), tokens);
         assertThat(reg.authenticate("Bearer static-token-0123456789")).hasValueSatisfying(
                 c -> assertThat(c.id()).isEqualTo("ehr"));
-        String jwt = TestJwts.sign("RS384", "r1", claims(ISS, AUD, LATER, "system/Observation.write"), rsa.getPrivate());
-        assertThat(reg.authenticate("Bearer " + jwt)).hasValueSatisfying(c -> assertThat(c.id()).isEqualTo("lab-system"));
+        String jwt = TestJwts.sign("RS384", "r1", claims(ISS, AUD, LATER, "system/Observation.write"),
+                rsa.getPrivate());
+        assertThat(reg.authenticate("Bearer " + jwt)).hasValueSatisfying(c
+                -> assertThat(c.id()).isEqualTo("lab-system"));
         assertThat(reg.authenticate("Bearer nope")).isEmpty();
         assertThat(reg.authenticate(null)).isEmpty();
     }

@@ -53,7 +53,8 @@ final class TestJwts {
         ECPublicKey e = (ECPublicKey) ec.getPublic();
         return "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"" + rsaKid + "\",\"n\":\"" + uint(r.getModulus(), 0)
                 + "\",\"e\":\"" + uint(r.getPublicExponent(), 0) + "\"},{\"kty\":\"EC\",\"crv\":\"P-384\",\"kid\":\""
-                + ecKid + "\",\"x\":\"" + uint(e.getW().getAffineX(), 48) + "\",\"y\":\"" + uint(e.getW().getAffineY(), 48)
+                + ecKid + "\",\"x\":\"" + uint(e.getW().getAffineX(), 48) + "\",\"y\":\"" + uint(e.getW().getAffineY(),
+                        48)
                 + "\"}]}";
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,13 +63,13 @@ public final class GatewayThroughputDriver {
         List<String> bundles = bundles(Path.of("../../shared/corpus/fhir/bundles"));
         System.out.printf("%d transaction bundles of %d entries, %d connections, load average %.1f%n",
                 bundles.size(), ENTRIES, CONNECTIONS,
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Path dir = Files.createTempDirectory("gw-bench");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.ensureTopics(settings, 6, (short) 1);
             GatewayConfig config = GatewayConfig.defaults(settings, List.of(new ClientRegistry.Entry(
-                    new Client("bench", java.util.Set.of(Client.ANY_TYPE)), new Secret(TOKEN)))).withPort(0);
+                    new Client("bench", Set.of(Client.ANY_TYPE)), new Secret(TOKEN)))).withPort(0);
             try (GatewayApp app = GatewayApp.start(config, new SimpleMeterRegistry());
                     KafkaProducer<String, byte[]> direct = new KafkaProducer<>(
                             GatewayPublisher.producerProps(settings, Duration.ofSeconds(10), config.maxBodyBytes()),
@@ -185,7 +187,8 @@ public final class GatewayThroughputDriver {
                 for (int from = 0; patient != null && from + ENTRIES - 1 <= rest.size(); from += ENTRIES - 1) {
                     ObjectNode b = Json.MAPPER.createObjectNode();
                     b.put("resourceType", "Bundle");
-                    b.put("id", f.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 20) + "-" + from);
+                    b.put("id", f.getFileName().toString().replaceAll("[^A-Za-z0-9]", "").substring(0, 20) + "-"
+                            + from);
                     b.put("type", "transaction");
                     ArrayNode arr = b.putArray("entry");
                     arr.add(patient);

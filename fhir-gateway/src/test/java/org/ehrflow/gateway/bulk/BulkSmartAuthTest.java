@@ -14,6 +14,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,8 @@ class BulkSmartAuthTest {
         g.initialize(2048);
         KeyPair kp = g.generateKeyPair();
         Path pem = Files.writeString(dir.resolve("client.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+                + Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         RSAPublicKey pub = (RSAPublicKey) kp.getPublic();
         String jwks = "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"n\":\"" + b64(pub.getModulus().toByteArray())
                 + "\",\"e\":\"" + b64(pub.getPublicExponent().toByteArray()) + "\"}]}";
@@ -98,7 +100,7 @@ class BulkSmartAuthTest {
 
     private static String b64(byte[] b) {
         if (b.length > 1 && b[0] == 0) {
-            b = java.util.Arrays.copyOfRange(b, 1, b.length);
+            b = Arrays.copyOfRange(b, 1, b.length);
         }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }

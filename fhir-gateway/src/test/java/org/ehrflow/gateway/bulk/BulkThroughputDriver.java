@@ -72,7 +72,8 @@ public final class BulkThroughputDriver {
         }
         String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
                 .findFirst().orElse("VmHWM: ?");
-        System.out.printf("heap peak (sum of pool peaks) %d MB; process %s%n", heapPeak >> 20, hwm.replaceAll("\\s+", " "));
+        System.out.printf("heap peak (sum of pool peaks) %d MB; process %s%n", heapPeak >> 20, hwm.replaceAll("\\s+",
+                " "));
     }
 
     private static long direct(Path file, NdjsonRecords records, BulkExporter.BatchSink sink) throws Exception {

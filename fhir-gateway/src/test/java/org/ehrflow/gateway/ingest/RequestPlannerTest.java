@@ -262,7 +262,8 @@ class RequestPlannerTest {
                 + "{\"fullUrl\":\"urn:uuid:h1\",\"resource\":{\"resourceType\":\"MessageHeader\",\"id\":\"h1\","
                 + "\"eventCoding\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0003\",\"code\":\"R01\"},"
                 + "\"source\":{\"endpoint\":\"http://lis.example.org/fhir\"}}},"
-                + "{\"fullUrl\":\"urn:uuid:pat1\",\"resource\":" + patient("pat1", "{" + MR_TYPE + ",\"value\":\"4711\"}")
+                + "{\"fullUrl\":\"urn:uuid:pat1\",\"resource\":" + patient("pat1", "{" + MR_TYPE
+                        + ",\"value\":\"4711\"}")
                 + "}]}";
         assertThat(answered(planner.plan(post(List.of(), msg, ANY))).status()).isEqualTo(400);
         Plan.Publish p = published(planner.plan(post(List.of("$process-message"), msg, ANY)));

@@ -1,6 +1,7 @@
 package org.ehrflow.normalizer.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
 import org.ehrflow.schemas.SourceType;
 
 /**
@@ -50,6 +51,6 @@ public final class NormalizerMetrics {
     }
 
     private static String tag(SourceType s) {
-        return s.name().toLowerCase(java.util.Locale.ROOT);
+        return s.name().toLowerCase(Locale.ROOT);
     }
 }

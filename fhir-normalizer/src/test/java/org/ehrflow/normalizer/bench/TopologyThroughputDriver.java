@@ -52,7 +52,8 @@ public final class TopologyThroughputDriver {
             TopicAdmin.ensureTopics(settings, 1, (short) 1);
             try (KafkaProducer<String, byte[]> producer = producer(settings)) {
                 for (int i = 0; i < count; i++) {
-                    producer.send(new ProducerRecord<>(Topics.RAW_HL7V2.name(), "k" + (i % 97), raws.get(i % raws.size())));
+                    producer.send(new ProducerRecord<>(Topics.RAW_HL7V2.name(), "k" + (i % 97),
+                            raws.get(i % raws.size())));
                 }
                 producer.flush();
             }

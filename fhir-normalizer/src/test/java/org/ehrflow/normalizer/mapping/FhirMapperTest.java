@@ -34,7 +34,8 @@ class FhirMapperTest {
              "name":[{"family":"Doe","given":["Jane"]}]}}""";
 
     static String bundle(String type, String... entries) {
-        return "{\"resourceType\":\"Bundle\",\"id\":\"b1\",\"type\":\"" + type + "\",\"entry\":[" + String.join(",", entries) + "]}";
+        return "{\"resourceType\":\"Bundle\",\"id\":\"b1\",\"type\":\"" + type + "\",\"entry\":[" + String.join(",",
+                entries) + "]}";
     }
 
     @ParameterizedTest

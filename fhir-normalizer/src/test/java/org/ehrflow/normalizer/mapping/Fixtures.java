@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.Json;
 import org.ehrflow.schemas.Provenance;
@@ -61,7 +62,7 @@ public final class Fixtures {
 
     /** A lookup over a fixed map of links. */
     public static LinkLookup links(Map<String, String> m) {
-        return k -> java.util.Optional.ofNullable(m.get(k));
+        return k -> Optional.ofNullable(m.get(k));
     }
 
     /** HL7 segments joined with CR. */

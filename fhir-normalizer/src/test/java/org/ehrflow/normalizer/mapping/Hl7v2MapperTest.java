@@ -137,7 +137,8 @@ class Hl7v2MapperTest {
         assertThat(dr.at("/result")).hasSize(6);
         assertThat(dr.at("/encounter/reference").asText()).startsWith("Encounter/enc-");
 
-        List<JsonNode> obs = out.stream().filter(r -> r.resourceType().equals("Observation")).map(Fixtures::json).toList();
+        List<JsonNode> obs = out.stream().filter(r
+                -> r.resourceType().equals("Observation")).map(Fixtures::json).toList();
         assertThat(out.get(2).resourceId()).isEqualTo(Ids.observation(orderKey, 1)); // OBX position 1 under OBR
         assertThat(obs.get(0).at("/valueQuantity/value").decimalValue()).isEqualByComparingTo("250"); // OBX.5 NM
         assertThat(obs.get(0).at("/valueQuantity/code").asText()).isEqualTo("mg/dL"); // OBX.6.1
@@ -163,13 +164,15 @@ class Hl7v2MapperTest {
     @Test
     void mdmMapsDocumentReferenceWithTextContent() {
         String msg = er7(msh("MDM^T02^MDM_T02", "2.5.1"), "EVN|T02|20240102030405", PID, PV1,
-                // TXA.2 type DS, TXA.4 activity time, TXA.6 origination, TXA.12 unique document number, TXA.17 AU, TXA.19 AV
+                // TXA.2 type DS, TXA.4 activity time, TXA.6 origination, TXA.12 unique document number, TXA.17 AU,
+                // TXA.19 AV
                 "TXA|1|DS|TX|20240102010000+0100||20240102020000+0100||||||DOC-77^EHR|||||AU||AV",
                 "OBX|1|TX|note^Note^L||Patient discharged home.||||||F", // OBX.5 line 1
                 "OBX|2|TX|note^Note^L||Follow up in 2 weeks.||||||F"); // OBX.5 line 2
         List<FhirRecord> out = mapped(MAPPER.map("k", hl7(msg), LinkLookup.NONE));
 
-        assertThat(out).extracting(FhirRecord::resourceType).containsExactly("Patient", "Encounter", "DocumentReference");
+        assertThat(out).extracting(FhirRecord::resourceType).containsExactly("Patient", "Encounter",
+                "DocumentReference");
         FhirRecord doc = one(out, "DocumentReference");
         assertThat(doc.resourceId()).isEqualTo(Ids.documentReference("EHR", "DOC-77")); // TXA.12
         JsonNode d = json(doc);

@@ -124,7 +124,8 @@ class NormalizerTopologyTest {
 
         // A list written under the bare link key before this layout is released too, and first (it is older).
         String link = onlyLinkKey(store);
-        store.put(link, new ParkedRecords(List.of(parkedObservation("pat-9", -1, 0), parkedObservation("pat-9", -2, 1))));
+        store.put(link, new ParkedRecords(List.of(parkedObservation("pat-9", -1, 0), parkedObservation("pat-9", -2,
+                1))));
 
         fhir.pipeInput("p-9", raw(Topics.RAW_FHIR, Fixtures.fhir("""
                 {"resourceType":"Bundle","type":"collection","entry":[

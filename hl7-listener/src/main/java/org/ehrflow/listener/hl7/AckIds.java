@@ -1,5 +1,6 @@
 package org.ehrflow.listener.hl7;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -13,11 +14,11 @@ public final class AckIds implements Supplier<String> {
     private final AtomicLong counter = new AtomicLong();
 
     public AckIds(long startMillis) {
-        this.prefix = "L" + Long.toString(startMillis, 36).toUpperCase(java.util.Locale.ROOT) + "-";
+        this.prefix = "L" + Long.toString(startMillis, 36).toUpperCase(Locale.ROOT) + "-";
     }
 
     @Override
     public String get() {
-        return prefix + Long.toString(counter.incrementAndGet(), 36).toUpperCase(java.util.Locale.ROOT);
+        return prefix + Long.toString(counter.incrementAndGet(), 36).toUpperCase(Locale.ROOT);
     }
 }

@@ -1,17 +1,21 @@
 package org.ehrflow.listener.ingest;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.hl7.AckBuilder;
 import org.ehrflow.listener.hl7.AckCode;
-import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.hl7.RejectReason;
 import org.ehrflow.listener.intake.Hl7Intake;
 import org.ehrflow.listener.mllp.FrameHandler;
@@ -88,7 +92,7 @@ public final class IngestHandler implements FrameHandler {
         } catch (RejectedExecutionException e) {
             // Shutting down: AE makes the sender resend to the next instance.
             reply.complete(answer(null, AckCode.AE, RejectReason.BROKER_ERROR, start,
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
         }
         return reply;
     }
@@ -131,15 +135,15 @@ public final class IngestHandler implements FrameHandler {
                 });
     }
 
-    private byte[] answer(MshHeader h, AckCode code, RejectReason reason, long start, java.nio.charset.Charset cs) {
+    private byte[] answer(MshHeader h, AckCode code, RejectReason reason, long start, Charset cs) {
         String ack = AckBuilder.build(h, code, reason, ackIds.get(), clock.instant());
         metrics.acked(code, reason, Duration.ofNanos(System.nanoTime() - start));
         return ack.getBytes(cs);
     }
 
     private static Throwable unwrap(Throwable t) {
-        while ((t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+        while ((t instanceof CompletionException
+                || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;

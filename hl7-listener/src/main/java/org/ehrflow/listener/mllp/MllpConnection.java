@@ -127,7 +127,8 @@ final class MllpConnection {
         }
         if (err != null || ack == null) {
             // The handler always answers; a failure here is a bug. Closing makes the sender resend.
-            LOG.error("connection {}: handler failed ({}), closing", id, err == null ? "no reply" : err.getClass().getName());
+            LOG.error("connection {}: handler failed ({}), closing", id, err == null ? "no reply"
+                    : err.getClass().getName());
             close(false);
             return;
         }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,16 +15,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
+import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.Fixtures;
 import org.ehrflow.listener.Hl7ListenerApp;
 import org.ehrflow.listener.ListenerConfig;
-import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.listener.hl7.AckBuilder;
 import org.ehrflow.listener.hl7.AckCode;
-import org.ehrflow.hl7.MshHeader;
 import org.ehrflow.listener.mllp.FrameHandler;
 import org.ehrflow.listener.mllp.MllpServer;
 import org.ehrflow.localstack.EmbeddedKafka;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.TopicAdmin;
 
@@ -37,7 +38,7 @@ import org.ehrflow.runtime.TopicAdmin;
 public final class AckThroughputDriver {
 
     private static final byte[] BARE_ACK = AckBuilder.build(MshHeader.parse(Fixtures.ADT_A01).orElseThrow(),
-            AckCode.AA, null, "BENCH", java.time.Instant.EPOCH).getBytes(StandardCharsets.UTF_8);
+            AckCode.AA, null, "BENCH", Instant.EPOCH).getBytes(StandardCharsets.UTF_8);
 
     private AckThroughputDriver() {
     }

@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +30,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ehrflow.listener.Fixtures;
 import org.ehrflow.listener.Hl7ListenerApp;
 import org.ehrflow.listener.ListenerConfig;
+import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.mllp.MllpFraming;
-import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.TopicAdmin;
 import org.ehrflow.schemas.Topics;
@@ -57,7 +60,7 @@ class MllpFuzzIT {
     private final AtomicInteger mutated = new AtomicInteger();
     private final AtomicInteger closures = new AtomicInteger();
     private final Set<String> probesAa = ConcurrentHashMap.newKeySet();
-    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void mutatedCorpusNeverCrashesHangsOrLosesTheValidMessagesInBetween() throws Exception {
@@ -116,7 +119,7 @@ class MllpFuzzIT {
 
     /** One connection's loop: batches of mutated frames, each batch followed by a valid probe message. */
     private void fuzz(int port, int conn, Mutator mutator, long deadline) throws IOException {
-        java.util.Random rnd = new java.util.Random(SEED * 31 + conn);
+        Random rnd = new Random(SEED * 31 + conn);
         int probe = 0;
         MllpClient c = MllpClient.connect("127.0.0.1", port, CLIENT_TIMEOUT);
         try {
@@ -197,7 +200,7 @@ class MllpFuzzIT {
 
     /** Every MSH-10 in the raw topic. */
     private static Set<String> storedIds(KafkaSettings settings) {
-        Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : org.ehrflow.localstack.TopicReader.readAll(settings.clientProps(),
                 Topics.RAW_HL7V2.name(), Duration.ofSeconds(30))) {
             ids.add(Topics.RAW_HL7V2.valueSerde().deserializer().deserialize(r.topic(), r.value())

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 
 /** Seeded mutations of corpus messages for the fuzz test: each call applies one kind of damage. */
 public final class Mutator {
@@ -15,7 +16,8 @@ public final class Mutator {
     private static final String[] MSH18 = {"UNICODE UTF-8", "8859/1", "ASCII", "UNICODE UTF-16", "ISO IR87",
         "8859/15", "BOGUS", "UNICODE", ""};
     private static final Charset[] ENCODINGS = {StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1,
-        StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.US_ASCII, Charset.forName("windows-1252")};
+        StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.US_ASCII,
+                Charset.forName("windows-1252")};
     private static final String[] EXOTIC = {"é", "ß", "漢字", "😀", "\u0000", "\uFFFD", "Ω", "\\X0D\\", "\\F\\"};
 
     private final Random rnd;
@@ -82,7 +84,7 @@ public final class Mutator {
         String[] segs = text.split("\r", -1);
         if (segs[0].startsWith("MSH") && segs[0].length() > 4) {
             String sep = segs[0].substring(3, 4);
-            String[] f = segs[0].split(java.util.regex.Pattern.quote(sep), -1);
+            String[] f = segs[0].split(Pattern.quote(sep), -1);
             String[] g = Arrays.copyOf(f, Math.max(f.length, 18));
             for (int i = 0; i < g.length; i++) {
                 g[i] = g[i] == null ? "" : g[i];

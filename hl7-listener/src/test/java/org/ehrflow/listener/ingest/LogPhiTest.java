@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -68,7 +69,7 @@ class LogPhiTest {
         p.errorNext(new org.apache.kafka.common.errors.NetworkException("broker gone " + NAME));
         var ar = h.onFrame(BAD.getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
         p.completeNext();
-        for (var f : java.util.List.of(aa, ae, ar)) {
+        for (var f : List.of(aa, ae, ar)) {
             f.get(5, TimeUnit.SECONDS);
         }
 

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,9 +95,9 @@ class MllpServerTest {
                 // drain replies
             }
             return true;
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return false;
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return true; // reset
         }
     }
@@ -104,7 +108,7 @@ class MllpServerTest {
         try (MllpClient c = client()) {
             byte[] f = MllpFraming.frame("MSH|pieces".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < f.length; i += 3) {
-                c.writeRaw(java.util.Arrays.copyOfRange(f, i, Math.min(f.length, i + 3)));
+                c.writeRaw(Arrays.copyOfRange(f, i, Math.min(f.length, i + 3)));
                 sleep(2);
             }
             assertThat(str(c.readReply())).isEqualTo("ACK:MSH|pieces");
@@ -115,7 +119,7 @@ class MllpServerTest {
     void answersPipelinedFramesInOrderOneAtATime() throws Exception {
         start(1024, Duration.ofSeconds(10), 10);
         try (MllpClient c = client()) {
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
             all.writeBytes("junk".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < 20; i++) {
                 all.writeBytes(MllpFraming.frame(("m" + i).getBytes(StandardCharsets.US_ASCII)));

@@ -2,6 +2,7 @@ package org.ehrflow.listener.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public final class TestCerts {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry(alias, load(dir.resolve(alias + ".p12")).getCertificate(alias));
-        try (java.io.OutputStream out = Files.newOutputStream(dir.resolve(store))) {
+        try (OutputStream out = Files.newOutputStream(dir.resolve(store))) {
             trust.store(out, PASSWORD.value().toCharArray());
         }
     }

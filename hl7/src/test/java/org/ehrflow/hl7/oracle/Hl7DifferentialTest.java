@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  *       break; HAPI keeps the command text, which would reach the index as literal {@code \.br\}.</li>
  *   <li>{@code \H\}, {@code \N\}: "2.7.1 ... \H\ start highlighting, \N\ normal text (end highlighting)":
  *       presentation only, so we drop them.</li>
- *   <li>A component or subcomponent separator inside a field or component HAPI's typed model declares primitive (only in fuzzed
+ *   <li>A component or subcomponent separator inside a field or component HAPI's typed model declares primitive (only
+ * in fuzzed
  *       variants, e.g. a DTM or an ST OBX-5 holding {@code &}): "2.5.5.3 ... subcomponent separator ... separates
  *       adjacent subcomponents of data fields". We split by position whatever the type (the mappers address
  *       positions, like Terser paths, for every version); HAPI moves the pieces around the primitive.</li>

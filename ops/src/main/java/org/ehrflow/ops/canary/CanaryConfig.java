@@ -1,8 +1,10 @@
 package org.ehrflow.ops.canary;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.Secret;
 
@@ -47,13 +49,13 @@ public record CanaryConfig(Set<Source> sources, Duration interval, Duration time
     /** Reads the settings, failing once with every problem found. */
     public static CanaryConfig fromEnv(Map<String, String> env) {
         ConfigReader r = new ConfigReader(env, PREFIX);
-        Set<Source> sources = new java.util.TreeSet<>();
+        Set<Source> sources = new TreeSet<>();
         for (String s : r.string("SOURCES", "").split(",")) {
             if (s.isBlank()) {
                 continue;
             }
             try {
-                sources.add(Source.valueOf(s.strip().toUpperCase(java.util.Locale.ROOT)));
+                sources.add(Source.valueOf(s.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 r.check(false, r.key("SOURCES") + " must list hl7, fhir and/or cdc");
             }
@@ -63,7 +65,8 @@ public record CanaryConfig(Set<Source> sources, Duration interval, Duration time
         String host = r.string("MLLP_HOST", "127.0.0.1");
         int port = r.integer("MLLP_PORT", 2575, 1, 65535);
         String ehr = r.string("EHR_JDBC_URL", null);
-        r.check(!sources.contains(Source.CDC) || ehr != null, r.key("EHR_JDBC_URL") + " is required for the cdc source");
+        r.check(!sources.contains(Source.CDC) || ehr != null, r.key("EHR_JDBC_URL")
+                + " is required for the cdc source");
         String user = r.string("EHR_USER", "postgres");
         Secret password = r.secret("EHR_PASSWORD", "");
         r.validate();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,7 +21,7 @@ public final class CanaryMetrics {
 
     public CanaryMetrics(MeterRegistry registry) {
         for (CanaryConfig.Source s : CanaryConfig.Source.values()) {
-            String tag = s.name().toLowerCase(java.util.Locale.ROOT);
+            String tag = s.name().toLowerCase(Locale.ROOT);
             freshness.put(s, Timer.builder("ehrflow.canary.freshness").tag("source", tag)
                     .description("canary event injected to searchable")
                     // Client-side quantiles (a summary): one canary per interval is too few for useful buckets.

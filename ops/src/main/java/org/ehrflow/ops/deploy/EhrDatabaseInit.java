@@ -39,7 +39,8 @@ public final class EhrDatabaseInit {
         Properties p = new Properties();
         p.setProperty("user", admin);
         p.setProperty("password", adminPassword.value());
-        try (Connection ehr = DriverManager.getConnection(url, p); Connection rag = DriverManager.getConnection(ragUrl, p)) {
+        try (Connection ehr = DriverManager.getConnection(url, p); Connection rag = DriverManager.getConnection(ragUrl,
+                p)) {
             DatabaseRoles.apply(ehr, rag.getCatalog(), ehr.getCatalog(), sinkPassword);
             DatabaseRoles.grantCapture(ehr, ehr.getCatalog());
             DatabaseRoles.prepareVectorDatabase(rag);

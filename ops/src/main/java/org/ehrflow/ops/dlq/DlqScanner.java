@@ -3,6 +3,7 @@ package org.ehrflow.ops.dlq;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -66,7 +67,7 @@ public final class DlqScanner implements AutoCloseable {
      */
     public Map<TopicPartition, Long> scan(List<TopicPartition> partitions, Map<TopicPartition, Long> from,
             Consumer<DlqEntry> sink) {
-        Map<TopicPartition, Long> next = new java.util.HashMap<>(from);
+        Map<TopicPartition, Long> next = new HashMap<>(from);
         if (partitions.isEmpty()) {
             return next;
         }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lag", mixinStandardHelpOptions = true,
         description = "Lag of every stage per partition, in records and seconds.",
-        footer = {"", "Settings (environment): EHRFLOW_KAFKA_BOOTSTRAP_SERVERS (and EHRFLOW_KAFKA_* client properties),",
+        footer = {"",
+                "Settings (environment): EHRFLOW_KAFKA_BOOTSTRAP_SERVERS (and EHRFLOW_KAFKA_* client properties),",
                 "EHRFLOW_OPS_SINK_JDBC_URL, EHRFLOW_OPS_SINK_USER, EHRFLOW_OPS_SINK_PASSWORD[_FILE]",
                 "(without a JDBC URL the sink's lag is not shown).",
                 "Exit status: 0 printed, 2 a setting is missing or wrong, 3 Kafka or PostgreSQL unreachable."})

@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.UUID;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.ops.OpsApp;
@@ -105,7 +106,7 @@ class CanaryIT {
 
     /** A reader role scoped (by row-level security) to a real patient sees none of the canary's rows. */
     private static void assertReadersOfRealPatientsSeeNoCanaryRows(LocalPostgres pg) throws Exception {
-        Secret pw = new Secret("reader-" + java.util.UUID.randomUUID());
+        Secret pw = new Secret("reader-" + UUID.randomUUID());
         try (Connection c = pg.connect(Pipeline.RAG_DB); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE canary_test_reader LOGIN PASSWORD '" + pw.value() + "' IN ROLE ehrflow_reader");
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ehrflow.chunk WHERE patient_key = '"

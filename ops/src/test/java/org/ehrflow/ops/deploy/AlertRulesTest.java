@@ -77,7 +77,8 @@ class AlertRulesTest {
     @Test
     @Timeout(60)
     void promtoolAcceptsTheRulesTheirUnitTestsAndTheScrapeConfig() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")), "promtool not installed (apt-get install prometheus)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
+                "promtool not installed (apt-get install prometheus)");
         Path dir = DeployFiles.DEPLOY.resolve("prometheus");
         assertThat(promtool(dir, "check", "rules", "alerts.yml")).isZero();
         assertThat(promtool(dir, "test", "rules", "alerts_test.yml")).isZero();

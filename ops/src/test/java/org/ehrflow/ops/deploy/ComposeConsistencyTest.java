@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,13 +58,14 @@ class ComposeConsistencyTest {
      */
     private static Map<String, String> withTokenFile(Map<String, String> env) {
         try {
-            java.nio.file.Path token = java.nio.file.Files.createTempFile("gateway", ".token");
+            Path token = Files.createTempFile("gateway", ".token");
             token.toFile().deleteOnExit();
-            java.nio.file.Files.writeString(token, "stand-in-token-0123456789");
+            Files.writeString(token, "stand-in-token-0123456789");
             Map<String, String> out = new HashMap<>(env);
-            out.computeIfPresent("EHRFLOW_GATEWAY_CLIENTS", (k, v) -> v.replaceAll(":[^:;]*\\.token:", ":" + token + ":"));
+            out.computeIfPresent("EHRFLOW_GATEWAY_CLIENTS", (k, v) -> v.replaceAll(":[^:;]*\\.token:", ":" + token
+                    + ":"));
             return out;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -160,7 +164,7 @@ class ComposeConsistencyTest {
     void dashboardIsProvisionedAndUsesKnownMetrics() throws Exception {
         JsonNode dash = new ObjectMapper().readTree(
                 DeployFiles.DEPLOY.resolve("grafana/dashboards/ehrflow.json").toFile());
-        String datasources = java.nio.file.Files.readString(
+        String datasources = Files.readString(
                 DeployFiles.DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml"));
         assertThat(dash.get("uid").asText()).isEqualTo("ehrflow-pipeline");
         String code = DeployFiles.mainSources("ops") + DeployFiles.mainSources("hl7-listener")

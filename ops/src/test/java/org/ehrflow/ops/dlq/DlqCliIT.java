@@ -46,7 +46,8 @@ class DlqCliIT {
         TopicAdmin.ensureTopics(settings, 2, (short) 1);
         try (KafkaProducer<String, DeadLetter> p = new KafkaProducer<>(settings.clientProps(), new StringSerializer(),
                 Topics.dlq(Topics.APP_FHIR_NORMALIZER).valueSerde().serializer())) {
-            // Two parse errors from raw HL7 offsets 7 and 8, one unsupported FHIR resource, one listener ingress reject.
+            // Two parse errors from raw HL7 offsets 7 and 8, one unsupported FHIR resource, one listener ingress
+            // reject.
             send(p, DeadLetters.of(Topics.APP_FHIR_NORMALIZER, "HL7_PARSE_ERROR", null, Topics.RAW_HL7V2.name(), 1, 7,
                     "M7", ("MSH|" + SECRET + "|7").getBytes(StandardCharsets.UTF_8)));
             send(p, DeadLetters.of(Topics.APP_FHIR_NORMALIZER, "HL7_PARSE_ERROR", null, Topics.RAW_HL7V2.name(), 1, 8,

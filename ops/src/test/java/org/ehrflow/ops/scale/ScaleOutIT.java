@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,10 +26,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ehrflow.chunker.ChunkerApp;
-import org.ehrflow.chunker.ChunkerConfig;
-import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalPostgres;
+import org.ehrflow.mllp.MllpClient;
 import org.ehrflow.normalizer.NormalizerApp;
 import org.ehrflow.normalizer.NormalizerConfig;
 import org.ehrflow.ops.lag.LagMonitor;
@@ -85,7 +85,7 @@ class ScaleOutIT {
                 Pipeline.await("the pipeline", () -> searchable(pg) == MESSAGES, Duration.ofSeconds(120));
                 assertNoDuplicates(settings);
                 try (LagMonitor lag = new LagMonitor(settings, new SinkOffsetReader(pg.jdbcUrl(Pipeline.RAG_DB),
-                        pg.superuser(), pg.superuserPassword().value()), java.time.Clock.systemUTC())) {
+                        pg.superuser(), pg.superuserPassword().value()), Clock.systemUTC())) {
                     Pipeline.await("the pipeline", () -> {
                         try {
                             return lag.measure(Stage.pipeline()).stream().mapToLong(PartitionLag::lagOffsets).sum()

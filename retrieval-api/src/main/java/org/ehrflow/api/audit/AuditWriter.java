@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.ehrflow.api.store.ConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +68,7 @@ public final class AuditWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -134,7 +136,7 @@ public final class AuditWriter implements AutoCloseable {
         ps.setString(10, r.textLevel());
         ps.setString(11, r.queryHash());
         ps.setString(12, r.queryText());
-        ps.setObject(13, r.k(), java.sql.Types.INTEGER);
+        ps.setObject(13, r.k(), Types.INTEGER);
         ps.setArray(14, c.createArrayOf("text", r.chunkIds().toArray()));
         ps.setArray(15, c.createArrayOf("text", r.resourceRefs().toArray()));
         ps.setInt(16, r.hitCount());

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -62,7 +63,7 @@ public final class DemoRetrieval {
             try (Connection c = ConnectionFactory.of(jdbcUrl, env.get("EHRFLOW_API_AUDITOR_USER"),
                     new Secret(env.get("EHRFLOW_API_AUDITOR_PASSWORD")), "ehrflow-demo").open()) {
                 AuditVerifier.Result v = new AuditVerifier(new AuditChain(env.get("EHRFLOW_API_AUDIT_KEY")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))).verify(c);
+                        .getBytes(StandardCharsets.UTF_8))).verify(c);
                 out.printf("  audit trail: %d record(s), %s%n", v.records(), v.ok() ? "chain intact"
                         : v.problems().size() + " problem(s)");
             }

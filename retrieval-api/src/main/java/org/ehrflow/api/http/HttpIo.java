@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,7 +21,7 @@ final class HttpIo {
     /** The body as a JSON object, refused (415, 413, 400) by fixed texts that never quote it. */
     static JsonNode readJson(HttpExchange ex, int maxBodyBytes) throws ApiException, IOException {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "send application/json");
         }
         String length = ex.getRequestHeaders().getFirst("Content-Length");

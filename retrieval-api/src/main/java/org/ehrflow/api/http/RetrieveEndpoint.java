@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.ehrflow.api.auth.AccessPolicy;
@@ -85,7 +86,7 @@ public final class RetrieveEndpoint implements Endpoint {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("retrieval_id", ctx.requestId().toString());
         out.put("patient_key", ctx.patientKey);
-        out.put("text_level", level.name().toLowerCase(java.util.Locale.ROOT));
+        out.put("text_level", level.name().toLowerCase(Locale.ROOT));
         out.put("model", embedder.modelName());
         out.put("mode", mode);
         if (waitFor != null) {

@@ -7,6 +7,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import org.ehrflow.api.auth.AccessPolicy;
 import org.ehrflow.api.auth.TextLevel;
@@ -49,7 +50,7 @@ public final class TimelineEndpoint implements Endpoint {
                 patientKey, q));
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("patient_key", patientKey);
-        out.put("text_level", level.name().toLowerCase(java.util.Locale.ROOT));
+        out.put("text_level", level.name().toLowerCase(Locale.ROOT));
         ArrayNode arr = out.putArray("events");
         List<String> refs = new ArrayList<>();
         for (TimelineStore.Entry e : page.entries()) {

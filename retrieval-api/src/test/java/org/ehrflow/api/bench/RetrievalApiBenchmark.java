@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,8 +43,10 @@ import org.ehrflow.schemas.PatientKey;
  * (BENCHMARKS.md "Retrieval API"). Phases per client count: (1) JDBC: scope + {@code search_chunks} with a
  * precomputed query vector, on a pool as large as the API's; (2) JDBC + embedding the question per call, the same
  * work the API does minus HTTP, auth and audit; (3) the API over HTTP (JDK HttpClient, keep-alive); (4) audit
- * appends alone (group commit). Usage: {@code mvn -o -q -pl retrieval-api org.codehaus.mojo:exec-maven-plugin:3.5.0:java
- * -Dexec.classpathScope=test -Dexec.mainClass=org.ehrflow.api.bench.RetrievalApiBenchmark -Dexec.args="<seconds per phase> <chunks>"}.
+ * appends alone (group commit). Usage: {@code mvn -o -q -pl retrieval-api
+ * org.codehaus.mojo:exec-maven-plugin:3.5.0:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=org.ehrflow.api.bench.RetrievalApiBenchmark -Dexec.args="<seconds per
+ * phase> <chunks>"}.
  */
 public final class RetrievalApiBenchmark {
 
@@ -59,7 +62,8 @@ public final class RetrievalApiBenchmark {
             double p99Ms) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-22s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d req, %d errors)",
+            return String.format(Locale.ROOT,
+                    "%-22s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d req, %d errors)",
                     phase, clients, requests / seconds, p50Ms, p99Ms, requests, errors);
         }
     }
@@ -138,7 +142,7 @@ public final class RetrievalApiBenchmark {
         }
     }
 
-    private static int search(Connection c, String patient, float[] q, String model) throws java.sql.SQLException {
+    private static int search(Connection c, String patient, float[] q, String model) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
             s.setString(1, patient);
             s.executeQuery().close();

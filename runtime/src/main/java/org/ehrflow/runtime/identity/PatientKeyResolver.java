@@ -1,9 +1,12 @@
 package org.ehrflow.runtime.identity;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ehrflow.schemas.PatientKey;
 
 /**
@@ -57,7 +60,7 @@ public final class PatientKeyResolver {
             List<String> fallbackTypes) {
         this.authorityToSystem = Map.copyOf(authorityToSystem);
         this.keySystems = List.copyOf(keySystems);
-        this.fallbackTypes = fallbackTypes.stream().map(t -> t.strip().toUpperCase(java.util.Locale.ROOT)).toList();
+        this.fallbackTypes = fallbackTypes.stream().map(t -> t.strip().toUpperCase(Locale.ROOT)).toList();
     }
 
     /** The tier-3 type codes, in priority order. */
@@ -138,7 +141,7 @@ public final class PatientKeyResolver {
      * HL7 table 0203 codes (and common local variants) that name the patient's own record number; an untyped
      * identifier counts too, because many feeds send the MRN bare in PID-3.
      */
-    public static final java.util.Set<String> HL7_PATIENT_ID_TYPES = java.util.Set.of("MR", "MRN", "MRT", "PI", "PT",
+    public static final Set<String> HL7_PATIENT_ID_TYPES = Set.of("MR", "MRN", "MRT", "PI", "PT",
             "PN");
 
     /**
@@ -151,7 +154,7 @@ public final class PatientKeyResolver {
         return patientKey(candidates).or(() -> candidates.stream()
                 .filter(PatientKeyResolver::usable)
                 .filter(c -> c.type() == null
-                        || HL7_PATIENT_ID_TYPES.contains(c.type().toUpperCase(java.util.Locale.ROOT)))
+                        || HL7_PATIENT_ID_TYPES.contains(c.type().toUpperCase(Locale.ROOT)))
                 .filter(c -> systemOf(c) != null)
                 .findFirst()
                 .map(c -> PatientKey.of(systemOf(c), c.value())));
@@ -163,7 +166,7 @@ public final class PatientKeyResolver {
      */
     public Optional<String> hl7PatientKey(List<IdentifierCandidate> primary, List<IdentifierCandidate> alternates) {
         return hl7PatientKey(primary).or(() -> {
-            List<IdentifierCandidate> all = new java.util.ArrayList<>(primary);
+            List<IdentifierCandidate> all = new ArrayList<>(primary);
             all.addAll(alternates);
             return fallbackKey(all);
         });

@@ -1,5 +1,6 @@
 package org.ehrflow.chunker.chunking.model;
 
+import java.util.Objects;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -24,7 +25,7 @@ public final class ResourceRefs {
         }
         if (r instanceof DocumentReference d) {
             return d.getContext().getEncounter().stream().map(ResourceRefs::idOf)
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                    .filter(Objects::nonNull).findFirst().orElse(null);
         }
         for (String name : new String[] {"encounter", "context"}) {
             Property p = r.getNamedProperty(name);

@@ -33,7 +33,8 @@ public final class PhiDetector {
                     Pattern.compile("\\b\\d{1,2}(?:st|nd|rd|th)?\\s+" + MONTH + ",?\\s+(?:19|20)\\d{2}\\b", CI)),
             PhiKind.PHONE, List.of(
                     Pattern.compile("(?<![\\w/.-])(?:\\+?1[-. ]?)?\\(?\\d{3}\\)?[-. ]?\\d{3}[-. ]\\d{4}(?![\\w/-])"),
-                    Pattern.compile("\\b(?:tel|phone|fax|ph|cell|mobile)\\.?\\s*[:#]?\\s*\\+?\\d[\\d() .-]{6,}\\d", CI)),
+                    Pattern.compile("\\b(?:tel|phone|fax|ph|cell|mobile)\\.?\\s*[:#]?\\s*\\+?\\d[\\d() .-]{6,}\\d",
+                            CI)),
             PhiKind.EMAIL, List.of(Pattern.compile("\\b[\\w.%+-]+@[\\w-]+(?:\\.[\\w-]+)+\\b")),
             PhiKind.URL, List.of(Pattern.compile("\\b(?:https?://|www\\.)[^\\s<>\"]+", CI)),
             PhiKind.IDENTIFIER, List.of(
@@ -43,7 +44,8 @@ public final class PhiDetector {
                             + "|patient id|SSN|social security(?: number)?|member id|policy(?: number| no\\.?)?"
                             + "|insurance id|subscriber id|encounter(?: number| no\\.?)|visit(?: number| no\\.?)"
                             + "|license(?: number| no\\.?)?|NPI|DEA)"
-                            + "(?![A-Za-z])\\s*(?:is|was)?\\s*[:#]?\\s*(?=[A-Za-z-]*\\d)[A-Za-z0-9][A-Za-z0-9-]{3,}", CI),
+                            + "(?![A-Za-z])\\s*(?:is|was)?\\s*[:#]?\\s*(?=[A-Za-z-]*\\d)[A-Za-z0-9][A-Za-z0-9-]{3,}",
+                                    CI),
                     Pattern.compile("(?<![\\w.,/-])\\d{7,}(?![\\w.,/-])")),
             PhiKind.ADDRESS, List.of(
                     Pattern.compile("\\b\\d{1,6}\\s+(?:[A-Z][a-z]+\\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"

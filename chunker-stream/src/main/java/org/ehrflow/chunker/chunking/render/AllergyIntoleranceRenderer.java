@@ -5,6 +5,7 @@ import static org.ehrflow.chunker.chunking.render.FhirText.concepts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.Resource;
@@ -32,7 +33,7 @@ final class AllergyIntoleranceRenderer implements ResourceRenderer {
             }
         }
         String categories = a.getCategory().stream().map(c -> c.getValue() == null ? null : c.getValue().toCode())
-                .filter(java.util.Objects::nonNull).collect(Collectors.joining(", "));
+                .filter(Objects::nonNull).collect(Collectors.joining(", "));
         String recorded = FhirText.date(a.getRecordedDateElement());
         String onset = FhirText.dateOf(a.getOnset());
         String text = new Sentences()

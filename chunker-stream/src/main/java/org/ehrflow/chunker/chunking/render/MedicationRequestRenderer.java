@@ -2,6 +2,7 @@ package org.ehrflow.chunker.chunking.render;
 
 import static org.ehrflow.chunker.chunking.render.FhirText.concepts;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.Dosage;
@@ -38,7 +39,7 @@ final class MedicationRequestRenderer implements ResourceRenderer {
         return s == null ? "unspecified medication" : s;
     }
 
-    static String dosage(java.util.List<Dosage> dosages) {
+    static String dosage(List<Dosage> dosages) {
         String s = dosages.stream().map(d -> d.hasText() ? d.getText() : null).filter(Objects::nonNull)
                 .collect(Collectors.joining("; "));
         return s.isEmpty() ? null : s;

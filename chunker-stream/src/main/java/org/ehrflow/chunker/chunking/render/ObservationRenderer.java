@@ -6,6 +6,7 @@ import static org.ehrflow.chunker.chunking.render.FhirText.value;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
 
@@ -40,7 +41,7 @@ final class ObservationRenderer implements ResourceRenderer {
                     : low != null && high != null ? low + " to " + high
                     : low != null ? "at least " + low : high != null ? "at most " + high : null);
         }
-        ranges.removeIf(java.util.Objects::isNull);
+        ranges.removeIf(Objects::isNull);
         String date = FhirText.dateOf(o.getEffective());
         if (date == null && o.hasIssued()) {
             date = FhirText.date(o.getIssuedElement());

@@ -13,7 +13,8 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * One Debezium change event of a mapped source table, with the record factory the table mappers share: versionId =
- * source.lsn, eventTime = source.ts_ms, source message id = "&lt;schema&gt;.&lt;table&gt;:&lt;lsn&gt;:&lt;row key&gt;" (key
+ * source.lsn, eventTime = source.ts_ms, source message id = "&lt;schema&gt;.&lt;table&gt;:&lt;lsn&gt;:&lt;row key&gt;"
+ * (key
  * columns joined by "|").
  *
  * @param op     c, u, r or d

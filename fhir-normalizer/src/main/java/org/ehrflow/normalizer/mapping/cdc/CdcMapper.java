@@ -76,7 +76,8 @@ public final class CdcMapper implements RawMapper {
         }
         String op = env.path("op").asText("");
         if (!OPS.contains(op)) {
-            return MappingResult.Rejected.of(op.isEmpty() ? ReasonCodes.CDC_INVALID_ENVELOPE : ReasonCodes.CDC_UNSUPPORTED_OP);
+            return MappingResult.Rejected.of(op.isEmpty() ? ReasonCodes.CDC_INVALID_ENVELOPE
+                    : ReasonCodes.CDC_UNSUPPORTED_OP);
         }
         JsonNode source = env.path("source");
         JsonNode row = env.get(op.equals("d") ? "before" : "after");

@@ -51,7 +51,8 @@ final class PathCheck {
                     try {
                         CodeTable.load(e.codeTable());
                     } catch (IllegalStateException ex) {
-                        problems.add(new Problem(mapping.file(), e.line(), "unknown code table '" + e.codeTable() + "'"));
+                        problems.add(new Problem(mapping.file(), e.line(), "unknown code table '" + e.codeTable()
+                                + "'"));
                     }
                 }
             }

@@ -3,6 +3,7 @@ package org.ehrflow.normalizer.mapping.fhir;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,8 @@ public final class FhirMapper implements RawMapper {
      * the sender named in the provenance.
      */
     static String senderScope(IBaseResource parsed, RawMessage raw) {
-        if (parsed instanceof org.hl7.fhir.r4.model.Bundle b && b.getType() == org.hl7.fhir.r4.model.Bundle.BundleType.MESSAGE
+        if (parsed instanceof org.hl7.fhir.r4.model.Bundle b
+                && b.getType() == org.hl7.fhir.r4.model.Bundle.BundleType.MESSAGE
                 && b.getEntryFirstRep().getResource() instanceof org.hl7.fhir.r4.model.MessageHeader h
                 && h.getSource().hasEndpoint()) {
             return h.getSource().getEndpoint();
@@ -87,7 +89,7 @@ public final class FhirMapper implements RawMapper {
         private final LinkLookup links;
         private final Map<String, String> targets = new HashMap<>();
         private final Map<String, String> keyByPatientRef = new LinkedHashMap<>();
-        private final Map<Resource, String> newRefOfPatient = new java.util.IdentityHashMap<>();
+        private final Map<Resource, String> newRefOfPatient = new IdentityHashMap<>();
         private final Map<String, String> learned = new TreeMap<>();
         private final Map<String, Integer> skipped = new TreeMap<>();
         private final List<FhirRecord> records = new ArrayList<>();
@@ -261,7 +263,8 @@ public final class FhirMapper implements RawMapper {
         private Provenance provenance(String type, String src, String version, Resource r) {
             Instant event = r != null && r.getMeta().hasLastUpdated() ? r.getMeta().getLastUpdated().toInstant()
                     : raw.provenance().eventTime();
-            String messageId = type + "/" + (src == null ? "-" : src) + "/_history/" + (version == null ? "1" : version);
+            String messageId = type + "/" + (src == null ? "-" : src) + "/_history/" + (version == null ? "1"
+                    : version);
             return Provenance.atIngress(SourceType.FHIR, raw.provenance().sourceSystem(), messageId, event,
                     raw.provenance().ingestTime());
         }

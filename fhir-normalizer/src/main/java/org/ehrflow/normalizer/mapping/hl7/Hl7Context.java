@@ -1,6 +1,12 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
+import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.ehrflow.hl7.Hl7Time;
 import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.FhirJson;
@@ -22,15 +28,15 @@ public final class Hl7Context {
     private final Hl7Header header;
     private final Hl7Time time;
     private final PatientKeyResolver resolver;
-    private final java.time.Instant ingestTime;
-    private final java.util.Set<Segment> used =
-            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Instant ingestTime;
+    private final Set<Segment> used =
+            Collections.newSetFromMap(new IdentityHashMap<>());
     private String patientKey;
     private String patientId;
     private String encounterId;
 
     Hl7Context(List<Segment> segments, Hl7Header header, Hl7Time time, PatientKeyResolver resolver,
-            java.time.Instant ingestTime) {
+            Instant ingestTime) {
         this.segments = segments;
         this.header = header;
         this.time = time;
@@ -85,8 +91,8 @@ public final class Hl7Context {
     }
 
     /** Segments nobody used, by name, excluding {@code structural} ones (MSH, EVN, ...). */
-    java.util.Map<String, Integer> unmapped(java.util.Set<String> structural) {
-        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    Map<String, Integer> unmapped(Set<String> structural) {
+        Map<String, Integer> out = new TreeMap<>();
         for (Segment s : segments) {
             if (!used.contains(s) && !structural.contains(s.getName())) {
                 out.merge(s.getName(), 1, Integer::sum);

@@ -34,6 +34,7 @@ public record Hl7Header(String type, String event, String controlId, String send
         String control = Hl7Fields.get(msh, 10);
         String msgTime = Hl7Fields.get(msh, 7);
         return new Hl7Header(Hl7Fields.get(msh, 9, 1), Hl7Fields.get(msh, 9, 2),
-                control != null ? control : fallbackId, system, PidIdentifiers.defaultAuthority(msh), msgTime, time.toInstant(msgTime));
+                control != null ? control : fallbackId, system, PidIdentifiers.defaultAuthority(msh), msgTime,
+                        time.toInstant(msgTime));
     }
 }

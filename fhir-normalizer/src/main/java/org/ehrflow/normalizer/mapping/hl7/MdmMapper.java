@@ -1,10 +1,12 @@
 package org.ehrflow.normalizer.mapping.hl7;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.ehrflow.hl7.Hl7Fields;
 import org.ehrflow.hl7.Segment;
 import org.ehrflow.normalizer.mapping.CodeTable;
@@ -36,7 +38,7 @@ final class MdmMapper implements MessageMapper {
     private static final String V2_0270 = "http://terminology.hl7.org/CodeSystem/v2-0270";
 
     /** Notifications that carry no document of their own: without content they must not blank the stored one. */
-    private static final java.util.Set<String> STATUS_ONLY = java.util.Set.of("T03", "T07", "T09");
+    private static final Set<String> STATUS_ONLY = Set.of("T03", "T07", "T09");
 
     @Override
     public List<FhirRecord> map(Hl7Context ctx) {
@@ -47,7 +49,8 @@ final class MdmMapper implements MessageMapper {
             String ns = ObservationSegmentMapper.firstNonNull(Hl7Fields.get(txa, 12, 0, 2, 1),
                     Hl7Fields.get(txa, 12, 0, 3, 1), ctx.header().defaultAuthority()); // TXA.12.2 / 12.3
             d.setId(Ids.documentReference(ns, docNumber));
-            d.setMasterIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(ctx.systemFor(ns)).setValue(docNumber));
+            d.setMasterIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem(ctx.systemFor(ns))
+                    .setValue(docNumber));
         } else {
             d.setId("doc-" + Ids.h("DocumentReference|msg|" + ctx.header().sendingSystem() + "|"
                     + ctx.header().controlId()));
@@ -102,7 +105,7 @@ final class MdmMapper implements MessageMapper {
         String activity = txa == null ? null : Hl7Fields.get(txa, 4); // TXA.4
         String date = txa == null ? null : ObservationSegmentMapper.firstNonNull(
                 Hl7Fields.get(txa, 22, 0, 15, 1), Hl7Fields.get(txa, 6), activity); // TXA.22.15 / TXA.6
-        java.time.Instant when = ctx.time().toInstant(date != null ? date : ctx.header().messageTime());
+        Instant when = ctx.time().toInstant(date != null ? date : ctx.header().messageTime());
         if (when != null) {
             // As a string: a java.util.Date would be encoded in the JVM's zone, and bytes must not depend on it.
             d.getDateElement().setValueAsString(when.toString());

@@ -63,7 +63,8 @@ public final class ObservationSegmentMapper {
             String flag = Hl7Fields.get(obx, 8, r, 1, 1); // OBX.8
             if (flag != null) {
                 String display = INTERPRETATION.get(flag);
-                Coding c = new Coding(display != null ? V3_INTERPRETATION : null, flag.toUpperCase(Locale.ROOT), display);
+                Coding c = new Coding(display != null ? V3_INTERPRETATION : null, flag.toUpperCase(Locale.ROOT),
+                        display);
                 o.addInterpretation(new CodeableConcept().addCoding(c));
             }
         }

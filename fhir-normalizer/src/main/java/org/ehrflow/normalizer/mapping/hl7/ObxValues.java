@@ -74,7 +74,8 @@ public final class ObxValues {
         if (n1 != null && n2 != null && "-".equals(sep)) {
             o.setValue(new Range().setLow(simple(obx, n1)).setHigh(simple(obx, n2)));
         } else if (n1 != null && n2 != null && (":".equals(sep) || "/".equals(sep))) {
-            o.setValue(new Ratio().setNumerator(new Quantity().setValue(n1)).setDenominator(new Quantity().setValue(n2)));
+            o.setValue(new Ratio().setNumerator(new Quantity().setValue(n1)).setDenominator(new Quantity()
+                    .setValue(n2)));
         } else if (n1 != null) {
             Quantity q = unit(obx, new Quantity().setValue(n1));
             Quantity.QuantityComparator c = comparator(comparator);

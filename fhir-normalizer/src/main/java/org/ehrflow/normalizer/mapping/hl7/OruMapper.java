@@ -10,7 +10,8 @@ import org.hl7.fhir.r4.model.Observation;
 /**
  * ORU^R01: a DiagnosticReport per OBR and an Observation per OBX under it (by segment order). OBX segments before
  * the first OBR become Observations of the message without a report. NTE after an OBX -> Observation.note, NTE
- * after an OBR -> DiagnosticReport.conclusion; a Base64 ED OBX -> DiagnosticReport.presentedForm; SPM -> Specimen; ORC is read through the OBR. A corrected result
+ * after an OBR -> DiagnosticReport.conclusion; a Base64 ED OBX -> DiagnosticReport.presentedForm; SPM -> Specimen; ORC
+ * is read through the OBR. A corrected result
  * (OBX-11 C) has the id of the original and replaces it; a deleted or wrong one (OBX-11 D, W) becomes a DELETE of
  * that Observation. Stops at a second PID: one message, one patient.
  */

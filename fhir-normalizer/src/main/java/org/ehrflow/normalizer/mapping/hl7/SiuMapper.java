@@ -12,7 +12,8 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
- * SIU S12-S26 (new, rescheduled, modified, cancelled, discontinued, deleted, service/resource changes, no-show) -> one Appointment (V2-to-FHIR IG "SCH[Appointment]"): id
+ * SIU S12-S26 (new, rescheduled, modified, cancelled, discontinued, deleted, service/resource changes, no-show) -> one
+ * Appointment (V2-to-FHIR IG "SCH[Appointment]"): id
  * from the filler appointment id SCH-2, else the placer's SCH-1; status SCH-25 (table 0278), else by event (S15
  * cancelled); reason SCH-7, type SCH-8, start AIS-4 / SCH-11.4, duration AIS-7 / SCH-9 (minutes); participants
  * the patient and AIS service, AIG resource, AIL location, AIP person (as displays); NTE -> comment.

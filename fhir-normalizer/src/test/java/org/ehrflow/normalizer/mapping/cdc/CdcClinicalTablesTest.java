@@ -7,6 +7,7 @@ import static org.ehrflow.normalizer.mapping.Fixtures.json;
 import static org.ehrflow.normalizer.mapping.Fixtures.mapped;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import org.ehrflow.normalizer.mapping.FhirJson;
 import org.ehrflow.normalizer.mapping.Fixtures;
@@ -34,7 +35,8 @@ class CdcClinicalTablesTest {
     // lab_results row 21 of patient 7 in encounter 3: glucose 182 mg/dL, flag H; double precision -> JSON number
     static String lab(String status, String value) {
         return "{\"id\":21,\"patient_id\":7,\"encounter_id\":3,\"loinc_code\":\"2345-7\",\"test_name\":\"Glucose\","
-                + "\"value_numeric\":" + value + ",\"value_text\":null,\"unit\":\"mg/dL\",\"reference_range\":\"70-99\","
+                + "\"value_numeric\":" + value
+                        + ",\"value_text\":null,\"unit\":\"mg/dL\",\"reference_range\":\"70-99\","
                 + "\"abnormal_flag\":\"H\",\"status\":\"" + status + "\",\"collected_at\":\"2026-01-02T06:00:00Z\","
                 + "\"resulted_at\":\"2026-01-02T07:30:00.5Z\",\"updated_at\":\"2026-01-02T07:30:00.5Z\"}";
     }
@@ -184,7 +186,7 @@ class CdcClinicalTablesTest {
     @Test
     void samePatientKeyAsHl7AndFhirForTheSameMrn() {
         // HL7 PID-3 12345^^^HOSP^MR and FHIR identifier {DEFAULT_MRN_SYSTEM, 12345} resolve to this key
-        String hl7 = PatientKeyResolver.defaults().patientKey(java.util.List.of(
+        String hl7 = PatientKeyResolver.defaults().patientKey(List.of(
                 new IdentifierCandidate(null, "HOSP", "MR", "12345"))).orElseThrow();
         assertThat(hl7).isEqualTo(KEY);
         assertThat(one("c", "allergies", allergy("confirmed")).patientKey()).isEqualTo(hl7);

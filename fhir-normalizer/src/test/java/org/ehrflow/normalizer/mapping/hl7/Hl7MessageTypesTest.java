@@ -11,6 +11,7 @@ import static org.ehrflow.normalizer.mapping.hl7.Hl7TestMessages.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.Map;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.ehrflow.normalizer.mapping.MappingResult;
 import org.ehrflow.schemas.FhirRecord;
@@ -53,7 +54,8 @@ class Hl7MessageTypesTest {
         JsonNode allergy = json(one(out, "AllergyIntolerance"));
         assertThat(allergy.at("/category/0").asText()).isEqualTo("medication");
         assertThat(allergy.at("/criticality").asText()).isEqualTo("high");
-        assertThat(allergy.at("/code/coding/0/system").asText()).isEqualTo("http://www.nlm.nih.gov/research/umls/rxnorm");
+        assertThat(allergy.at("/code/coding/0/system").asText())
+                .isEqualTo("http://www.nlm.nih.gov/research/umls/rxnorm");
         assertThat(allergy.at("/reaction/0/manifestation/0/text").asText()).isEqualTo("Hives");
         JsonNode condition = json(one(out, "Condition"));
         assertThat(condition.at("/verificationStatus/coding/0/code").asText()).isEqualTo("confirmed");
@@ -180,7 +182,7 @@ class Hl7MessageTypesTest {
         assertThat(json(one(out, "Observation")).at("/note/0/text").asText()).isEqualTo("repeat advised");
     }
 
-    private static java.util.Map<String, Integer> unmapped(String... segments) {
+    private static Map<String, Integer> unmapped(String... segments) {
         return ((MappingResult.Mapped) map(segments)).unmapped();
     }
 }
