@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
-import org.ehrflow.runtime.ConfigException;
+import org.ehrflow.sink.SinkCommands;
 import org.ehrflow.sink.SinkConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,37 +89,18 @@ public final class ReindexCli {
     }
 
     public static void main(String[] argv) throws Exception {
-        CommandLine cl = Line.parser(new Line());
-        Args args;
-        try {
-            cl.parseArgs(argv);
-            if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
-                cl.usage(System.out);
-                return;
-            }
-            args = Args.parse(argv);
-        } catch (IllegalArgumentException | ParameterException e) {
-            System.err.println("reindex: " + e.getMessage());
-            cl.usage(System.err);
-            System.exit(2);
+        Args args = SinkCommands.parse("reindex", Line.parser(new Line()), argv, Args::parse);
+        if (args == null) {
             return;
         }
-        SinkConfig config;
-        try {
-            config = SinkConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("reindex: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        SinkConfig config = SinkCommands.config("reindex", System.getenv());
         Embedder target = args.model() == null ? null
                 : OnnxEmbedder.load(args.model(), config.embedThreads(), OnnxEmbedder.defaultMaxBatch(args.model()));
         try {
             System.exit(run(args, new Reindexer(config.jdbcUrl(), config.user(), config.password(), target),
                     System.out));
         } catch (SQLException e) {
-            System.err.println("reindex: PostgreSQL (EHRFLOW_SINK_*): " + e.getMessage() + " [SQLSTATE "
-                    + e.getSQLState() + "]");
+            System.err.println(SinkCommands.databaseProblem("reindex", e));
             System.exit(1);
         } finally {
             if (target != null) {

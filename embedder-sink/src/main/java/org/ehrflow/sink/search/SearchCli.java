@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Properties;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
-import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.schemas.PatientKey;
+import org.ehrflow.sink.SinkCommands;
 import org.ehrflow.sink.SinkConfig;
 import org.ehrflow.sink.embed.OpenAiEmbedder;
 import picocli.CommandLine;
@@ -46,35 +46,16 @@ public final class SearchCli {
     }
 
     public static void main(String[] args) throws Exception {
-        CommandLine cl = new CommandLine(new Args());
-        Request req;
-        try {
-            cl.parseArgs(args);
-            if (cl.isUsageHelpRequested() || cl.isVersionHelpRequested()) {
-                cl.usage(System.out);
-                return;
-            }
-            req = Request.parse(args);
-        } catch (IllegalArgumentException | ParameterException e) {
-            System.err.println("search: " + e.getMessage());
-            cl.usage(System.err);
-            System.exit(2);
+        Request req = SinkCommands.parse("search", new CommandLine(new Args()), args, Request::parse);
+        if (req == null) {
             return;
         }
-        SinkConfig config;
-        try {
-            config = SinkConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("search: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        SinkConfig config = SinkCommands.config("search", System.getenv());
         try (Embedder embedder = config.httpEmbedder() != null ? new OpenAiEmbedder(config.httpEmbedder())
                 : OnnxEmbedder.load(config.modelVariant(), config.embedThreads(), config.embedBatch())) {
             System.exit(run(req, config, embedder, System.out));
         } catch (SQLException e) {
-            System.err.println("search: PostgreSQL (EHRFLOW_SINK_*): " + e.getMessage() + " [SQLSTATE "
-                    + e.getSQLState() + "]");
+            System.err.println(SinkCommands.databaseProblem("search", e));
             System.exit(3);
         }
     }

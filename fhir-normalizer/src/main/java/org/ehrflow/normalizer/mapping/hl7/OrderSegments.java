@@ -9,7 +9,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.Immunization;
 import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.SimpleQuantity;
@@ -191,7 +190,7 @@ final class OrderSegments {
         }
     }
 
-    private static Quantity quantity(BigDecimal v, String unit) {
+    static SimpleQuantity quantity(BigDecimal v, String unit) {
         SimpleQuantity q = new SimpleQuantity();
         q.setValue(v);
         if (unit != null) {
@@ -200,7 +199,8 @@ final class OrderSegments {
         return q;
     }
 
-    private static BigDecimal decimal(String s) {
+    /** A decimal from HL7 text, or null when absent or not a number. */
+    static BigDecimal decimal(String s) {
         try {
             return s == null ? null : new BigDecimal(s.strip());
         } catch (NumberFormatException e) {

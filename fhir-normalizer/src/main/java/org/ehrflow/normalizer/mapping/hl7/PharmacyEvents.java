@@ -8,7 +8,6 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.SimpleQuantity;
 
 /**
  * Pharmacy events per the V2-to-FHIR IG: RDS^O13 RXD -> MedicationDispense ("RXD[MedicationDispense]"), RAS^O17
@@ -33,9 +32,10 @@ final class PharmacyEvents {
         if (handed != null) {
             md.getWhenHandedOverElement().setValueAsString(handed);
         }
-        BigDecimal amount = decimal(Hl7Fields.get(rxd, 4)); // RXD.4 actual dispense amount
+        BigDecimal amount = OrderSegments.decimal(Hl7Fields.get(rxd, 4)); // RXD.4 actual dispense amount
         if (amount != null) {
-            md.setQuantity(quantity(amount, Hl7Fields.get(rxd, 5, 0, 1, 1))); // RXD.5 actual dispense units
+            // RXD.5 actual dispense units
+            md.setQuantity(OrderSegments.quantity(amount, Hl7Fields.get(rxd, 5, 0, 1, 1)));
         }
         String rxNumber = Hl7Fields.get(rxd, 7); // RXD.7 prescription number
         if (rxNumber != null) {
@@ -72,9 +72,9 @@ final class PharmacyEvents {
         } else if (start != null || end != null) {
             ma.getEffectiveDateTimeType().setValueAsString(start != null ? start : end);
         }
-        BigDecimal amount = decimal(Hl7Fields.get(rxa, 6)); // RXA.6 administered amount
+        BigDecimal amount = OrderSegments.decimal(Hl7Fields.get(rxa, 6)); // RXA.6 administered amount
         if (amount != null && amount.compareTo(new BigDecimal(999)) != 0) {
-            ma.getDosage().setDose(quantity(amount, Hl7Fields.get(rxa, 7, 0, 1, 1))); // RXA.7 units
+            ma.getDosage().setDose(OrderSegments.quantity(amount, Hl7Fields.get(rxa, 7, 0, 1, 1))); // RXA.7 units
         }
         CodeableConcept route = rxr == null ? null : Hl7Codes.concept(rxr, 1, 0); // RXR.1 route
         if (route != null) {
@@ -84,22 +84,5 @@ final class PharmacyEvents {
             ma.setRequest(new Reference("MedicationRequest/" + requestId));
         }
         return ma;
-    }
-
-    private static SimpleQuantity quantity(BigDecimal v, String unit) {
-        SimpleQuantity q = new SimpleQuantity();
-        q.setValue(v);
-        if (unit != null) {
-            q.setUnit(unit);
-        }
-        return q;
-    }
-
-    private static BigDecimal decimal(String s) {
-        try {
-            return s == null ? null : new BigDecimal(s.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }
