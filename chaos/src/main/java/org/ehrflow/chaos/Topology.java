@@ -1,14 +1,12 @@
 package org.ehrflow.chaos;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,6 +25,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.ehrflow.ehrsim.EhrSchema;
 import org.ehrflow.localstack.BrokerMain;
 import org.ehrflow.localstack.BrokerSecurity;
+import org.ehrflow.localstack.Dirs;
 import org.ehrflow.localstack.FreePorts;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.ConfigReader;
@@ -166,7 +165,8 @@ final class Topology implements AutoCloseable {
                 "EHRFLOW_KAFKA_GROUP_INSTANCE_ID", "document-extractor"));
         gatewayPort = FreePorts.pick();
         gatewayToken = new Secret(UUID.randomUUID().toString());
-        Path tokenFile = secretFile("gateway-client.token", gatewayToken.value());
+        Path tokenFile = Dirs.writeOwnerOnly(work.resolve("secrets").resolve("gateway-client.token"),
+                gatewayToken.value());
         stage("fhir-gateway", "org.ehrflow.gateway.GatewayApp", "EHRFLOW_GATEWAY_", Map.of(
                 "EHRFLOW_GATEWAY_HOST", "127.0.0.1", "EHRFLOW_GATEWAY_PORT", Integer.toString(gatewayPort),
                 "EHRFLOW_GATEWAY_CLIENTS", GATEWAY_CLIENT + ":" + tokenFile + ":*"));
@@ -177,19 +177,6 @@ final class Topology implements AutoCloseable {
             awaitReady(v.name(), v::ready, Duration.ofSeconds(180));
         }
         LOG.info("topology ready: broker {}, MLLP {}, vector store {}:{}", bootstrap, mllpPort, pg.host(), pg.port());
-    }
-
-    /** Writes {@code value} to an owner-only file under the work directory, as a mounted secret would be. */
-    private Path secretFile(String name, String value) {
-        Path file = work.resolve("secrets").resolve(name);
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, value, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a secret file", e);
-        }
     }
 
     Map<String, String> sinkEnv(String database) {
@@ -227,13 +214,7 @@ final class Topology implements AutoCloseable {
         security.clientProperties(principal).forEach((k, v) -> {
             String var = "EHRFLOW_KAFKA_" + k.toUpperCase(Locale.ROOT).replace('.', '_');
             if (k.equals("sasl.jaas.config") || k.endsWith(".password")) {
-                Path file = work.resolve("tls").resolve(processName + "." + k);
-                try {
-                    Files.writeString(file, v, StandardCharsets.UTF_8);
-                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot write a secret file", e);
-                }
+                Path file = Dirs.writeOwnerOnly(work.resolve("tls").resolve(processName + "." + k), v);
                 env.put(var + ConfigReader.FILE_SUFFIX, file.toString());
             } else {
                 env.put(var, v);

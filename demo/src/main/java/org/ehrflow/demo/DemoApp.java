@@ -2,10 +2,8 @@ package org.ehrflow.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Comparator;
@@ -24,6 +22,7 @@ import org.ehrflow.ehrsim.EhrWriter;
 import org.ehrflow.ehrsim.sim.EhrSimulator;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
+import org.ehrflow.localstack.Dirs;
 import org.ehrflow.localstack.EmbeddedKafka;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.pipeline.Pipeline;
@@ -82,11 +81,9 @@ public final class DemoApp {
      * A {@code psql} command line for the running cluster: the password goes to a {@code .pgpass} file readable by
      * its owner only (inside the work directory, deleted with it), never onto the command line or the screen.
      */
-    private static String psqlLine(LocalPostgres pg, Path work) throws IOException {
-        Path pass = work.resolve("pgpass");
-        Files.writeString(pass, "127.0.0.1:" + pg.port() + ":*:" + pg.superuser() + ":"
-                + pg.superuserPassword().value() + "\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+    private static String psqlLine(LocalPostgres pg, Path work) {
+        Path pass = Dirs.writeOwnerOnly(work.resolve("pgpass"), "127.0.0.1:" + pg.port() + ":*:" + pg.superuser()
+                + ":" + pg.superuserPassword().value() + "\n");
         return "PGPASSFILE=" + pass + " psql -h 127.0.0.1 -p " + pg.port() + " -U " + pg.superuser() + " "
                 + Pipeline.RAG_DB;
     }

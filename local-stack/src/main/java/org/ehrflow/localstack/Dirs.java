@@ -2,12 +2,14 @@ package org.ehrflow.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** File-tree helpers for the temporary directories of the local stack. */
 public final class Dirs {
@@ -20,6 +22,21 @@ public final class Dirs {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    /**
+     * Writes {@code content} to {@code file} (parents created) readable by its owner only, as a mounted secret is;
+     * returns the file. The content never appears in the exception.
+     */
+    public static Path writeOwnerOnly(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the owner-only file " + file, e);
         }
     }
 
