@@ -56,6 +56,11 @@ public final class ChunkerMetrics {
         registry.counter("ehrflow.chunker.documents.deferred", "resource_type", resourceType).increment();
     }
 
+    /** A retired patient's late record sent on to the survivor's task ({@code MergeRedirects}). */
+    void redirected(String resourceType) {
+        registry.counter("ehrflow.chunker.records.redirected", "resource_type", resourceType).increment();
+    }
+
     void deadLetter(String reasonCode) {
         registry.counter("ehrflow.chunker.dlq", "reason", reasonCode).increment();
     }

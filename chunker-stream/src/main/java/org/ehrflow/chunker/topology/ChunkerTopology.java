@@ -33,6 +33,15 @@ public final class ChunkerTopology {
     private ChunkerTopology() {
     }
 
+    /** What leaves the chunk step for the survivor's task: a merge's state transfer or a redirected record. */
+    private static boolean toSurvivor(Routed r) {
+        return r instanceof Routed.Transfer || r instanceof Routed.Redirect;
+    }
+
+    private static String handoffJson(Routed r) {
+        return r instanceof Routed.Transfer t ? t.transfer().toJson() : ((Routed.Redirect) r).redirected().toJson();
+    }
+
     public static Topology build(ResourceChunker chunker, ChunkerMetrics metrics) {
         return build(chunker, metrics, false);
     }
@@ -46,36 +55,40 @@ public final class ChunkerTopology {
     public static Topology build(ResourceChunker chunker, ChunkerMetrics metrics, boolean documentsFromExtractor) {
         StreamsBuilder builder = new StreamsBuilder();
         TopicSpec<String, DeadLetter> dlq = Topics.dlq(Topics.APP_CHUNKER);
-        StateStores.ALL.forEach(name -> builder.addStateStore(StateStores.builder(name)));
-        String[] stores = StateStores.ALL.toArray(String[]::new);
+        StateStores.SHARED.forEach(name -> builder.addStateStore(StateStores.builder(name)));
+        if (documentsFromExtractor) {
+            builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
+        }
+        String[] stores = StateStores.SHARED.toArray(String[]::new);
+        String[] withDocuments = documentsFromExtractor ? Stream.concat(StateStores.SHARED.stream(),
+                Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new) : stores;
         KStream<String, Routed> chunked = builder
                 .stream(Topics.FHIR_RESOURCES.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources-source"))
                 .process(() -> new ChunkProcessor(chunker, metrics, documentsFromExtractor), Named.as("chunk-resource"),
                         stores);
-        // A MERGE's state transfer, keyed by the surviving key, goes through an internal topic to the task that
-        // owns the survivor. Its processor shares the stores, so Streams puts it in the chunk step's sub-topology:
-        // the internal topic gets the input's partition count and partition p of both is read by task p.
-        KStream<String, Routed> absorbed = chunked
-                .filter((key, value) -> value instanceof Routed.Transfer, Named.as("merge-transfers"))
-                .mapValues(v -> ((Routed.Transfer) v).transfer().toJson(), Named.as("merge-transfer-json"))
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName(MERGE_TRANSFER))
-                .process(() -> new MergeTransferProcessor(chunker, metrics), Named.as("absorb-merge-transfer"),
-                        stores);
-        KStream<String, Routed> results = chunked
-                .filterNot((key, value) -> value instanceof Routed.Transfer, Named.as("chunk-results"))
-                .merge(absorbed, Named.as("all-results"));
+        KStream<String, Routed> results = chunked;
         if (documentsFromExtractor) {
-            builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
-            String[] documentStores = Stream.concat(StateStores.ALL.stream(),
-                    Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
             KStream<String, Routed> documents = builder
                     .stream(Topics.DOCUMENT_TEXT.name(),
                             Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("document-text-source"))
                     .process(() -> new DocumentProcessor(chunker, metrics), Named.as("chunk-document"),
-                            documentStores);
+                            withDocuments);
             results = results.merge(documents, Named.as("with-documents"));
         }
+        // A MERGE's state transfer, and a retired patient's late records after it, keyed by the surviving key,
+        // go through an internal topic to the task that owns the survivor. Its processor shares the stores, so
+        // Streams puts it in the chunk step's sub-topology: the internal topic gets the input's partition count
+        // and partition p of both is read by task p.
+        KStream<String, Routed> absorbed = results
+                .filter((key, value) -> toSurvivor(value), Named.as("merge-transfers"))
+                .mapValues(ChunkerTopology::handoffJson, Named.as("merge-transfer-json"))
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.String()).withName(MERGE_TRANSFER))
+                .process(() -> new MergeTransferProcessor(chunker, metrics, documentsFromExtractor),
+                        Named.as("absorb-merge-transfer"), withDocuments);
+        results = results
+                .filterNot((key, value) -> toSurvivor(value), Named.as("chunk-results"))
+                .merge(absorbed, Named.as("all-results"));
         results.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Routed.Dead, Branched.withConsumer(dead -> dead
                         .mapValues(v -> ((Routed.Dead) v).letter(), Named.as("dead-letter-value"))

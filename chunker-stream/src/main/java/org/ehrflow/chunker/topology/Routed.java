@@ -5,7 +5,8 @@ import org.ehrflow.schemas.DeadLetter;
 
 /**
  * The chunk step's output inside the topology: a chunk set for the chunk topic, a dead letter for the DLQ, or a
- * merge's state transfer for the internal topic that takes it to the surviving patient's task.
+ * merge's state transfer or a redirected record for the internal topic that takes it to the surviving patient's
+ * task.
  */
 sealed interface Routed {
 
@@ -16,5 +17,9 @@ sealed interface Routed {
     }
 
     record Transfer(StateTransfer transfer) implements Routed {
+    }
+
+    /** A retired patient's late record, re-keyed, for the internal topic that takes it to the survivor's task. */
+    record Redirect(Redirected redirected) implements Routed {
     }
 }

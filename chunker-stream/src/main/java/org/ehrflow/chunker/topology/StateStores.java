@@ -27,7 +27,16 @@ final class StateStores {
      */
     static final String DOCUMENT_VERSIONS = "chunker-document-versions";
 
+    /**
+     * {@code retired patient key} to the key it was merged into ({@link MergeRedirects}). Not patient state: a
+     * MERGE never transfers it, so it is not in {@link #ALL}.
+     */
+    static final String MERGED_INTO = "chunker-merged-into";
+
+    /** The patient state a MERGE moves to the survivor. */
     static final List<String> ALL = List.of(FACTS, INDEX, SUMMARY, IDENTITY);
+    /** Every store the chunk steps share: the patient state and the merge redirects. */
+    static final List<String> SHARED = List.of(FACTS, INDEX, SUMMARY, IDENTITY, MERGED_INTO);
     static final char SEP = '\u001f';
 
     private StateStores() {

@@ -1,6 +1,7 @@
 package org.ehrflow.chunker.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,8 @@ import org.ehrflow.schemas.Citation;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.DocumentSection;
 import org.ehrflow.schemas.DocumentText;
+import org.ehrflow.schemas.FhirRecord;
+import org.ehrflow.schemas.PatientKey;
 import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.SchemaValidator;
 import org.ehrflow.schemas.Topics;
@@ -158,5 +161,21 @@ class DocumentTopologyTest {
                 .deserialize("t", dlq.readValue());
         assertThat(dl.reasonCode()).isEqualTo(ReasonCodes.VALUE_NOT_DESERIALIZABLE);
         assertThat(dl.sourceTopic()).isEqualTo(Topics.DOCUMENT_TEXT.name());
+    }
+
+    @Test
+    void aDocumentOfAPatientMergedAwayGoesToTheSurvivorTaggedWithItsNames() {
+        String survivor = PatientKey.of("urn:test:mrn", "TEST-0002");
+        resources.pipeInput(TestSupport.PATIENT, Topics.FHIR_RESOURCES.valueSerde().serializer().serialize("t",
+                new FhirRecord(TestSupport.PATIENT, RecordOp.MERGE, "Patient", "p-1", "5", null,
+                        null, TestSupport.provenance(), survivor)));
+        chunkSets();
+        // Late from the OCR lane: the retired patient's scan, after its MERGE.
+        documents.pipeInput(TestSupport.PATIENT, bytes(pdf(RecordOp.UPSERT)));
+        assertThat(chunkSets()).extracting(ChunkSet::patientKey, ChunkSet::sourceId).containsExactly(
+                tuple(survivor, "DocumentReference/scan-1"));
+        assertThat(registry.get("ehrflow.chunker.records.redirected").tag("resource_type", "DocumentReference")
+                .counter().count()).isEqualTo(1.0);
+        assertThat(dlq.isEmpty()).isTrue();
     }
 }

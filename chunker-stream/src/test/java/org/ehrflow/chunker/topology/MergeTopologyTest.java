@@ -278,4 +278,67 @@ class MergeTopologyTest {
                 tuple(RETIRED, RecordOp.MERGE));
         assertThat(entries(SURVIVOR)).isNotEmpty();
     }
+
+    // The CI chaos finding (RELIABILITY.md series 2, trial 12): a record of the retired patient that reaches the
+    // chunker after the MERGE (another ingress was slower, or the normaliser restarted mid-merge) built a new
+    // encounter story under the retired key, whose rows the sink had already moved; the survivor's story lacked
+    // the fact. Now the retired patient's task sends it on to the survivor's, behind the MERGE's own transfer.
+    @Test
+    void aLateRecordOfTheRetiredPatientJoinsTheSurvivorsStoryInsteadOfStartingOneUnderTheRetiredKey() {
+        retiredPatientHistory();
+        send(SURVIVOR, "Observation", "o2", AggregationTopologyTest.observation("o2", "e1", "6.1",
+                "2024-03-01T11:00:00Z"));
+        sets();
+        merge();
+        transfers.readRecordsToList();
+        sets();
+
+        send(RETIRED, "Observation", "o4", AggregationTopologyTest.observation("o4", "e1", "8.8",
+                "2024-03-01T13:00:00Z"));
+
+        assertThat(transfers.readRecordsToList()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(SURVIVOR);
+            assertThat(r.value()).contains("\"hops\":1");
+        });
+        List<ChunkSet> sets = sets();
+        assertThat(sets).extracting(ChunkSet::patientKey, ChunkSet::op, ChunkSet::sourceId).containsExactly(
+                tuple(SURVIVOR, RecordOp.UPSERT, "Encounter/e1"));
+        assertThat(text(sets.get(0))).contains("7.9", "6.1", "8.8");
+        assertThat(sets.get(0).chunks()).flatExtracting(Chunk::cites).contains("Observation/o1", "Observation/o2",
+                "Observation/o4");
+        assertThat(entries(RETIRED)).isEmpty();
+        assertThat(driver.getKeyValueStore(StateStores.MERGED_INTO).get(RETIRED)).isEqualTo(SURVIVOR);
+    }
+
+    @Test
+    void aLateRetractionOfTheRetiredPatientRemovesTheMovedResourceFromTheSurvivor() {
+        retiredPatientHistory();
+        sets();
+        merge();
+        sets();
+        in.pipeInput(RETIRED, bytes(new FhirRecord(RETIRED, RecordOp.DELETE, "AllergyIntolerance", "a1", "2", null,
+                null, TestSupport.provenance())));
+        List<ChunkSet> sets = sets();
+        assertThat(sets).extracting(ChunkSet::patientKey, ChunkSet::sourceId).containsExactly(
+                tuple(SURVIVOR, "AllergyIntolerance/a1"), tuple(SURVIVOR, PatientSummary.sourceId(SURVIVOR)));
+        assertThat(text(sets.get(1))).contains("Metformin").doesNotContain("Penicillin");
+        assertThat(entries(RETIRED)).isEmpty();
+    }
+
+    @Test
+    void aRedirectedRecordIsNotSentOnAgainAfterAChainOfMerges() {
+        String third = PatientKey.of("urn:test:mrn", "TEST-0003");
+        retiredPatientHistory();
+        merge();
+        in.pipeInput(SURVIVOR, bytes(new FhirRecord(SURVIVOR, RecordOp.MERGE, "Patient", "p-2", "6", null, null,
+                TestSupport.provenance(), third)));
+        transfers.readRecordsToList();
+        sets();
+        send(RETIRED, "MedicationRequest", "m7", medication("m7", "active").replace("Metformin", "Aspirin"));
+        // One hop (MergeRedirects.MAX_HOPS): chunked under the first survivor, which the sink files under the
+        // third; never circled or lost.
+        assertThat(transfers.readRecordsToList()).hasSize(1);
+        assertThat(sets()).extracting(ChunkSet::patientKey, ChunkSet::sourceId).contains(
+                tuple(SURVIVOR, "MedicationRequest/m7"));
+    }
 }
