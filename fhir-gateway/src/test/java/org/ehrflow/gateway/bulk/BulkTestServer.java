@@ -40,6 +40,9 @@ final class BulkTestServer implements AutoCloseable {
     private final Map<Integer, Boolean> polledOnce = new ConcurrentHashMap<>();
     private final AtomicInteger exports = new AtomicInteger();
     static final String TOKEN = "bulk-source-token-0123456789";
+    /** Full-export files are streamed with a pause after every {@code slowEvery} lines (0: at full speed). */
+    private volatile int slowEvery;
+    private volatile int slowMillis;
     static final String[] TRANSACTION_TIMES = {"2026-12-01T00:00:00Z", "2026-12-05T00:00:00Z"};
 
     BulkTestServer(Map<String, Path> full, Map<String, String> incremental) throws IOException {
@@ -50,6 +53,13 @@ final class BulkTestServer implements AutoCloseable {
         server.createContext("/status/", this::status);
         server.createContext("/files/", this::file);
         server.start();
+    }
+
+    /** Streams full-export files slowly, so a test can kill the reading process in the middle of one. */
+    BulkTestServer slow(int everyLines, int pauseMillis) {
+        this.slowEvery = everyLines;
+        this.slowMillis = pauseMillis;
+        return this;
     }
 
     String base() {
@@ -115,10 +125,28 @@ final class BulkTestServer implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Type", "application/fhir+ndjson");
         ex.sendResponseHeaders(200, 0); // chunked: streamed
         try (OutputStream out = ex.getResponseBody()) {
-            if (n == 0) {
+            if (n == 0 && slowEvery > 0) {
+                copySlowly(full.get(type), out);
+            } else if (n == 0) {
                 Files.copy(full.get(type), out);
             } else {
                 out.write(incremental.get(type).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private void copySlowly(Path file, OutputStream out) throws IOException {
+        int n = 0;
+        for (String line : Files.readAllLines(file)) {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            if (++n % slowEvery == 0) {
+                out.flush();
+                try {
+                    Thread.sleep(slowMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted");
+                }
             }
         }
     }
