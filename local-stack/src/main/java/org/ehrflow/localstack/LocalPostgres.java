@@ -240,7 +240,6 @@ public final class LocalPostgres implements AutoCloseable {
     public synchronized Path requireTls() {
         Path key = dataDir.resolve("server.key");
         Path cert = dataDir.resolve("server.crt");
-        Path clientCopy = (temporaryRoot != null ? temporaryRoot : socketDir).resolve("root.crt");
         try {
             Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
@@ -248,6 +247,28 @@ public final class LocalPostgres implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException("openssl could not make a server certificate");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a certificate for PostgreSQL in " + dataDir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return requireTls(cert, key);
+    }
+
+    /**
+     * As {@link #requireTls()}, with a key pair made elsewhere (a deployment's, to check it works with this server):
+     * both files are copied into the data directory. Returns the server certificate's copy for clients.
+     */
+    public synchronized Path requireTls(Path certificate, Path privateKey) {
+        Path key = dataDir.resolve("server.key");
+        Path cert = dataDir.resolve("server.crt");
+        Path clientCopy = (temporaryRoot != null ? temporaryRoot : socketDir).resolve("root.crt");
+        try {
+            if (!certificate.equals(cert)) {
+                Files.copy(certificate, cert, StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(privateKey, key, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
             tool.handOver(key);
@@ -263,9 +284,6 @@ public final class LocalPostgres implements AutoCloseable {
                     "hostnossl replication all  0.0.0.0/0     reject", ""), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up TLS for PostgreSQL in " + dataDir, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
         try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
             st.execute("ALTER SYSTEM SET ssl = on");

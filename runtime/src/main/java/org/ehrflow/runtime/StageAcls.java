@@ -26,6 +26,11 @@ public final class StageAcls {
     public static final String CDC_OFFSETS_TOPIC = "ehr.cdc-capture.offsets.v1";
     /** The FHIR gateway's application id (it produces raw FHIR). */
     public static final String APP_FHIR_GATEWAY = "fhir-gateway";
+    /** The ops app (lag, freshness, dead letters): reads, never writes. */
+    public static final String APP_OPS = "ops";
+    /** The consumer groups ops describes for lag: every stage that commits offsets to Kafka. */
+    private static final List<String> GROUPS = List.of(Topics.APP_FHIR_NORMALIZER, Topics.APP_CHUNKER,
+            Topics.APP_DOCUMENT_EXTRACTOR, Topics.APP_DOCUMENT_OCR, Topics.APP_EMBEDDER_SINK);
 
     private StageAcls() {
     }
@@ -33,6 +38,13 @@ public final class StageAcls {
     /** The ACLs of {@code stage} (an application id of {@link Topics}) for {@code principal} ("User:name"). */
     public static List<AclBinding> of(String stage, String principal) {
         Grants g = new Grants(principal);
+        if (APP_OPS.equals(stage)) {
+            // Lag peeks one record per partition for its timestamp, and the dead-letter report reads the DLQs:
+            // read access to every pipeline topic (PHI), no write anywhere, no group of its own (it assigns).
+            Topics.all().forEach(t -> g.topic(t.name(), AclOperation.READ, AclOperation.DESCRIBE));
+            GROUPS.forEach(group -> g.group(group, PatternType.LITERAL, AclOperation.DESCRIBE));
+            return g.out;
+        }
         g.cluster(AclOperation.IDEMPOTENT_WRITE);
         g.topic(Topics.dlq(stage).name(), AclOperation.WRITE, AclOperation.DESCRIBE);
         switch (stage) {
