@@ -62,6 +62,11 @@ final class Body {
         return "Body[" + type() + ", " + json.length() + " chars]";
     }
 
+    /** A JSON body whose structure the caller checks itself (R4B/R5 subscription notifications). */
+    static Body unchecked(String json, JsonNode tree) {
+        return new Body(json, tree, null);
+    }
+
     /** The checked body, or the refusal to answer with. */
     static Object read(FhirRequest req, FhirCodec codec, JsonStructure structure) {
         Optional<FhirFormat> format = FhirFormat.ofContentType(req.contentType());

@@ -76,7 +76,8 @@ public final class RequestPlanner {
                     : answer(Replies.methodNotAllowed());
         }
         if (p.size() == 1 && p.get(0).equals("$subscription-notification") && subscriptions != null) {
-            return m.equals("POST") ? withBody(req, body -> subscriptions.plan(req, body))
+            return m.equals("POST") ? subscriptions.planR5(req)
+                    .orElseGet(() -> withBody(req, body -> subscriptions.plan(req, body)))
                     : answer(Replies.methodNotAllowed());
         }
         if (p.size() == 1 && p.get(0).equals("metadata")) {

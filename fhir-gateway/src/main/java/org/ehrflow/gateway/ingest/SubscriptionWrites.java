@@ -1,22 +1,27 @@
 package org.ehrflow.gateway.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ehrflow.gateway.fhir.FhirCodec;
+import org.ehrflow.gateway.fhir.FhirFormat;
+import org.ehrflow.gateway.fhir.JsonStructure;
 import org.ehrflow.gateway.fhir.Outcomes;
 import org.ehrflow.gateway.subscription.EventLog;
 import org.ehrflow.gateway.subscription.Notification;
 import org.ehrflow.gateway.subscription.SourceFetcher;
 import org.ehrflow.gateway.subscription.SubscriptionSource;
-import org.hl7.fhir.r4.model.Bundle;
+import org.ehrflow.schemas.Json;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /**
  * {@code POST [base]/$subscription-notification}: the rest-hook endpoint of R4 Subscriptions (Backport IG
- * notification Bundles). Handshakes and heartbeats are answered 200 with nothing produced. Each new event's focus
+ * notification Bundles for R4, and R4B/R5 {@code subscription-notification} Bundles with a SubscriptionStatus).
+ * Handshakes and heartbeats are answered 200 with nothing produced. Each new event's focus
  * becomes one raw record: the resource carried in the Bundle ({@code full-resource}) or read from the
  * Subscription's source server ({@code id-only}). Events already ingested are skipped (by event number); events are
  * marked ingested only after the broker acknowledged them.
@@ -28,12 +33,11 @@ final class SubscriptionWrites {
     private final EventLog events;
     private final WriteChecks checks;
     private final Records records;
-    private final org.ehrflow.gateway.fhir.FhirCodec codec;
-    private final org.ehrflow.gateway.fhir.JsonStructure structure;
+    private final FhirCodec codec;
+    private final JsonStructure structure;
 
     SubscriptionWrites(List<SubscriptionSource> sources, SourceFetcher fetcher, EventLog events, WriteChecks checks,
-            Records records, org.ehrflow.gateway.fhir.FhirCodec codec,
-                    org.ehrflow.gateway.fhir.JsonStructure structure) {
+            Records records, FhirCodec codec, JsonStructure structure) {
         this.codec = codec;
         this.structure = structure;
         this.sources = List.copyOf(sources);
@@ -43,12 +47,30 @@ final class SubscriptionWrites {
         this.records = records;
     }
 
+    /**
+     * An R4B/R5-shaped notification (JSON): read without R4's whole-body structure check, which does not know its
+     * Bundle type or SubscriptionStatus; each focus resource is still checked as an R4 write below. Empty when the
+     * body is not that shape (the R4 path reads it).
+     */
+    Optional<Plan> planR5(FhirRequest req) {
+        if (FhirFormat.ofContentType(req.contentType()).orElse(null) != FhirFormat.JSON) {
+            return Optional.empty();
+        }
+        JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(req.body());
+        } catch (JsonProcessingException e) {
+            return Optional.empty(); // the R4 path answers 400
+        }
+        return tree != null && Notification.isR5Shape(tree) ? Optional.of(plan(req, Body.unchecked(req.body(), tree)))
+                : Optional.empty();
+    }
+
     Plan plan(FhirRequest req, Body body) {
         StringBuilder why = new StringBuilder();
-        Optional<Notification> read = body.model() instanceof Bundle b ? Notification.read(b, why) : Optional.empty();
+        Optional<Notification> read = Notification.read(body.tree(), why);
         if (read.isEmpty()) {
-            return RequestPlanner.answer(Replies.invalid("Bundle", why.length() == 0
-                    ? "a subscription notification is a history Bundle" : why.toString()));
+            return RequestPlanner.answer(Replies.invalid("Bundle", why.toString()));
         }
         Notification n = read.get();
         Optional<SubscriptionSource> source = sources.stream().filter(s -> s.names(n.subscription())).findFirst();

@@ -83,6 +83,32 @@ class SubscriptionWritesTest {
         assertThat(fetched).isEmpty();
     }
 
+    // R4B/R5 shape (Subscriptions R4B): a subscription-notification Bundle with a SubscriptionStatus, which R4's
+    // structure definitions do not know; read from JSON, its focus still checked as an R4 write.
+    @Test
+    void r4bSubscriptionStatusNotificationsAreReadLikeBackportOnes() throws IOException {
+        String n = resource("notification-r4b-full-resource.json");
+        Plan.Publish p = (Plan.Publish) notify(n);
+        assertThat(p.records()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("fhir-patient:1599eb66-431a-447c-a3de-6897fad9d00d");
+            assertThat(r.message().payload()).contains("\"status\":\"in-progress\"");
+        });
+        p.afterAck().run();
+        assertThat(events.highest("admission")).isEqualTo(3);
+        assertThat(((Plan.Publish) notify(n)).records()).isEmpty();
+        // A heartbeat in that shape: acknowledged, nothing produced.
+        Plan beat = notify(n.replace("\"event-notification\"", "\"heartbeat\""));
+        assertThat(((Plan.Answer) beat).reply().status()).isEqualTo(200);
+        // An event without a number is refused with a coded outcome; so is an R5-only focus (R5's Encounter.class is
+        // a list of CodeableConcepts, R4's a Coding): the endpoint ingests R4 resources.
+        Plan noNumber = notify(n.replace("\"eventNumber\": \"3\",", ""));
+        assertThat(((Plan.Answer) noNumber).reply().status()).isEqualTo(422);
+        Plan badFocus = notify(n.replace("\"eventNumber\": \"3\"", "\"eventNumber\": \"4\"")
+                .replace("\"class\": {", "\"class\": [{\"coding\": [{").replace("\"display\": \"virtual\"}",
+                        "\"display\": \"virtual\"}]}]"));
+        assertThat(((Plan.Answer) badFocus).reply().status()).isEqualTo(422);
+    }
+
     @Test
     void idOnlyEventsReadTheFocusFromTheSource() throws IOException {
         Plan.Publish p = (Plan.Publish) notify(resource("notification-id-only.json"));
