@@ -3,7 +3,6 @@ package org.ehrflow.normalizer.mapping.hl7;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -23,7 +22,8 @@ import org.hl7.fhir.r4.model.Enumerations.DocumentReferenceStatus;
  * identifier from the unique document number TXA-12 (else MSH-10), status from availability TXA-19, docStatus from
  * completion TXA-17, date = authentication time TXA-22.15, else origination TXA-6, else activity TXA-4, else MSH-7;
  * context.period.start = TXA-4. Content: the text of every TX/FT/ST OBX after TXA joined with newlines, as a
- * text/plain attachment; a Base64 ED OBX becomes a further attachment with its own MIME type.
+ * text/plain attachment; a Base64 ED OBX becomes a further attachment with its own MIME type, an RP OBX pointing
+ * at a document an attachment by URL ({@link ObxAttachments}).
  *
  * <p>Events: T02/T04/T06/T08/T10 carry the document and UPSERT it (an edit T08 has the same TXA-12, so it replaces);
  * T09/T10 with a parent TXA-13 add {@code relatesTo replaces} and DELETE the parent; T05/T06 add {@code appends};
@@ -130,8 +130,8 @@ final class MdmMapper implements MessageMapper {
                 if (type.equals("TX") || type.equals("FT") || type.equals("ST")) {
                     String text = ObxValues.text(s); // OBX.5
                     lines.add(text == null ? "" : text);
-                } else if (type.equals("ED")) {
-                    Attachment a = attachment(s);
+                } else if (type.equals("ED") || type.equals("RP")) {
+                    Attachment a = ObxAttachments.of(s);
                     if (a != null) {
                         binaries.add(a);
                     }
@@ -149,27 +149,5 @@ final class MdmMapper implements MessageMapper {
             return false;
         }
         return true;
-    }
-
-    /** A Base64 ED value (OBX-5: source, type, subtype, encoding, data) as an attachment, or null. */
-    static Attachment attachment(Segment obx) {
-        if (!"BASE64".equalsIgnoreCase(Hl7Fields.get(obx, 5, 0, 4, 1))) { // ED.4 encoding
-            return null;
-        }
-        byte[] bytes = base64(Hl7Fields.get(obx, 5, 0, 5, 1)); // ED.5 data
-        if (bytes == null) {
-            return null;
-        }
-        String sub = Hl7Fields.get(obx, 5, 0, 3, 1); // ED.3 subtype
-        return new Attachment().setContentType(Hl7Fields.get(obx, 5, 0, 2, 1) + "/" + (sub == null ? "octet-stream"
-                : sub.toLowerCase(Locale.ROOT))).setData(bytes); // ED.2 type of data
-    }
-
-    private static byte[] base64(String data) {
-        try {
-            return data == null ? null : Base64.getMimeDecoder().decode(data);
-        } catch (IllegalArgumentException e) {
-            return null; // a broken embedded binary should not cost the document its text
-        }
     }
 }

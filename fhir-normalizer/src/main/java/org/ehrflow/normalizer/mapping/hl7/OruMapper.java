@@ -73,8 +73,8 @@ final class OruMapper implements MessageMapper {
 
         private void observation(Segment obx) {
             flushObservation();
-            org.hl7.fhir.r4.model.Attachment embedded = "ED".equalsIgnoreCase(Hl7Fields.get(obx, 2)) && obr != null
-                    ? MdmMapper.attachment(obx) : null; // OBX.2 ED: an embedded report (PDF, image)
+            // OBX.2 ED: an embedded report (PDF, image); RP: a pointer to one (ObxAttachments)
+            org.hl7.fhir.r4.model.Attachment embedded = obr != null ? ObxAttachments.of(obx) : null;
             if (embedded != null) {
                 presented.add(embedded);
                 return;

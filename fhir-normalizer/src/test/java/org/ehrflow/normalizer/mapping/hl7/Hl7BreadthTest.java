@@ -199,4 +199,41 @@ class Hl7BreadthTest {
         assertThat(json(one(m.records(), "Observation")).at("/valueString").asText())
                 .isEqualTo("A\\M2442\\xyz\\M2842\\B");
     }
+
+    // Issue 12: a document the sender keeps (OBX-2 RP, reference pointer) becomes an attachment by URL, which the
+    // document extractor fetches; RP.1 absolute, or relative to RP.2's universal id (V2-to-FHIR OBX-5 RP).
+    @Test
+    void mdmWithAReferencePointerCarriesTheDocumentsUrl() {
+        FhirRecord doc = one(records(msh("MDM^T02^MDM_T02", "2.5.1"), "EVN||20240102", PID,
+                "TXA|1|DS|TX|20240102||20240102||||||DOC7^HOSP||||AU||AV",
+                // RP.1 pointer, RP.2 application (namespace^universal id^type), RP.3 type of data, RP.4 subtype
+                "OBX|1|RP|18842-5^Discharge summary^LN||Binary/ccda-77^DOCS&https://ehr.example.org/fhir&URI"
+                        + "^TEXT^x-hl7-cda-level-one||||||F"), "DocumentReference");
+        JsonNode a = json(doc).at("/content/0/attachment");
+        assertThat(a.at("/url").asText()).isEqualTo("https://ehr.example.org/fhir/Binary/ccda-77");
+        assertThat(a.at("/contentType").asText()).isEqualTo("application/hl7-v3+xml");
+        assertThat(a.has("data")).isFalse();
+    }
+
+    @Test
+    void oruWithAPdfPointerPresentsItAndAnImagePointerStaysUnmapped() {
+        List<FhirRecord> out = records(msh("ORU^R01^ORU_R01", "2.5.1"), PID, "OBR|1||LAB9|11502-2^Lab report^LN",
+                "OBX|1|RP|11502-2^Lab report^LN||https://lab.example.org/reports/9.pdf^^AP^PDF||||||F",
+                "OBX|2|RP|SLIDE^Digital slide^L||https://lab.example.org/slides/9^^IM^MRXS||||||F");
+        FhirRecord report = one(out, "DiagnosticReport");
+        JsonNode pf = json(report).at("/presentedForm");
+        assertThat(pf.size()).isEqualTo(1);
+        assertThat(pf.at("/0/url").asText()).isEqualTo("https://lab.example.org/reports/9.pdf");
+        assertThat(pf.at("/0/contentType").asText()).isEqualTo("application/pdf");
+        // The slide is no document to read: an Observation without a value, as before.
+        assertThat(out).extracting(FhirRecord::resourceType).contains("Observation");
+    }
+
+    @Test
+    void aPointerOnlyTheSenderCanResolveIsNotMapped() {
+        FhirRecord doc = one(records(msh("MDM^T02^MDM_T02", "2.5.1"), "EVN||20240102", PID,
+                "TXA|1|DS|TX|20240102||20240102||||||DOC8^HOSP||||AU||AV",
+                "OBX|1|RP|||DOC-0008^ARCHIVE^^^^AP^PDF||||||F"), "DocumentReference");
+        assertThat(json(doc).at("/content/0/attachment").has("url")).isFalse();
+    }
 }
