@@ -15,6 +15,7 @@ import org.ehrflow.runtime.LogSafe;
 import org.ehrflow.schemas.DeadLetter;
 import org.ehrflow.schemas.DocumentRouting;
 import org.ehrflow.schemas.FhirRecord;
+import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
     private final Deserializer<FhirRecord> deserializer = Topics.FHIR_RESOURCES.valueSerde().deserializer();
     private ProcessorContext<String, Routed> context;
     private Aggregator aggregator;
+    private DocumentVersions documentVersions;
 
     ChunkProcessor(ResourceChunker chunker, ChunkerMetrics metrics, boolean documentsFromExtractor) {
         this.chunker = chunker;
@@ -46,6 +48,9 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.aggregator = new Aggregator(chunker, new PatientState(context));
+        if (documentsFromExtractor) {
+            this.documentVersions = new DocumentVersions(context.getStateStore(StateStores.DOCUMENT_VERSIONS));
+        }
     }
 
     @Override
@@ -65,6 +70,11 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
         if (documentsFromExtractor && DocumentRouting.ownedByExtractor(in)) {
             metrics.deferredToExtractor(in.resourceType());
             return; // its text arrives from the document extractor
+        }
+        if (documentsFromExtractor && reportDelete(in) && !documentVersions.admit(
+                in.patientKey(), in.reference(), in.provenance().ingestTime().toEpochMilli())) {
+            metrics.staleDocument(in.resourceType());
+            return; // a newer version of the report came through the extractor first
         }
         long start = System.nanoTime();
         Interpretation interpretation;
@@ -104,6 +114,14 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
             }
         }
         metrics.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A DiagnosticReport DELETE: the one document op the chunker retracts itself with the extractor deployed
+     * ({@link DocumentRouting} leaves it here, since a report without presentedForm is a fact of its encounter).
+     */
+    private static boolean reportDelete(FhirRecord in) {
+        return "DiagnosticReport".equals(in.resourceType()) && in.op() == RecordOp.DELETE;
     }
 
     private void deadLetter(Record<String, byte[]> record, String reason, Throwable cause, String messageId) {

@@ -48,11 +48,18 @@ public final class ChunkerTopology {
         TopicSpec<String, DeadLetter> dlq = Topics.dlq(Topics.APP_CHUNKER);
         StateStores.ALL.forEach(name -> builder.addStateStore(StateStores.builder(name)));
         String[] stores = StateStores.ALL.toArray(String[]::new);
+        String[] documentStores = Stream.concat(StateStores.ALL.stream(),
+                Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
+        if (documentsFromExtractor) {
+            builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
+        }
+        // with the extractor, the chunk step sees the document versions too: a DiagnosticReport DELETE is
+        // retracted here and must obey the same ingest-time rule as the extracted text it competes with
         KStream<String, Routed> chunked = builder
                 .stream(Topics.FHIR_RESOURCES.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources-source"))
                 .process(() -> new ChunkProcessor(chunker, metrics, documentsFromExtractor), Named.as("chunk-resource"),
-                        stores);
+                        documentsFromExtractor ? documentStores : stores);
         // A MERGE's state transfer, keyed by the surviving key, goes through an internal topic to the task that
         // owns the survivor. Its processor shares the stores, so Streams puts it in the chunk step's sub-topology:
         // the internal topic gets the input's partition count and partition p of both is read by task p.
@@ -66,9 +73,6 @@ public final class ChunkerTopology {
                 .filterNot((key, value) -> value instanceof Routed.Transfer, Named.as("chunk-results"))
                 .merge(absorbed, Named.as("all-results"));
         if (documentsFromExtractor) {
-            builder.addStateStore(StateStores.builder(StateStores.DOCUMENT_VERSIONS));
-            String[] documentStores = Stream.concat(StateStores.ALL.stream(),
-                    Stream.of(StateStores.DOCUMENT_VERSIONS)).toArray(String[]::new);
             KStream<String, Routed> documents = builder
                     .stream(Topics.DOCUMENT_TEXT.name(),
                             Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("document-text-source"))

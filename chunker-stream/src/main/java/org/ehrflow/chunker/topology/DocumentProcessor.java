@@ -36,7 +36,7 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
     private final Deserializer<DocumentText> deserializer = Topics.DOCUMENT_TEXT.valueSerde().deserializer();
     private ProcessorContext<String, Routed> context;
     private Aggregator aggregator;
-    private org.apache.kafka.streams.state.KeyValueStore<String, String> versions;
+    private DocumentVersions versions;
 
     DocumentProcessor(ResourceChunker chunker, ChunkerMetrics metrics) {
         this.chunker = chunker;
@@ -47,7 +47,7 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.aggregator = new Aggregator(chunker, new PatientState(context));
-        this.versions = context.getStateStore(StateStores.DOCUMENT_VERSIONS);
+        this.versions = new DocumentVersions(context.getStateStore(StateStores.DOCUMENT_VERSIONS));
     }
 
     @Override
@@ -69,14 +69,10 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
             deadLetter(record, r.reasonCode(), r.cause(), in.provenance().sourceMessageId());
             return;
         }
-        String versionKey = StateStores.key(in.patientKey(), in.reference());
-        String seen = versions.get(versionKey);
-        long ingest = in.provenance().ingestTime().toEpochMilli();
-        if (seen != null && ingest < Long.parseLong(seen)) {
+        if (!versions.admit(in.patientKey(), in.reference(), in.provenance().ingestTime().toEpochMilli())) {
             metrics.staleDocument(in.resourceType());
             return;
         }
-        versions.put(versionKey, Long.toString(ingest));
         List<Routed> results;
         try {
             results = aggregator.apply(i);
