@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +14,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.ehrflow.api.audit.AuditCli;
 import org.ehrflow.embedding.ModelVariant;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.localstack.LocalPostgres;
@@ -37,6 +43,8 @@ import org.junit.jupiter.api.Timeout;
  * The de-identified read side over real HTTP and PostgreSQL (sink migrations up to V8): a {@code .deid} scope gets
  * the same citations as a {@code .read} scope (document page/OCR, cited facts, twins), can wait for freshness, and
  * has citations verified as deleted / entered-in-error / superseded, and never receives raw text or record JSON.
+ * Also (same service) a flood of requests without a valid token: one record for the first of each address and
+ * window, one counting the rest, the chain intact.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,6 +66,7 @@ class DeidentifiedReadIT {
     private static HttpClient http;
     private static TestTokens idp;
     private static String base;
+    private static Map<String, String> env;
 
     @BeforeAll
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -88,8 +97,9 @@ class DeidentifiedReadIT {
         }
         idp = new TestTokens();
         Path jwks = ApiFixture.writeJwks(idp);
-        app = RetrievalApiApp.start(ApiConfig.fromEnv(ApiFixture.env(pg, jwks, Map.of())), embedder,
-                new SimpleMeterRegistry());
+        // a short window for the unauthenticated-flood check (default one minute)
+        env = ApiFixture.env(pg, jwks, Map.of("EHRFLOW_API_AUDIT_UNAUTHENTICATED_WINDOW", "PT2S"));
+        app = RetrievalApiApp.start(ApiConfig.fromEnv(env), embedder, new SimpleMeterRegistry());
         base = "http://127.0.0.1:" + app.port();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -216,6 +226,45 @@ class DeidentifiedReadIT {
                 ApiFixture.PASSWORD); Statement st = c.createStatement()) {
             assertThat(sqlState(st, "SELECT * FROM ehrflow.citation_status_deid('" + A + "', ARRAY['x/y'])"))
                     .isEqualTo("42501");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void anUnauthenticatedFloodIsAuditedAsTheFirstRequestAndOneCountPerAddressAndWindow() throws Exception {
+        Timestamp from = new Timestamp(System.currentTimeMillis() - 1);
+        int flood = 60;
+        for (int i = 0; i < flood; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/retrieve"))
+                    .header("Authorization", i % 2 == 0 ? "Bearer not.a.token" : "Basic eDp5")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isIn(401, 429);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long[] rowsAndRequests;
+        do {
+            Thread.sleep(200);
+            rowsAndRequests = unauthenticatedSince(from);
+        } while (rowsAndRequests[1] < flood && System.nanoTime() < deadline);
+        assertThat(rowsAndRequests[1]).as("every request is counted").isEqualTo(flood);
+        // the flood took less than two 2 s windows: at most 3 windows touched, two records each
+        assertThat(rowsAndRequests[0]).as("records written").isBetween(2L, 6L);
+        StringWriter out = new StringWriter();
+        assertThat(AuditCli.run(env, new PrintWriter(out, true), "verify")).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("chain intact");
+    }
+
+    /** Audit records of requests without a valid token since {@code from}, and the requests they stand for. */
+    private static long[] unauthenticatedSince(Timestamp from) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(ApiFixture.DB), ApiFixture.AUDITOR,
+                ApiFixture.PASSWORD); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
+                        + "coalesce(sum(request_count), 0) FROM ehrflow_audit.audit_record "
+                        + "WHERE client_id IS NULL AND recorded_at >= ?")) {
+            ps.setTimestamp(1, from);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
         }
     }
 
