@@ -76,7 +76,12 @@ cp deploy/logging/logback.xml "$EXTRA/opt/ehrflow/logging/conf/"
 modules=("$@")
 if [ ${#modules[@]} -eq 0 ]; then
   modules=(hl7-listener fhir-gateway fhir-normalizer chunker-stream embedder-sink cdc-capture ops retrieval-api
-    document-extractor document-ocr)
+    document-extractor)
+  if [ -n "$FROM_OCR" ]; then
+    modules+=(document-ocr)
+  else
+    echo "note: document-ocr skipped (no Tesseract base: deploy/build-base-image.sh --ocr, or EHRFLOW_JIB_FROM_OCR)" >&2
+  fi
 fi
 
 for m in "${modules[@]}"; do
