@@ -9,11 +9,32 @@ CREATE POLICY source_event_one_patient_deid ON ehrflow.source_event FOR SELECT T
 GRANT EXECUTE ON FUNCTION ehrflow.wait_for_source(text, text, interval) TO ehrflow_deid_reader;
 
 -- 2. search_chunks_deid returns what search_chunks does for citations: version, note type, page(s), section code,
--- document part, OCR flag and confidence (V5), the twins' sources and the facts cited (V6). Columns are appended
+-- document part, OCR flag and confidence (V5), the twins' sources and the facts cited (V6, as the hybrid form). Columns are appended
 -- after distance, so readers that name columns or read the first nine by position are unaffected. A result type
 -- cannot change in place: both forms are dropped and created again, with their grants, in this transaction.
 DROP FUNCTION ehrflow.search_chunks_deid(text, vector, integer);
 DROP FUNCTION ehrflow.search_chunks_deid(text, vector, integer, text);
+
+-- The twins' sources and cites are found by content_hash (a hash of the raw text, not granted to this reader)
+-- through a SECURITY DEFINER helper that answers for the transaction's patient only.
+CREATE FUNCTION ehrflow.deid_twins(p_chunk_ids text[])
+    RETURNS TABLE (chunk_id text, sources text[], cites text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog
+AS $$
+    -- Only the patient the caller's transaction is scoped to (what the policies compare): SECURITY DEFINER reads
+    -- past row-level security, so it never takes a patient from its arguments. Without a scope it returns nothing.
+    SELECT c.chunk_id,
+           ARRAY(SELECT DISTINCT t.source_id FROM ehrflow.chunk t
+                 WHERE t.patient_key = c.patient_key AND t.content_hash = c.content_hash ORDER BY t.source_id),
+           ARRAY(SELECT DISTINCT x FROM ehrflow.chunk t, unnest(coalesce(t.cites, ARRAY[t.source_id])) x
+                 WHERE t.patient_key = c.patient_key AND t.content_hash = c.content_hash ORDER BY x)
+    FROM ehrflow.chunk c
+    WHERE c.patient_key = current_setting('ehrflow.patient_key', true) AND c.chunk_id = ANY (p_chunk_ids[1:1000])
+$$;
+
+REVOKE ALL ON FUNCTION ehrflow.deid_twins(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ehrflow.deid_twins(text[]) TO ehrflow_deid_reader;
 
 CREATE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_query vector, p_k integer, p_model text)
     RETURNS TABLE (
@@ -59,22 +80,28 @@ BEGIN
             coalesce(served.model_name, 'no model yet')
             USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
     END IF;
-    -- Twins (the same note as a DocumentReference and a DiagnosticReport, re-sent documents) are found by their
-    -- de-identified text: this reader has no grant on content_hash, a hash of the raw text.
+    -- Twins (the same note as a DocumentReference and a DiagnosticReport, re-sent documents) share content_hash,
+    -- a hash of the raw text that this reader may not read: deid_twins looks them up on the owner's rights, over
+    -- the chunk_patient_hash_idx, and answers source ids and cited references only (not PHI).
     RETURN QUERY
-        SELECT c.chunk_id, c.source_id, c.resource_type, c.section, c.deidentified_text, c.source_type,
-               c.source_message_id, c.event_time, (c.embedding <=> p_query)::double precision,
-               c.resource_version, c.note_type, c.page_start, c.page_end, c.section_code, c.document_part, c.ocr,
-               c.ocr_confidence, c.ocr_low_confidence,
-               ARRAY(SELECT DISTINCT t.source_id FROM ehrflow.chunk t WHERE t.patient_key = p_patient_key
-                     AND (t.chunk_id = c.chunk_id OR t.deidentified_text = c.deidentified_text) ORDER BY t.source_id),
-               ARRAY(SELECT DISTINCT x FROM ehrflow.chunk t, unnest(coalesce(t.cites, ARRAY[t.source_id])) x
-                     WHERE t.patient_key = p_patient_key
-                     AND (t.chunk_id = c.chunk_id OR t.deidentified_text = c.deidentified_text) ORDER BY x)
-        FROM ehrflow.chunk c
-        WHERE c.patient_key = p_patient_key AND (p_model IS NULL OR c.model_name = p_model)
-        ORDER BY c.embedding <=> p_query, c.chunk_id
-        LIMIT p_k;
+        WITH hits AS (
+            SELECT c.chunk_id AS id, c.source_id AS src, c.resource_type AS rtype, c.section AS sec,
+                   c.deidentified_text AS dtext, c.source_type AS stype, c.source_message_id AS msg,
+                   c.event_time AS etime, (c.embedding <=> p_query)::double precision AS dist,
+                   c.resource_version AS ver, c.note_type AS ntype, c.page_start AS p1, c.page_end AS p2,
+                   c.section_code AS scode, c.document_part AS part, c.ocr AS is_ocr, c.ocr_confidence AS conf,
+                   c.ocr_low_confidence AS low, c.cites AS own_cites
+            FROM ehrflow.chunk c
+            WHERE c.patient_key = p_patient_key AND (p_model IS NULL OR c.model_name = p_model)
+            ORDER BY c.embedding <=> p_query, c.chunk_id
+            LIMIT p_k
+        )
+        SELECT h.id, h.src, h.rtype, h.sec, h.dtext, h.stype, h.msg, h.etime, h.dist, h.ver, h.ntype, h.p1, h.p2,
+               h.scode, h.part, h.is_ocr, h.conf, h.low, coalesce(tw.sources, ARRAY[h.src]),
+               coalesce(tw.cites, h.own_cites, ARRAY[h.src])
+        FROM hits h
+        LEFT JOIN ehrflow.deid_twins(ARRAY(SELECT h2.id FROM hits h2)) tw ON tw.chunk_id = h.id
+        ORDER BY h.dist, h.id;
 END
 $$;
 

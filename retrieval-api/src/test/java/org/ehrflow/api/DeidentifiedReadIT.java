@@ -219,6 +219,18 @@ class DeidentifiedReadIT {
                 st.execute("SELECT set_config('ehrflow.patient_key', '" + A + "', true)");
                 assertThat(sqlState(st, "SELECT text FROM ehrflow.chunk")).isEqualTo("42501");
                 c.rollback();
+                st.execute("SELECT set_config('ehrflow.patient_key', '" + A + "', true)");
+                assertThat(sqlState(st, "SELECT content_hash FROM ehrflow.chunk")).as("a hash of raw text")
+                        .isEqualTo("42501");
+                c.rollback();
+                // the twin lookup answers for the scoped patient only, whatever ids it is given
+                st.execute("SELECT set_config('ehrflow.patient_key', '" + A + "', true)");
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ehrflow.deid_twins("
+                        + "ARRAY['DocumentReference/b1#0', 'DocumentReference/scan1#0'])")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+                c.rollback();
             }
         }
         // the raw reader does not need it and PUBLIC may not call it
@@ -226,6 +238,7 @@ class DeidentifiedReadIT {
                 ApiFixture.PASSWORD); Statement st = c.createStatement()) {
             assertThat(sqlState(st, "SELECT * FROM ehrflow.citation_status_deid('" + A + "', ARRAY['x/y'])"))
                     .isEqualTo("42501");
+            assertThat(sqlState(st, "SELECT * FROM ehrflow.deid_twins(ARRAY['x'])")).isEqualTo("42501");
         }
     }
 
