@@ -9,14 +9,24 @@
 # override with EHRFLOW_DEBIAN_MIRROR / EHRFLOW_DEBIAN_SECURITY_MIRROR. Packages are signature-checked against
 # the host's debian-archive-keyring. The rootfs and tarball stay under deploy/target/ (gitignored).
 # Usage: deploy/build-base-image.sh   (takes a few minutes; rebuild to pick up Debian security updates)
+#        deploy/build-base-image.sh --ocr   the same plus Tesseract (tesseract-ocr, tesseract-ocr-eng), as
+#                                           deploy/target/ehrflow-jre17-ocr-base.tar: the base of the OCR lane's
+#                                           image (build-images.sh document-ocr); other apps keep the small base
 set -euo pipefail
 cd "$(dirname "$0")"
 
 SUITE=bookworm
 OUT=target
+PACKAGES=openjdk-17-jre-headless
 ROOTFS="$OUT/base-rootfs"
 TAR="$OUT/ehrflow-jre17-base.tar"
 IMAGE_NAME="ehrflow/jre17-base:$SUITE"
+if [ "${1:-}" = "--ocr" ]; then
+  PACKAGES="$PACKAGES,tesseract-ocr,tesseract-ocr-eng"
+  ROOTFS="$OUT/ocr-base-rootfs"
+  TAR="$OUT/ehrflow-jre17-ocr-base.tar"
+  IMAGE_NAME="ehrflow/jre17-ocr-base:$SUITE"
+fi
 APP_UID=10001   # the apps run as this unprivileged user (jib.container.user in build-images.sh)
 
 [ "$(id -u)" -eq 0 ] || { echo "run as root (debootstrap and chroot need it)" >&2; exit 1; }
@@ -42,8 +52,8 @@ mkdir -p "$OUT"
 # A run killed mid-way may have left /proc mounted in the rootfs: never delete through it.
 umount "$ROOTFS/proc" 2>/dev/null || true
 rm -rf --one-file-system "$ROOTFS" "$OUT/base-image"
-echo "== debootstrap $SUITE (minbase + openjdk-17-jre-headless) from $MIRROR"
-debootstrap --variant=minbase --keyring="$KEYRING" --include=openjdk-17-jre-headless \
+echo "== debootstrap $SUITE (minbase + $PACKAGES) from $MIRROR"
+debootstrap --variant=minbase --keyring="$KEYRING" --include="$PACKAGES" \
   "$SUITE" "$ROOTFS" "$MIRROR"
 
 # In-chroot steps need /proc (the JRE's postinst runs keytool); unmounted again on any exit.
@@ -95,7 +105,7 @@ cat >"$IMG/config.json" <<EOF
  "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","LANG=C.UTF-8",
    "JAVA_HOME=$JAVA_HOME"],"User":"$APP_UID:$APP_UID","WorkingDir":"/"},
  "rootfs":{"type":"layers","diff_ids":["sha256:$DIFF_ID"]},
- "history":[{"created":"$CREATED","created_by":"deploy/build-base-image.sh: debootstrap $SUITE minbase + openjdk-17-jre-headless"}]}
+ "history":[{"created":"$CREATED","created_by":"deploy/build-base-image.sh: debootstrap $SUITE minbase + $PACKAGES"}]}
 EOF
 CONFIG_ID=$(sha256sum "$IMG/config.json" | cut -d' ' -f1)
 mv "$IMG/config.json" "$IMG/$CONFIG_ID.json"

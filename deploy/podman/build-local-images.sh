@@ -16,7 +16,7 @@ CTX=deploy/target/podman
 BASE=deploy/target/ehrflow-jre17-base.tar
 [ -f "$BASE" ] || { echo "no $BASE: run deploy/build-base-image.sh first" >&2; exit 1; }
 podman load -q -i "$BASE"
-for t in */target/jib-image.tar; do
+for t in */target/jib-image*.tar; do
   podman load -q -i "$t"
 done
 

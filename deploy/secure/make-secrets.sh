@@ -19,7 +19,7 @@ set -euo pipefail
 DIR="${1:-$(cd "$(dirname "$0")/../.." && pwd)/deploy/secrets/secure}"
 # Every Kafka principal: the administrator, then one per stage (names = application ids, runtime StageAcls).
 PRINCIPALS=(admin hl7-listener fhir-gateway fhir-normalizer chunker-stream embedder-sink cdc-capture
-  document-extractor ops)
+  document-extractor document-ocr ops)
 # Host names the certificates are valid for: compose service names, plus loopback for tests and port forwards.
 KAFKA_SAN="DNS:kafka,DNS:localhost,IP:127.0.0.1"
 POSTGRES_SAN="DNS:postgres,DNS:localhost,IP:127.0.0.1"

@@ -59,6 +59,8 @@ public record DocumentExtractorConfig(
 
     public static final String PREFIX = "EHRFLOW_DOCUMENTS_";
     public static final int DEFAULT_OPS_PORT = 8086;
+    /** The OCR lane alone (LANES=SLOW) defaults to its own port, so both processes can share a host. */
+    public static final int DEFAULT_OCR_OPS_PORT = 8087;
 
     public DocumentExtractorConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -136,8 +138,8 @@ public record DocumentExtractorConfig(
         int ocr = r.integer("OCR_THREADS", 2, 1, 64);
         Path stateDir = Path.of(r.string("STATE_DIR", defaultStateDir().toString()));
         String opsHost = r.string("OPS_HOST", "0.0.0.0");
-        int opsPort = r.integer("OPS_PORT", DEFAULT_OPS_PORT, 0, 65535);
         Lanes lanes = r.enumValue("LANES", Lanes.class, Lanes.BOTH);
+        int opsPort = r.integer("OPS_PORT", lanes == Lanes.SLOW ? DEFAULT_OCR_OPS_PORT : DEFAULT_OPS_PORT, 0, 65535);
         KafkaSettings kafka = KafkaSettings.read(env);
         r.validate();
         long maxBytes = maxMb * 1024L * 1024L;

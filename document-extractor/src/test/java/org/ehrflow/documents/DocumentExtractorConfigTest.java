@@ -58,4 +58,14 @@ class DocumentExtractorConfigTest {
         assertThat(c.lanes()).isEqualTo(DocumentExtractorConfig.Lanes.SLOW);
         assertThat(c.toString()).doesNotContain("s3cret-token");
     }
+
+    @Test
+    void theOcrLaneAloneDefaultsToItsOwnOpsPort() {
+        assertThat(DocumentExtractorConfig.fromEnv(Map.of("EHRFLOW_DOCUMENTS_LANES", "SLOW")).opsPort())
+                .isEqualTo(DocumentExtractorConfig.DEFAULT_OCR_OPS_PORT);
+        assertThat(DocumentExtractorConfig.fromEnv(Map.of("EHRFLOW_DOCUMENTS_LANES", "FAST")).opsPort())
+                .isEqualTo(DocumentExtractorConfig.DEFAULT_OPS_PORT);
+        assertThat(DocumentExtractorConfig.fromEnv(Map.of("EHRFLOW_DOCUMENTS_LANES", "SLOW",
+                "EHRFLOW_DOCUMENTS_OPS_PORT", "9000")).opsPort()).isEqualTo(9000);
+    }
 }

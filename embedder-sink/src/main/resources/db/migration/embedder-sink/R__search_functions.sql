@@ -1,10 +1,11 @@
 -- The sink's read functions as they are now, replaced in place whenever this file changes (Flyway runs a
 -- repeatable migration after every pending versioned one, and again when its checksum changes). Versioned
--- migrations V1..V7 created them release by release and are never edited (ReleasedMigrationsTest); a change to a
+-- migrations V1..V8 created them release by release and are never edited (ReleasedMigrationsTest); a change to a
 -- function body goes HERE, so an upgraded database and a fresh one end with the same definitions. CREATE OR
 -- REPLACE keeps grants and dependants; it cannot change a function's arguments or result columns: that still needs a
 -- new versioned migration (DROP + CREATE, as V5 did), after which this file carries the new form.
--- retrieval-api calls these signatures (search_chunks with 3, 4 and 14 arguments, search_chunks_deid, wait_for_source).
+-- retrieval-api calls these signatures (search_chunks with 3, 4 and 14 arguments, search_chunks_deid, wait_for_source,
+-- deid_twins, citation_status_deid).
 
 -- Wait for a source event (V2).
 -- Waits until a chunk set of the given source event has been committed for the patient, or the timeout passes.
@@ -39,7 +40,7 @@ BEGIN
 END
 $$;
 
-GRANT EXECUTE ON FUNCTION ehrflow.wait_for_source(text, text, interval) TO ehrflow_reader;
+GRANT EXECUTE ON FUNCTION ehrflow.wait_for_source(text, text, interval) TO ehrflow_reader, ehrflow_deid_reader;
 
 -- Dense search, model-checked and plain (V5 result columns).
 CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_k integer, p_model text)
@@ -156,7 +157,26 @@ $$;
 
 GRANT EXECUTE ON FUNCTION ehrflow.search_chunks(text, vector, integer) TO ehrflow_reader;
 
--- The de-identified twin with the same model check and lock.
+-- The de-identified twin with the same model check and lock, and the citation columns (V8).
+CREATE OR REPLACE FUNCTION ehrflow.deid_twins(p_chunk_ids text[])
+    RETURNS TABLE (chunk_id text, sources text[], cites text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog
+AS $$
+    -- Only the patient the caller's transaction is scoped to (what the policies compare): SECURITY DEFINER reads
+    -- past row-level security, so it never takes a patient from its arguments. Without a scope it returns nothing.
+    SELECT c.chunk_id,
+           ARRAY(SELECT DISTINCT t.source_id FROM ehrflow.chunk t
+                 WHERE t.patient_key = c.patient_key AND t.content_hash = c.content_hash ORDER BY t.source_id),
+           ARRAY(SELECT DISTINCT x FROM ehrflow.chunk t, unnest(coalesce(t.cites, ARRAY[t.source_id])) x
+                 WHERE t.patient_key = c.patient_key AND t.content_hash = c.content_hash ORDER BY x)
+    FROM ehrflow.chunk c
+    WHERE c.patient_key = current_setting('ehrflow.patient_key', true) AND c.chunk_id = ANY (p_chunk_ids[1:1000])
+$$;
+
+REVOKE ALL ON FUNCTION ehrflow.deid_twins(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ehrflow.deid_twins(text[]) TO ehrflow_deid_reader;
+
 CREATE OR REPLACE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_query vector, p_k integer, p_model text)
     RETURNS TABLE (
         chunk_id          text,
@@ -167,7 +187,18 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_quer
         source_type       text,
         source_message_id text,
         event_time        timestamptz,
-        distance          double precision)
+        distance          double precision,
+        resource_version  text,
+        note_type         text,
+        page_start        integer,
+        page_end          integer,
+        section_code      text,
+        document_part     text,
+        ocr               boolean,
+        ocr_confidence    real,
+        ocr_low_confidence boolean,
+        sources           text[],
+        cites             text[])
     LANGUAGE plpgsql VOLATILE SECURITY INVOKER
     SET search_path = public, pg_catalog
 AS $$
@@ -190,13 +221,28 @@ BEGIN
             coalesce(served.model_name, 'no model yet')
             USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
     END IF;
+    -- Twins (the same note as a DocumentReference and a DiagnosticReport, re-sent documents) share content_hash,
+    -- a hash of the raw text that this reader may not read: deid_twins looks them up on the owner's rights, over
+    -- the chunk_patient_hash_idx, and answers source ids and cited references only (not PHI).
     RETURN QUERY
-        SELECT c.chunk_id, c.source_id, c.resource_type, c.section, c.deidentified_text, c.source_type,
-               c.source_message_id, c.event_time, (c.embedding <=> p_query)::double precision
-        FROM ehrflow.chunk c
-        WHERE c.patient_key = p_patient_key AND (p_model IS NULL OR c.model_name = p_model)
-        ORDER BY c.embedding <=> p_query, c.chunk_id
-        LIMIT p_k;
+        WITH hits AS (
+            SELECT c.chunk_id AS id, c.source_id AS src, c.resource_type AS rtype, c.section AS sec,
+                   c.deidentified_text AS dtext, c.source_type AS stype, c.source_message_id AS msg,
+                   c.event_time AS etime, (c.embedding <=> p_query)::double precision AS dist,
+                   c.resource_version AS ver, c.note_type AS ntype, c.page_start AS p1, c.page_end AS p2,
+                   c.section_code AS scode, c.document_part AS part, c.ocr AS is_ocr, c.ocr_confidence AS conf,
+                   c.ocr_low_confidence AS low, c.cites AS own_cites
+            FROM ehrflow.chunk c
+            WHERE c.patient_key = p_patient_key AND (p_model IS NULL OR c.model_name = p_model)
+            ORDER BY c.embedding <=> p_query, c.chunk_id
+            LIMIT p_k
+        )
+        SELECT h.id, h.src, h.rtype, h.sec, h.dtext, h.stype, h.msg, h.etime, h.dist, h.ver, h.ntype, h.p1, h.p2,
+               h.scode, h.part, h.is_ocr, h.conf, h.low, coalesce(tw.sources, ARRAY[h.src]),
+               coalesce(tw.cites, h.own_cites, ARRAY[h.src])
+        FROM hits h
+        LEFT JOIN ehrflow.deid_twins(ARRAY(SELECT h2.id FROM hits h2)) tw ON tw.chunk_id = h.id
+        ORDER BY h.dist, h.id;
 END
 $$;
 
@@ -212,7 +258,18 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_quer
         source_type       text,
         source_message_id text,
         event_time        timestamptz,
-        distance          double precision)
+        distance          double precision,
+        resource_version  text,
+        note_type         text,
+        page_start        integer,
+        page_end          integer,
+        section_code      text,
+        document_part     text,
+        ocr               boolean,
+        ocr_confidence    real,
+        ocr_low_confidence boolean,
+        sources           text[],
+        cites             text[])
     LANGUAGE sql VOLATILE SECURITY INVOKER
     SET search_path = public, pg_catalog
 AS $$
@@ -220,6 +277,36 @@ AS $$
 $$;
 
 GRANT EXECUTE ON FUNCTION ehrflow.search_chunks_deid(text, vector, integer) TO ehrflow_deid_reader;
+
+-- The status of cited resources for the de-identified reader, without their PHI (V8).
+CREATE OR REPLACE FUNCTION ehrflow.citation_status_deid(p_patient_key text, p_refs text[])
+    RETURNS TABLE (resource_ref text, version_id text, status text, recorded boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog
+AS $$
+BEGIN
+    -- SECURITY DEFINER reads past row-level security, so it checks the scope itself: the patient the caller's
+    -- transaction is scoped to (what the policies compare), nobody else.
+    IF p_patient_key IS NULL OR p_patient_key IS DISTINCT FROM current_setting('ehrflow.patient_key', true) THEN
+        RAISE EXCEPTION 'ehrflow.citation_status_deid: only for the patient the transaction is scoped to'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_refs IS NULL OR cardinality(p_refs) > 1000 THEN
+        RAISE EXCEPTION 'ehrflow.citation_status_deid: p_refs must hold 0 to 1000 references'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- A status that is not a FHIR code (lower-case letters and hyphens) is withheld: nothing free-text leaves.
+    RETURN QUERY
+        SELECT r.ref, s.version_id,
+               CASE WHEN (s.resource_json ->> 'status') ~ '^[a-z][a-z-]{0,31}$' THEN s.resource_json ->> 'status' END,
+               s.resource_ref IS NOT NULL
+        FROM unnest(p_refs) AS r(ref)
+        LEFT JOIN ehrflow.source_record s ON s.patient_key = p_patient_key AND s.resource_ref = r.ref;
+END
+$$;
+
+REVOKE ALL ON FUNCTION ehrflow.citation_status_deid(text, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ehrflow.citation_status_deid(text, text[]) TO ehrflow_deid_reader;
 
 
 -- Hybrid search, the overload that takes the question's text too. Existing signatures are unchanged.

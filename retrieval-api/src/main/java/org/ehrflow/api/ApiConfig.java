@@ -50,6 +50,8 @@ import org.ehrflow.runtime.Secret;
  * @param queryBatch        most concurrent questions embedded in one model call (1: every question alone)
  * @param queryBatchWait    how long the first waiting question waits for company before its call
  * @param demoPage          serve the search page at {@code /} (for trying the API with a demo token)
+ * @param auditUnauthenticatedWindow per address, one record for the first refusal without a valid token in this
+ *                          window and one counting the rest
  */
 public record ApiConfig(String host, int port, String opsHost, int opsPort, String jdbcUrl,
         String readerUser, Secret readerPassword, String deidUser, Secret deidPassword,
@@ -59,7 +61,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         UserRule userRule, String userPatientsClaim, int defaultK, int maxK, int maxBodyBytes,
         int ratePerSecond, int rateBurst, Duration maxFreshnessWait, Secret auditKey, boolean auditQueryText,
         Duration auditRetention, ModelVariant modelVariant, int embedThreads, int queryBatch, Duration queryBatchWait,
-        boolean demoPage) {
+        boolean demoPage, Duration auditUnauthenticatedWindow) {
 
     public static final String PREFIX = "EHRFLOW_API_";
     public static final int DEFAULT_PORT = 8480;
@@ -123,12 +125,14 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         Duration batchWait = r.duration("QUERY_BATCH_WAIT", Duration.ofMillis(2), Duration.ZERO,
                 Duration.ofMillis(100));
         boolean demoPage = r.bool("DEMO_PAGE", false);
+        Duration unauthWindow = r.duration("AUDIT_UNAUTHENTICATED_WINDOW", Duration.ofMinutes(1),
+                Duration.ofSeconds(1), Duration.ofHours(1));
         r.validate();
         return new ApiConfig(host, port, opsHost, opsPort, jdbcUrl, readerUser, readerPassword, deidUser,
                 deidPassword, auditUser, auditPassword, migrateUser, migratePassword, poolSize, workers, jwksFile,
                 jwksUrl, jwksRefresh, issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate,
                         burst, maxWait,
-                auditKey, queryText, retention, variant, threads, queryBatch, batchWait, demoPage);
+                auditKey, queryText, retention, variant, threads, queryBatch, batchWait, demoPage, unauthWindow);
     }
 
     private static URI jwksUrl(ConfigReader r) {
@@ -161,6 +165,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
                 + userRule + ", k=" + defaultK + "/" + maxK + ", maxBody=" + maxBodyBytes + ", rate="
                 + ratePerSecond + "/s burst " + rateBurst + ", maxFreshnessWait=" + maxFreshnessWait
                 + ", auditKey=" + auditKey + ", auditQueryText=" + auditQueryText + ", auditRetention="
-                + auditRetention + ", model=" + modelVariant + ", demoPage=" + demoPage + "]";
+                + auditRetention + ", auditUnauthenticatedWindow=" + auditUnauthenticatedWindow + ", model="
+                + modelVariant + ", demoPage=" + demoPage + "]";
     }
 }

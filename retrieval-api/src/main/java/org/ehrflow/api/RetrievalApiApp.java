@@ -135,7 +135,8 @@ public final class RetrievalApiApp implements AutoCloseable {
             docs.add(new ApiServer.Document("/", "text/html; charset=utf-8", resource("/static/index.html")));
         }
         ApiServer server = new ApiServer(new ApiServer.Settings(config.host(), config.port(), config.workerThreads(),
-                config.maxBodyBytes(), config.auditQueryText()), routes, docs, verifier,
+                config.maxBodyBytes(), config.auditQueryText(), config.auditUnauthenticatedWindow()), routes, docs,
+                verifier,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime), audit, registry);
         ApiMetrics.bind(registry, server);
         return new RetrievalApiApp(server, readers, auditPool, audit, queries);

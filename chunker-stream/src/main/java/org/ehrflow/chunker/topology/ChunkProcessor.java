@@ -31,7 +31,7 @@ final class ChunkProcessor implements Processor<String, byte[], String, Routed> 
 
     @Override
     public void init(ProcessorContext<String, Routed> context) {
-        this.step = new RecordStep(chunker, metrics, context);
+        this.step = new RecordStep(chunker, metrics, context, documentsFromExtractor);
     }
 
     @Override

@@ -65,8 +65,10 @@ public final class ChunkerTopology {
         KStream<String, Routed> chunked = builder
                 .stream(Topics.FHIR_RESOURCES.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources-source"))
+                // with the extractor, the chunk step sees the document versions too: a DiagnosticReport DELETE is
+                // retracted here and must obey the same ingest-time rule as the extracted text it competes with
                 .process(() -> new ChunkProcessor(chunker, metrics, documentsFromExtractor), Named.as("chunk-resource"),
-                        stores);
+                        withDocuments);
         KStream<String, Routed> results = chunked;
         if (documentsFromExtractor) {
             KStream<String, Routed> documents = builder

@@ -28,7 +28,7 @@ final class DocumentProcessor implements Processor<String, byte[], String, Route
 
     @Override
     public void init(ProcessorContext<String, Routed> context) {
-        this.records = new RecordStep(chunker, metrics, context);
+        this.records = new RecordStep(chunker, metrics, context, true);
         this.step = new DocumentStep(chunker, metrics, context, records);
     }
 

@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.ehrflow.chunker.chunking.ExtractedDocuments;
 import org.ehrflow.chunker.chunking.Interpretation;
 import org.ehrflow.chunker.chunking.ResourceChunker;
@@ -26,7 +25,7 @@ final class DocumentStep {
     private final RecordStep records;
     private final Aggregator aggregator;
     private final MergeRedirects redirects;
-    private final KeyValueStore<String, String> versions;
+    private final DocumentVersions versions;
 
     DocumentStep(ResourceChunker chunker, ChunkerMetrics metrics, ProcessorContext<String, Routed> context,
             RecordStep records) {
@@ -34,7 +33,7 @@ final class DocumentStep {
         this.records = records;
         this.aggregator = new Aggregator(chunker, new PatientState(context));
         this.redirects = new MergeRedirects(context);
-        this.versions = context.getStateStore(StateStores.DOCUMENT_VERSIONS);
+        this.versions = new DocumentVersions(context.getStateStore(StateStores.DOCUMENT_VERSIONS));
     }
 
     void handle(DocumentText in, int hops, byte[] original, long timestamp) {
@@ -52,14 +51,10 @@ final class DocumentStep {
                     in.provenance().sourceMessageId());
             return;
         }
-        String versionKey = StateStores.key(in.patientKey(), in.reference());
-        String seen = versions.get(versionKey);
-        long ingest = in.provenance().ingestTime().toEpochMilli();
-        if (seen != null && ingest < Long.parseLong(seen)) {
+        if (!versions.admit(in.patientKey(), in.reference(), in.provenance().ingestTime().toEpochMilli())) {
             metrics.staleDocument(in.resourceType());
             return;
         }
-        versions.put(versionKey, Long.toString(ingest));
         List<Routed> results;
         try {
             results = aggregator.apply(i);

@@ -45,7 +45,7 @@ final class MergeTransferProcessor implements Processor<String, String, String, 
     public void init(ProcessorContext<String, Routed> context) {
         this.context = context;
         this.aggregator = new Aggregator(chunker, new PatientState(context));
-        this.records = new RecordStep(chunker, metrics, context);
+        this.records = new RecordStep(chunker, metrics, context, documentsFromExtractor);
         this.documents = documentsFromExtractor ? new DocumentStep(chunker, metrics, context, records) : null;
     }
 

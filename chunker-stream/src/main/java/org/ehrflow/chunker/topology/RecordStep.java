@@ -33,13 +33,18 @@ final class RecordStep {
     private final ProcessorContext<String, Routed> context;
     private final Aggregator aggregator;
     private final MergeRedirects redirects;
+    /** With the document extractor deployed: the ingest-time rule a DiagnosticReport DELETE obeys; else null. */
+    private final DocumentVersions documentVersions;
 
-    RecordStep(ResourceChunker chunker, ChunkerMetrics metrics, ProcessorContext<String, Routed> context) {
+    RecordStep(ResourceChunker chunker, ChunkerMetrics metrics, ProcessorContext<String, Routed> context,
+            boolean documentsFromExtractor) {
         this.chunker = chunker;
         this.metrics = metrics;
         this.context = context;
         this.aggregator = new Aggregator(chunker, new PatientState(context));
         this.redirects = new MergeRedirects(context);
+        this.documentVersions = documentsFromExtractor
+                ? new DocumentVersions(context.getStateStore(StateStores.DOCUMENT_VERSIONS)) : null;
     }
 
     /**
@@ -49,6 +54,11 @@ final class RecordStep {
     void handle(FhirRecord in, int hops, byte[] original, long timestamp) {
         if (in.op() != RecordOp.MERGE && redirected(in, hops, timestamp)) {
             return;
+        }
+        if (documentVersions != null && reportDelete(in) && !documentVersions.admit(in.patientKey(), in.reference(),
+                in.provenance().ingestTime().toEpochMilli())) {
+            metrics.staleDocument(in.resourceType());
+            return; // a newer version of the report came through the extractor first
         }
         long start = System.nanoTime();
         Interpretation interpretation;
@@ -81,6 +91,15 @@ final class RecordStep {
             results.forEach(r -> forward(r, timestamp));
         }
         metrics.duration().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A DiagnosticReport DELETE: the one document op the chunker retracts itself with the extractor deployed
+     * ({@link org.ehrflow.schemas.DocumentRouting} leaves it here, since a report without presentedForm is a fact
+     * of its encounter).
+     */
+    private static boolean reportDelete(FhirRecord in) {
+        return "DiagnosticReport".equals(in.resourceType()) && in.op() == RecordOp.DELETE;
     }
 
     /** Sends a retired patient's record on to its survivor; false when the patient is not retired here. */

@@ -29,6 +29,7 @@ import org.ehrflow.schemas.DocumentSection;
 import org.ehrflow.schemas.DocumentText;
 import org.ehrflow.schemas.FhirRecord;
 import org.ehrflow.schemas.PatientKey;
+import org.ehrflow.schemas.Provenance;
 import org.ehrflow.schemas.RecordOp;
 import org.ehrflow.schemas.SchemaValidator;
 import org.ehrflow.schemas.Topics;
@@ -141,11 +142,44 @@ class DocumentTopologyTest {
         assertThat(chunkSets()).extracting(ChunkSet::op).containsExactly(RecordOp.DELETE);
     }
 
+    @Test
+    void aDiagnosticReportDeleteIsNotUndoneByTheReportsLateOcrResult() {
+        Instant t = Instant.parse("2024-03-01T10:00:00Z");
+        DocumentText report = new DocumentText(TestSupport.PATIENT, RecordOp.UPSERT, "DiagnosticReport", "rad-1", "1",
+                "enc-9", "Radiology report", "2024-03-01", pdf(RecordOp.UPSERT).sections(), Map.of(), Map.of(),
+                TestSupport.provenance());
+        // the report was sent at t (its scan is in the OCR lane), deleted at t + 60 s: the chunker retracts it
+        resources.pipeInput(TestSupport.PATIENT, fhir(new FhirRecord(TestSupport.PATIENT,
+                RecordOp.DELETE, "DiagnosticReport", "rad-1", "2", null, null, ingestAt(t.plusSeconds(60)))));
+        assertThat(chunkSets()).extracting(ChunkSet::op).containsExactly(RecordOp.DELETE);
+        documents.pipeInput(TestSupport.PATIENT, bytes(at(report, t, "1"))); // OCR of the deleted version, late
+        assertThat(chunkSets()).as("a late OCR result must not re-create a deleted report").isEmpty();
+        assertThat(registry.get("ehrflow.chunker.documents.stale").counter().count()).isEqualTo(1.0);
+        // a version sent after the delete is applied
+        documents.pipeInput(TestSupport.PATIENT, bytes(at(report, t.plusSeconds(120), "3")));
+        assertThat(chunkSets()).extracting(ChunkSet::resourceVersion).containsExactly("3");
+        // and a delete older than it that the normalised topic delivers late does not retract it
+        resources.pipeInput(TestSupport.PATIENT, fhir(new FhirRecord(TestSupport.PATIENT,
+                RecordOp.DELETE, "DiagnosticReport", "rad-1", "2", null, null, ingestAt(t.plusSeconds(90)))));
+        assertThat(chunkSets()).isEmpty();
+        assertThat(registry.get("ehrflow.chunker.documents.stale").counter().count()).isEqualTo(2.0);
+    }
+
+    private static byte[] fhir(FhirRecord r) {
+        return Topics.FHIR_RESOURCES.valueSerde().serializer().serialize(Topics.FHIR_RESOURCES.name(), r);
+    }
+
+    private static Provenance ingestAt(Instant ingest) {
+        Provenance p = TestSupport.provenance();
+        return new Provenance(p.sourceType(), p.sourceSystem(), p.sourceMessageId(),
+                p.rawTopic(), p.rawPartition(), p.rawOffset(), p.eventTime(), ingest);
+    }
+
     private static DocumentText at(DocumentText d, Instant ingest, String version) {
-        org.ehrflow.schemas.Provenance p = d.provenance();
+        Provenance p = d.provenance();
         return new DocumentText(d.patientKey(), d.op(), d.resourceType(), d.resourceId(), version, d.encounterId(),
                 d.noteType(), d.date(), d.sections(), d.metadata(), d.skipped(),
-                new org.ehrflow.schemas.Provenance(p.sourceType(), p.sourceSystem(), p.sourceMessageId(),
+                new Provenance(p.sourceType(), p.sourceSystem(), p.sourceMessageId(),
                         p.rawTopic(), p.rawPartition(), p.rawOffset(), p.eventTime(), ingest));
     }
 

@@ -12,8 +12,8 @@ import org.ehrflow.schemas.Topics;
 /**
  * One-shot job of docker-compose.secure.yml: as the broker's administrator (EHRFLOW_KAFKA_* settings: SASL_SSL,
  * SCRAM, the JAAS line as a *_FILE), grants each stage's principal exactly its {@link StageAcls}: a principal is
- * named like its application id ({@code User:hl7-listener}), and the document extractor's OCR lane runs under the
- * extractor's principal. Creating an ACL that exists changes nothing, so the job can run on every {@code up}.
+ * named like its application id ({@code User:hl7-listener}; the OCR lane's service is {@code User:document-ocr}).
+ * Creating an ACL that exists changes nothing, so the job can run on every {@code up}.
  * Exit 0 done, 2 invalid settings, 1 the broker refused (reason by class, no secrets).
  */
 public final class KafkaAclsInit {
@@ -28,10 +28,9 @@ public final class KafkaAclsInit {
         Map<String, String> m = new LinkedHashMap<>();
         for (String stage : List.of(Topics.APP_HL7_LISTENER, StageAcls.APP_FHIR_GATEWAY, Topics.APP_FHIR_NORMALIZER,
                 Topics.APP_CHUNKER, Topics.APP_EMBEDDER_SINK, Topics.APP_CDC_CAPTURE, Topics.APP_DOCUMENT_EXTRACTOR,
-                StageAcls.APP_OPS)) {
+                Topics.APP_DOCUMENT_OCR, StageAcls.APP_OPS)) {
             m.put(stage, "User:" + stage);
         }
-        m.put(Topics.APP_DOCUMENT_OCR, "User:" + Topics.APP_DOCUMENT_EXTRACTOR);
         return Map.copyOf(m);
     }
 

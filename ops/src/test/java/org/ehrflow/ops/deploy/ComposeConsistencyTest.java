@@ -15,6 +15,7 @@ import java.util.function.ToIntFunction;
 import org.ehrflow.api.ApiConfig;
 import org.ehrflow.cdc.CdcConfig;
 import org.ehrflow.chunker.ChunkerConfig;
+import org.ehrflow.documents.DocumentExtractorConfig;
 import org.ehrflow.gateway.GatewayConfig;
 import org.ehrflow.listener.ListenerConfig;
 import org.ehrflow.normalizer.NormalizerConfig;
@@ -50,7 +51,12 @@ class ComposeConsistencyTest {
                 Map<String, String> withKey = new HashMap<>(e);
                 withKey.put("EHRFLOW_API_AUDIT_KEY", "k".repeat(32));
                 return ApiConfig.fromEnv(withKey).opsPort();
-            }));
+            }),
+            // one module, two services: the fast lane and the OCR lane (its own image, with Tesseract)
+            "document-extractor", new App("document-extractor", "EHRFLOW_DOCUMENTS_",
+                    e -> DocumentExtractorConfig.fromEnv(e).opsPort()),
+            "document-ocr", new App("document-extractor", "EHRFLOW_DOCUMENTS_",
+                    e -> DocumentExtractorConfig.fromEnv(e).opsPort()));
 
     /**
      * The gateway reads its client tokens from files the compose file mounts (deploy/secrets/fhir-gateway): here
@@ -149,6 +155,23 @@ class ComposeConsistencyTest {
                     .as("health check of %s", a.getKey()).contains("/dev/tcp/127.0.0.1/" + port).contains("/ready");
         }
         assertThat(targets).hasSize(APPS.size());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOcrLaneIsItsOwnNicedCpuCappedServiceAndTheChunkerReadsTheExtractor() throws Exception {
+        Map<String, Map<String, Object>> services = services();
+        DocumentExtractorConfig fast = DocumentExtractorConfig.fromEnv(env(services.get("document-extractor")));
+        DocumentExtractorConfig ocr = DocumentExtractorConfig.fromEnv(env(services.get("document-ocr")));
+        assertThat(fast.lanes()).isEqualTo(DocumentExtractorConfig.Lanes.FAST);
+        assertThat(ocr.lanes()).isEqualTo(DocumentExtractorConfig.Lanes.SLOW);
+        assertThat(ocr.ocrNiceness()).isPositive();
+        assertThat(ocr.opsPort()).isNotEqualTo(fast.opsPort());
+        Map<String, Object> limits = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) services
+                .get("document-ocr").get("deploy")).get("resources")).get("limits");
+        assertThat(Double.parseDouble(String.valueOf(limits.get("cpus")))).isPositive();
+        assertThat(services.get("document-extractor")).doesNotContainKey("deploy");
+        assertThat(ChunkerConfig.fromEnv(env(services.get("chunker-stream"))).documentsFromExtractor()).isTrue();
     }
 
     @Test

@@ -82,7 +82,7 @@ class SecureComposeIT {
 
             Map<String, String> writes = new TreeMap<>();
             for (String service : List.of("hl7-listener", "fhir-gateway", "fhir-normalizer", "chunker-stream",
-                    "embedder-sink", "cdc-capture", "ops")) {
+                    "embedder-sink", "cdc-capture", "document-extractor", "document-ocr", "ops")) {
                 KafkaSettings s = KafkaSettings.read(env(overlay.get(service), port));
                 assertThat(s.clientProperties()).containsEntry("security.protocol", "SASL_SSL")
                         .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
@@ -92,7 +92,7 @@ class SecureComposeIT {
             }
             assertThat(writes).containsExactlyInAnyOrderEntriesOf(Map.of("hl7-listener", "hl7 ", "fhir-gateway",
                     "fhir ", "fhir-normalizer", "", "chunker-stream", "chunks", "embedder-sink", "",
-                    "cdc-capture", "", "ops", ""));
+                    "cdc-capture", "", "document-extractor", "", "document-ocr", "", "ops", ""));
 
             // A wrong password is refused at authentication, and nothing listens without TLS + SASL.
             Map<String, String> wrong = new HashMap<>(env(overlay.get("hl7-listener"), port));

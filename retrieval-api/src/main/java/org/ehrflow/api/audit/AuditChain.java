@@ -50,6 +50,10 @@ public final class AuditChain {
         field(b, r.outcome());
         field(b, r.reason());
         field(b, Integer.toString(r.latencyMs()));
+        if (r.requestCount() != 1) {
+            // only then: a one-request record encodes as before the count existed (V21), so old chains verify
+            field(b, "n" + r.requestCount());
+        }
         return hmac("record", b.toString());
     }
 

@@ -66,7 +66,7 @@ public final class AuditVerifier {
         long count = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, recorded_at, request_id, endpoint, client_id, "
                 + "user_id, scopes, purpose_of_use, patient_key, text_level, query_hash, query_text, k, chunk_ids, "
-                + "resource_refs, hit_count, status, outcome, reason, latency_ms, prev_hash, hash "
+                + "resource_refs, hit_count, status, outcome, reason, latency_ms, prev_hash, hash, request_count "
                 + "FROM ehrflow_audit.audit_record WHERE seq >= ? ORDER BY seq")) {
             ps.setLong(1, firstSeq);
             ps.setFetchSize(1000);
@@ -106,7 +106,7 @@ public final class AuditVerifier {
                 rs.getString(4), rs.getString(5), rs.getString(6), strings(rs.getArray(7)), rs.getString(8),
                 rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), k, strings(rs.getArray(14)),
                 strings(rs.getArray(15)), rs.getInt(16), rs.getInt(17), rs.getString(18), rs.getString(19),
-                rs.getInt(20));
+                rs.getInt(20), rs.getInt(23));
     }
 
     private static List<String> strings(Array a) throws SQLException {

@@ -30,8 +30,8 @@ public final class AuditWriter implements AutoCloseable {
     private static final String INSERT = """
             INSERT INTO ehrflow_audit.audit_record (seq, recorded_at, request_id, endpoint, client_id, user_id,
                 scopes, purpose_of_use, patient_key, text_level, query_hash, query_text, k, chunk_ids,
-                resource_refs, hit_count, status, outcome, reason, latency_ms, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                resource_refs, hit_count, status, outcome, reason, latency_ms, prev_hash, hash, request_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private record Pending(AuditRecord record, CompletableFuture<Void> done) {
     }
@@ -146,6 +146,7 @@ public final class AuditWriter implements AutoCloseable {
         ps.setInt(20, r.latencyMs());
         ps.setString(21, prev);
         ps.setString(22, hash);
+        ps.setInt(23, r.requestCount());
     }
 
     private Connection connection() throws SQLException {

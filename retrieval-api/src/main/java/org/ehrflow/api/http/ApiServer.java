@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,7 +54,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Everything a request passes through besides its endpoint. */
-    public record Settings(String host, int port, int workerThreads, int maxBodyBytes, boolean auditQueryText) {
+    public record Settings(String host, int port, int workerThreads, int maxBodyBytes, boolean auditQueryText,
+            Duration unauthenticatedWindow) {
     }
 
     private final HttpServer server;
@@ -65,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
     private final Settings settings;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final MeterRegistry registry;
+    private final UnauthenticatedAudit unauthenticated;
 
     public ApiServer(Settings settings, List<Route> routes, List<Document> documents, JwtVerifier verifier,
             RateLimiter limiter, AuditWriter audit, MeterRegistry registry) throws IOException {
@@ -77,6 +81,12 @@ public final class ApiServer implements AutoCloseable {
         this.verifier = verifier;
         this.limiter = limiter;
         this.audit = audit;
+        // best effort: the count of a window is no request's record, so no request waits for it
+        this.unauthenticated = new UnauthenticatedAudit(settings.unauthenticatedWindow(), Clock.systemUTC(),
+                r -> audit.append(r).exceptionally(e -> {
+                    LOG.error("audit count of unauthenticated requests not written ({})", e.getClass().getSimpleName());
+                    return null;
+                }), true);
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.workerThreads(), r -> {
@@ -179,8 +189,13 @@ public final class ApiServer implements AutoCloseable {
         int latency = (int) TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         AuditRecord record = record(at, requestId, route.name(), caller, purpose, ctx, status, failure, latency,
                 pathPatient(route, m));
+        // refused before authentication: audited alone or counted into the address's window (no data leaves)
+        boolean alone = caller != null || failure == null || unauthenticated.admit(
+                ex.getRemoteAddress().getAddress().getHostAddress(), route.name(), status);
         try {
-            audit.append(record).get(AUDIT_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (alone) {
+                audit.append(record).get(AUDIT_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -267,5 +282,6 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         server.stop(1);
         workers.shutdown();
+        unauthenticated.close();
     }
 }

@@ -64,10 +64,6 @@ public final class RetrieveEndpoint implements Endpoint {
         TextLevel level = policy.decide(ctx.caller(), patientKey).orElseThrow(() -> ApiException.forbidden(
                 "patient_not_allowed", "the token does not allow reading this patient"));
         ctx.textLevel(level);
-        if (waitFor != null && level == TextLevel.DEIDENTIFIED) {
-            // ehrflow_deid_reader has no grant on the source-event log that the wait reads
-            throw ApiException.badRequest("freshness_unavailable", "freshness waits need a .read scope");
-        }
         // embedQuery: an asymmetric model (BGE) needs its query instruction; concurrent questions share a call
         float[] vector = embedder.embedQuery(query);
         SearchQuery q = new SearchQuery(patientKey, query, vector, embedder.modelName(), k, level, mode, filters);
@@ -116,10 +112,27 @@ public final class RetrieveEndpoint implements Endpoint {
                         c.version());
                 refs.add(c.resource());
             }
+            n.set("sources", Json.MAPPER.valueToTree(h.sources()));
+            document(n, h.place());
             chunkIds.add(h.chunkId());
         }
         ctx.returned(chunkIds, new ArrayList<>(refs), hits.size());
         return out;
+    }
+
+    /** Page(s), section code, attachment and OCR flags of a chunk from an extracted document (no PHI). */
+    private static void document(ObjectNode n, Hit.DocumentPlace p) {
+        if (p == null) {
+            return;
+        }
+        ObjectNode d = n.putObject("document");
+        d.put("page_start", p.pageStart());
+        d.put("page_end", p.pageEnd());
+        d.put("section_code", p.sectionCode());
+        d.put("part", p.part());
+        d.put("ocr", p.ocr());
+        d.put("ocr_confidence", p.ocrConfidence());
+        d.put("ocr_low_confidence", p.ocrLowConfidence());
     }
 
     private String text(JsonNode n) throws ApiException {

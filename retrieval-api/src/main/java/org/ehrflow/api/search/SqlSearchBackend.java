@@ -1,12 +1,15 @@
 package org.ehrflow.api.search;
 
 import com.pgvector.PGvector;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.ehrflow.api.auth.TextLevel;
@@ -14,42 +17,88 @@ import org.ehrflow.api.auth.TextLevel;
 /**
  * Today's search: the four-argument {@code ehrflow.search_chunks} / {@code search_chunks_deid} (dense only, no
  * filters), naming the query's model so a search is refused (55000) instead of comparing two models' vectors
- * around a re-index switch.
+ * around a re-index switch. Both levels answer the same citation columns (version, document place, the facts a
+ * chunk cites); only the text column differs, and the de-identified login has no grant on raw text.
  */
 public final class SqlSearchBackend implements SearchBackend {
 
-    private static final String RAW = """
-            SELECT chunk_id, source_id, resource_type, section, note_type, text, distance, source_type,
-                   source_message_id, event_time, resource_version
-            FROM ehrflow.search_chunks(?, ?::vector, ?, ?)""";
-    // the de-identified function returns fewer columns: the login behind it has no grant on raw text
-    private static final String DEID = """
-            SELECT chunk_id, source_id, resource_type, section, NULL::text, deidentified_text, distance,
-                   source_type, source_message_id, event_time, NULL::text
-            FROM ehrflow.search_chunks_deid(?, ?::vector, ?, ?)""";
+    private static final String PLACE = "page_start, page_end, section_code, document_part, ocr, ocr_confidence, "
+            + "ocr_low_confidence";
+    // the raw four-argument form has no sources/cites columns: computed here as the hybrid form does (over the
+    // hit's twins, rows of the patient with the same text), for k rows by index
+    private static final String RAW = "SELECT s.chunk_id, s.source_id, s.resource_type, s.section, s.note_type, "
+            + "s.text, s.distance, s.source_type, s.source_message_id, s.event_time, s.resource_version, s."
+            + PLACE.replace(", ", ", s.") + ", "
+            + "ARRAY(SELECT DISTINCT t.source_id FROM ehrflow.chunk t WHERE t.patient_key = c.patient_key "
+            + "AND t.content_hash = c.content_hash ORDER BY t.source_id), "
+            + "ARRAY(SELECT DISTINCT x FROM ehrflow.chunk t, unnest(coalesce(t.cites, ARRAY[t.source_id])) x "
+            + "WHERE t.patient_key = c.patient_key AND t.content_hash = c.content_hash ORDER BY x) "
+            + "FROM ehrflow.search_chunks(?, ?::vector, ?, ?) WITH ORDINALITY AS s "
+            + "JOIN ehrflow.chunk c ON c.patient_key = ? AND c.chunk_id = s.chunk_id ORDER BY s.ordinality";
+    // the de-identified function (V8) returns sources (twins by de-identified text) and cites itself
+    private static final String DEID = "SELECT chunk_id, source_id, resource_type, section, note_type, "
+            + "deidentified_text, distance, source_type, source_message_id, event_time, resource_version, " + PLACE
+            + ", sources, cites FROM ehrflow.search_chunks_deid(?, ?::vector, ?, ?)";
 
     @Override
     public List<Hit> search(Connection c, SearchQuery q) throws SQLException {
         List<Hit> hits = new ArrayList<>(q.k());
-        try (PreparedStatement ps = c.prepareStatement(q.level() == TextLevel.RAW ? RAW : DEID)) {
+        boolean raw = q.level() == TextLevel.RAW;
+        try (PreparedStatement ps = c.prepareStatement(raw ? RAW : DEID)) {
             ps.setString(1, q.patientKey());
             // sent as text and cast: no vector type registration on pooled connections
             ps.setString(2, new PGvector(q.vector()).toString());
             ps.setInt(3, q.k());
             ps.setString(4, q.model());
+            if (raw) {
+                ps.setString(5, q.patientKey());
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    OffsetDateTime t = rs.getObject(10, OffsetDateTime.class);
-                    String chunkId = rs.getString(1);
-                    String source = rs.getString(2);
-                    hits.add(new Hit(chunkId, source, rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getDouble(7), rs.getString(8), rs.getString(9),
-                            t == null ? null : t.toInstant(),
-                            List.of(new Hit.Citation(chunkId, source, rs.getString(11)))));
+                    hits.add(hit(rs));
                 }
             }
         }
         return hits;
+    }
+
+    private static Hit hit(ResultSet rs) throws SQLException {
+        OffsetDateTime t = rs.getObject(10, OffsetDateTime.class);
+        String chunkId = rs.getString(1);
+        String source = rs.getString(2);
+        String version = rs.getString(11);
+        List<Hit.Citation> citations = new ArrayList<>();
+        citations.add(new Hit.Citation(chunkId, source, version));
+        for (String cited : strings(rs.getArray(20))) {
+            if (!cited.equals(source)) {
+                citations.add(new Hit.Citation(chunkId, cited, null));
+            }
+        }
+        Set<String> sources = new LinkedHashSet<>();
+        sources.add(source);
+        sources.addAll(strings(rs.getArray(19)));
+        return new Hit(chunkId, source, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getDouble(7), rs.getString(8), rs.getString(9), t == null ? null : t.toInstant(), citations,
+                List.copyOf(sources), place(rs));
+    }
+
+    /** The document provenance columns (12..18), or null for a chunk that is not from an extracted document. */
+    private static Hit.DocumentPlace place(ResultSet rs) throws SQLException {
+        Integer pageStart = rs.getObject(12, Integer.class);
+        Integer pageEnd = rs.getObject(13, Integer.class);
+        String sectionCode = rs.getString(14);
+        String part = rs.getString(15);
+        boolean ocr = rs.getBoolean(16);
+        Float confidence = rs.getObject(17) == null ? null : rs.getFloat(17);
+        boolean low = rs.getBoolean(18);
+        if (pageStart == null && sectionCode == null && part == null && !ocr) {
+            return null;
+        }
+        return new Hit.DocumentPlace(pageStart, pageEnd, sectionCode, part, ocr, confidence, low);
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
     }
 
     @Override

@@ -13,7 +13,8 @@ import org.ehrflow.api.auth.TextLevel;
  * Whether cited resources are still current. A resource absent from the store is deleted (the sink removes rows
  * and source records on DELETE); a FHIR status {@code entered-in-error} or a version other than the cited one is
  * reported as such. Chunk sources that are aggregates (an encounter's facts) have chunk rows but may have no
- * source record: rows present count as current. The de-identified login sees only chunk rows (no status).
+ * source record: rows present count as current. The de-identified login gets the same answer through a function
+ * that returns only status and version, never the record.
  */
 public final class CitationStore {
 
@@ -26,11 +27,12 @@ public final class CitationStore {
                    EXISTS (SELECT 1 FROM ehrflow.chunk c WHERE c.patient_key = ? AND c.source_id = r.ref)
             FROM unnest(?::text[]) AS r(ref)
             LEFT JOIN ehrflow.source_record s ON s.patient_key = ? AND s.resource_ref = r.ref""";
+    // the de-identified login has no grant on source_record (its JSON is PHI): citation_status_deid (V8) answers
+    // the version and the status code only, for the patient the transaction is scoped to
     private static final String DEID = """
-            SELECT r.ref, (SELECT max(c.resource_version) FROM ehrflow.chunk c
-                           WHERE c.patient_key = ? AND c.source_id = r.ref), NULL::text, false,
-                   EXISTS (SELECT 1 FROM ehrflow.chunk c WHERE c.patient_key = ? AND c.source_id = r.ref)
-            FROM unnest(?::text[]) AS r(ref)""";
+            SELECT st.resource_ref, st.version_id, st.status, st.recorded,
+                   EXISTS (SELECT 1 FROM ehrflow.chunk c WHERE c.patient_key = ? AND c.source_id = st.resource_ref)
+            FROM ehrflow.citation_status_deid(?, ?::text[]) AS st""";
 
     private CitationStore() {
     }

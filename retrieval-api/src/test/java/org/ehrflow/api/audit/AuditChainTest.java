@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 
 class AuditChainTest {
 
+    // computed by the chain before request_count existed (V20 only): a one-request record must still hash to it
+    private static final String ONE_REQUEST_HASH =
+            "5c8a21aee55336816fa850520cc732f70336a91f5e42ed3f25deccdf8ac3fcd1";
+
     private final AuditChain chain = new AuditChain("k".repeat(32).getBytes(StandardCharsets.UTF_8));
 
     private static AuditRecord record(String patient, List<String> chunks) {
@@ -40,6 +44,25 @@ class AuditChainTest {
                 a.queryText(), a.k(), a.chunkIds(), a.resourceRefs(), a.hitCount(), a.status(), a.outcome(),
                 a.reason(), a.latencyMs());
         assertThat(chain.hash(3, AuditChain.GENESIS, a)).isEqualTo(chain.hash(3, AuditChain.GENESIS, b));
+    }
+
+    @Test
+    void aCountedRecordIsChainedWithItsCountAndAOneRequestRecordAsBefore() {
+        AuditRecord one = record("pk_a", List.of());
+        String h = chain.hash(4, AuditChain.GENESIS, one);
+        assertThat(one.requestCount()).isEqualTo(1);
+        // the encoding of a one-request record is the one from before the count (V21): old chains verify
+        assertThat(h).isEqualTo(ONE_REQUEST_HASH);
+        AuditRecord counted = new AuditRecord(one.recordedAt(), one.requestId(), one.endpoint(), one.clientId(),
+                one.userId(), one.scopes(), one.purposeOfUse(), one.patientKey(), one.textLevel(), one.queryHash(),
+                one.queryText(), one.k(), one.chunkIds(), one.resourceRefs(), one.hitCount(), one.status(),
+                one.outcome(), one.reason(), one.latencyMs(), 37);
+        assertThat(chain.hash(4, AuditChain.GENESIS, counted)).isNotEqualTo(h);
+        AuditRecord other = new AuditRecord(one.recordedAt(), one.requestId(), one.endpoint(), one.clientId(),
+                one.userId(), one.scopes(), one.purposeOfUse(), one.patientKey(), one.textLevel(), one.queryHash(),
+                one.queryText(), one.k(), one.chunkIds(), one.resourceRefs(), one.hitCount(), one.status(),
+                one.outcome(), one.reason(), one.latencyMs(), 38);
+        assertThat(chain.hash(4, AuditChain.GENESIS, other)).isNotEqualTo(chain.hash(4, AuditChain.GENESIS, counted));
     }
 
     @Test
