@@ -113,6 +113,16 @@ class ChunkerAppIT {
                         .orElseThrow();
                 assertThat(summary.chunks().stream().map(org.ehrflow.schemas.Chunk::text).reduce("", String::concat))
                         .contains("Asthma", "Migraine", "Type 2 diabetes mellitus");
+                // A late record still keyed by the retired patient (another ingress was slower than the MERGE):
+                // sent on from the retired task to the survivor's through the transfer topic, it joins the moved
+                // story there; nothing new appears under the retired key.
+                send(producer, upsert(retired, "Condition", "c2", condition("c2", "e1", "Chronic kidney disease")));
+                List<ChunkSet> late = poll(sets, 2);
+                assertThat(late).extracting(ChunkSet::patientKey).containsOnly(survivor);
+                ChunkSet story = late.stream().filter(x -> x.sourceId().equals("Encounter/e1")).findFirst()
+                        .orElseThrow();
+                assertThat(story.chunks().stream().map(org.ehrflow.schemas.Chunk::text).reduce("", String::concat))
+                        .contains("Type 2 diabetes mellitus", "Chronic kidney disease");
                 assertThat(app.isRunning()).isTrue();
             }
             // Streams created its internal transfer topic (brokers here do not auto-create) with the input's count.
