@@ -14,7 +14,6 @@ import org.ehrflow.normalizer.error.ReasonCodes;
 import org.ehrflow.normalizer.mapping.Ids;
 import org.ehrflow.normalizer.mapping.LinkLookup;
 import org.ehrflow.normalizer.mapping.MappingResult;
-import org.ehrflow.runtime.identity.IdentifierCandidate;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Reference;
@@ -31,7 +30,7 @@ final class TableMapper {
 
     private final TableMapping t;
     private final Map<String, TableMapping> tables;
-    private final PatientKeyResolver resolver;
+    private final RowPatient patient;
     private final CdcFunctions functions;
     private final Set<String> used;
     private final List<ElementRule> rules = new ArrayList<>();
@@ -42,7 +41,7 @@ final class TableMapper {
             ValueReader reader, ColumnWatch watch) {
         this.t = t;
         this.tables = mapping.tables();
-        this.resolver = resolver;
+        this.patient = new RowPatient(t, mapping.tables(), resolver);
         this.functions = functions;
         this.used = UsedColumns.of(t);
         this.isEncounter = "Encounter".equals(t.resource());
@@ -62,26 +61,11 @@ final class TableMapper {
             }
         }
         watch.check(t, e.row());
-        String key;
-        if (t.patient().definesPatients()) {
-            String value = e.text(t.patient().identifierColumn());
-            Optional<String> k = value == null ? Optional.empty() : resolver.patientKey(List.of(
-                    new IdentifierCandidate(t.patient().system(), null, t.patient().identifierType(), value)));
-            if (k.isEmpty()) {
-                return MappingResult.Rejected.of(ReasonCodes.CDC_NO_PATIENT_ID);
-            }
-            key = k.get();
-        } else {
-            String link = link(t.patient().table(), ElementRule.values(e, t.patient().columns()));
-            if (link == null) {
-                return MappingResult.Rejected.of(ReasonCodes.CDC_NO_PATIENT_ID);
-            }
-            Optional<String> k = links.find(link);
-            if (k.isEmpty()) {
-                return new MappingResult.AwaitingLink(link);
-            }
-            key = k.get();
+        RowPatient.Resolved patient = this.patient.of(e, links);
+        if (patient.stop() != null) {
+            return patient.stop();
         }
+        String key = patient.key();
         String id = id(e, key);
         Map<String, String> learned = t.learn() == null ? Map.of()
                 : Map.of(t.learn() + ":" + String.join("|", ElementRule.values(e, t.key())),
@@ -94,7 +78,7 @@ final class TableMapper {
         String encounterId = ownEncounter;
         for (ElementRule r : rules) {
             if ("reference".equals(r.e.kind()) && r.applies(e)) {
-                String link = link(r.e.table(), ElementRule.values(e, r.e.columns()));
+                String link = RowPatient.link(tables, r.e.table(), ElementRule.values(e, r.e.columns()));
                 if (link == null) {
                     continue;
                 }
@@ -149,13 +133,5 @@ final class TableMapper {
             }
         }
         return false;
-    }
-
-    /** "prefix:v1|v2" of the table's learned link, or null when a value is missing. */
-    private String link(String table, List<String> values) {
-        if (values.isEmpty() || values.contains(null)) {
-            return null;
-        }
-        return tables.get(table).learn() + ":" + String.join("|", values);
     }
 }
