@@ -58,6 +58,14 @@ public final class BatchProcessor {
         return guard;
     }
 
+    /**
+     * {@code partitions} start at the {@code stored} offsets (absent: no stored row yet): what the loop tells the
+     * guard on assignment, for drivers that feed batches without a consumer (benchmarks).
+     */
+    public void assigned(List<TopicPartition> partitions, Map<TopicPartition, Long> stored) {
+        guard.assigned(partitions, stored);
+    }
+
     /** The loop sought {@code partitions} back to PostgreSQL's stored offsets. */
     void rewound(int partitions) {
         metrics.offsetRewinds.increment(partitions);

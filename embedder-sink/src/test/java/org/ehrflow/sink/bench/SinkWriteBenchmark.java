@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.localstack.LocalPostgres;
@@ -52,10 +54,19 @@ public final class SinkWriteBenchmark {
         int sets = args.length > 0 ? Integer.parseInt(args[0]) : 4096;
         int perSet = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        // V9's GIN index (patient_key, lex) costs on every write: this option measures the write path without it.
+        boolean withoutLexicalIndex = args.length > 3 && args[3].equals("--without-lexical-index");
         try (LocalPostgres pg = LocalPostgres.startTemporary()) {
             pg.createDatabase("bench");
             String url = pg.jdbcUrl("bench");
             Migrations.run(url, pg.superuser(), pg.superuserPassword());
+            if (withoutLexicalIndex) {
+                try (var c = DriverManager.getConnection(url, pg.superuser(), pg.superuserPassword().value());
+                        var st = c.createStatement()) {
+                    st.execute("DROP INDEX ehrflow.chunk_patient_lex_idx");
+                }
+                System.out.println("(without the V9 lexical index)");
+            }
             ModelRoles.register(url, pg.superuser(), pg.superuserPassword(),
                     List.of(new FixedEmbedder(new float[384])));
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
@@ -128,6 +139,8 @@ public final class SinkWriteBenchmark {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             BatchProcessor p = new BatchProcessor(session, new OffsetStore("bench"), new FixedEmbedder(vector),
                     new DlqPublisher(mock), retrier, new SinkMetrics(registry));
+            // A fresh offset table (truncated): the partition starts with no stored row, as on a first assignment.
+            p.assigned(List.of(new TopicPartition(Topics.CHUNKS.name(), 0)), Map.of());
             long t0 = System.nanoTime();
             for (int from = 0; from < records.size(); from += BATCH) {
                 p.process(records.subList(from, Math.min(records.size(), from + BATCH)));
