@@ -20,6 +20,11 @@ final class StateStores {
     static final String SUMMARY = "chunker-summary-items";
     /** {@code pk␟Type/id} to the names and identifiers a Patient/RelatedPerson/Practitioner made known. */
     static final String IDENTITY = "chunker-identities";
+    /**
+     * Observation series, two key families: {@code pk␟s␟code␟Observation/id} to the result (JSON
+     * {@code SeriesPoint}), and {@code pk␟i␟Observation/id} to its code (which series a retraction leaves).
+     */
+    static final String SERIES = "chunker-observation-series";
 
     /**
      * With the document extractor: {@code pk␟Type/id} to the ingest time (epoch ms) of the newest extracted
@@ -27,7 +32,7 @@ final class StateStores {
      */
     static final String DOCUMENT_VERSIONS = "chunker-document-versions";
 
-    static final List<String> ALL = List.of(FACTS, INDEX, SUMMARY, IDENTITY);
+    static final List<String> ALL = List.of(FACTS, INDEX, SUMMARY, IDENTITY, SERIES);
     static final char SEP = '\u001f';
 
     private StateStores() {
