@@ -129,8 +129,9 @@ public final class RetrievalBench {
 
     private static List<Searcher> methods(BenchOptions opts) {
         // Hybrid as the function's default (score fusion, lexical weight 0.5), then the variants it was chosen from.
+        PipelineSearcher hybrid = new PipelineSearcher("hybrid", "score", 0.5);
         List<Searcher> m = new ArrayList<>(List.of(new PipelineSearcher("dense", "score", 0.5),
-                new PipelineSearcher("lexical", "score", 0.5), new PipelineSearcher("hybrid", "score", 0.5)));
+                new PipelineSearcher("lexical", "score", 0.5), hybrid, new RecencySearcher(hybrid)));
         if (opts.fusions()) {
             m.add(new PipelineSearcher("hybrid", "score", 0.3));
             m.add(new PipelineSearcher("hybrid", "rrf", 1.0));
