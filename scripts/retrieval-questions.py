@@ -13,6 +13,10 @@ How the questions are made, and why this is honest:
   them in that encounter's story) + answer fragments taken from the resource's values (a number, a display name,
   a date), which a chunk must contain to count.
 - Fixed seed; at most a few questions per patient, category and kind, so no single patient dominates.
+- Trend questions (category "trend", added later) come from a second generator with its own seed, appended after
+  the others, so the earlier 926 questions stayed byte-for-byte the same: several results of one code in an
+  18-month window (else 3 or 5 years when check-ups are yearly), gold = every result in the window, answer = each
+  value, and `minAnswers` = more than half of them (a chunk listing most of the values with a citation counts).
 Usage: scripts/retrieval-questions.py DUMP_DIR > demo/src/main/resources/retrieval/questions.json
 """
 import base64
