@@ -40,8 +40,9 @@ record RecencySearcher(Searcher base) implements Searcher {
         }
         int n = Math.min(WINDOW, hits.size());
         List<Hit> top = new ArrayList<>(hits.subList(0, n));
+        Comparator<String> order = latest ? Comparator.reverseOrder() : Comparator.naturalOrder();
         Comparator<Optional<String>> byDate = Comparator.comparing((Optional<String> d) -> d.isEmpty())
-                .thenComparing(d -> d.orElse(""), latest ? Comparator.reverseOrder() : Comparator.naturalOrder());
+                .thenComparing(d -> d.orElse(""), order);
         top.sort(Comparator.comparing(h -> date(h.text(), latest), byDate));
         List<Hit> out = new ArrayList<>(top);
         out.addAll(hits.subList(n, hits.size()));
