@@ -27,8 +27,6 @@ public final class ObservationSeries {
     public static final String NOTE_TYPE = "Observation series";
     public static final String RESOURCE_TYPE = "Observation";
     static final String LOINC = "http://loinc.org";
-    private static final String SYSTOLIC = "8480-6";
-    private static final String DIASTOLIC = "8462-4";
     /** Newest first (undated last), ties by reference so re-emission is deterministic. */
     static final Comparator<SeriesPoint> NEWEST_FIRST = Comparator
             .comparing((SeriesPoint p) -> p.time() != null ? p.time() : p.date(),
@@ -45,12 +43,12 @@ public final class ObservationSeries {
         if (date == null && o.hasIssued()) {
             date = FhirText.date(o.getIssuedElement());
         }
-        String value = value(o);
+        String value = SeriesValues.value(o);
         if (code.isEmpty() || date == null || value == null) {
             return null;
         }
         return new SeriesPoint(ref, code.get(), label(o.getCode()), date, ResourceRefs.clinicalTime(o), value,
-                flag(o.getInterpretation()));
+                SeriesValues.flag(o.getInterpretation()));
     }
 
     /** The series set's sourceId: "Observation/series-" + 32 hex of the code (the same for every patient, so a
@@ -123,52 +121,5 @@ public final class ObservationSeries {
         String loinc = cc.getCoding().stream().filter(c -> LOINC.equals(c.getSystem()) && c.hasCode())
                 .map(Coding::getCode).findFirst().orElse(null);
         return name == null ? "LOINC " + loinc : loinc == null ? name : name + " (LOINC " + loinc + ")";
-    }
-
-    // The value, else blood pressure as "systolic/diastolic unit", else the components as "name value; ...".
-    private static String value(Observation o) {
-        String v = FhirText.value(o.getValue());
-        if (v != null || !o.hasComponent()) {
-            return v;
-        }
-        Observation.ObservationComponentComponent sys = component(o, SYSTOLIC);
-        Observation.ObservationComponentComponent dia = component(o, DIASTOLIC);
-        if (sys != null && dia != null && sys.hasValueQuantity() && dia.hasValueQuantity()) {
-            String s = FhirText.quantity(sys.getValueQuantity());
-            String d = FhirText.quantity(dia.getValueQuantity());
-            String unit = sys.getValueQuantity().hasUnit() ? " " + sys.getValueQuantity().getUnit() : "";
-            if (s != null && d != null && !unit.isEmpty() && s.endsWith(unit) && d.endsWith(unit)) {
-                return s.substring(0, s.length() - unit.length()) + "/" + d;
-            }
-        }
-        List<String> parts = new ArrayList<>();
-        for (Observation.ObservationComponentComponent c : o.getComponent()) {
-            String cv = FhirText.value(c.getValue());
-            if (cv != null) {
-                parts.add(Optional.ofNullable(FhirText.concept(c.getCode())).orElse("component") + " " + cv);
-            }
-        }
-        return parts.isEmpty() ? null : String.join("; ", parts);
-    }
-
-    private static Observation.ObservationComponentComponent component(Observation o, String loinc) {
-        return o.getComponent().stream().filter(c -> c.getCode().getCoding().stream()
-                .anyMatch(x -> LOINC.equals(x.getSystem()) && loinc.equals(x.getCode()))).findFirst().orElse(null);
-    }
-
-    // Short interpretation codes ("H", "LL", "A") as they are; longer ones by their display.
-    private static String flag(List<CodeableConcept> interpretation) {
-        for (CodeableConcept cc : interpretation) {
-            for (Coding c : cc.getCoding()) {
-                if (c.hasCode() && c.getCode().length() <= 3) {
-                    return c.getCode();
-                }
-            }
-            String text = FhirText.concept(cc);
-            if (text != null) {
-                return text;
-            }
-        }
-        return null;
     }
 }
