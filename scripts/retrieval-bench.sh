@@ -7,8 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -o -q -B -pl demo -am package -DskipTests
-  mvn -o -q -B -pl demo -am dependency:build-classpath -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=runtime
+  # One invocation: the class path then resolves the reactor's own modules from this build, not from ~/.m2.
+  mvn -o -q -B -pl demo -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/demo.classpath \
+    -Dmdep.includeScope=runtime
 fi
 # Own modules from a snapshot of this tree's target/classes (a build during the run must not swap classes under
 # the running JVM); third-party jars from the resolved class path.

@@ -13,11 +13,16 @@ How the questions are made, and why this is honest:
   them in that encounter's story) + answer fragments taken from the resource's values (a number, a display name,
   a date), which a chunk must contain to count.
 - Fixed seed; at most a few questions per patient, category and kind, so no single patient dominates.
+- Trend questions (category "trend", added later) come from a second generator with its own seed, appended after
+  the others, so the earlier 926 questions stayed byte-for-byte the same: several results of one code in an
+  18-month window (else 3 or 5 years when check-ups are yearly), gold = every result in the window, answer = each
+  value, and `minAnswers` = more than half of them (a chunk listing most of the values with a citation counts).
 Usage: scripts/retrieval-questions.py DUMP_DIR > demo/src/main/resources/retrieval/questions.json
 """
 import base64
 import decimal
 import collections
+import datetime
 import json
 import random
 import re
@@ -271,6 +276,15 @@ class Builder:
                          "gold": sorted(set(gold)), "context": sorted(set(c for c in context if c)),
                          "answer": answer})
 
+    def add_trend(self, pk, style, text, gold, context, values, min_answers):
+        key = (pk, "trend", style)
+        if self.quota[key] >= 3:
+            return
+        self.quota[key] += 1
+        self.out.append({"patient": pk, "category": "trend", "style": style, "question": text, "gold": sorted(set(gold)),
+                         "context": sorted(set(c for c in context if c)), "answer": values,
+                         "minAnswers": min_answers})
+
     def pick(self, templates):
         return self.rnd.choice(templates)
 
@@ -289,12 +303,17 @@ def main():
         observations(b, pk, rnd_recs)
         simple(b, pk, rnd_recs)
         notes(b, pk, rnd_recs)
-    qs = b.out
+    # Trend questions come from a second generator with its own seed, appended after the others, so adding them
+    # left every earlier question (text, gold, id) exactly as it was.
+    t = Builder(1515)
+    for pk in sorted(by_patient):
+        trends(t, pk, by_patient[pk])
+    qs = b.out + t.out
     for i, q in enumerate(qs):
         q["id"] = "q%04d" % (i + 1)
+    keys = ["id", "patient", "category", "style", "question", "gold", "context", "answer", "minAnswers"]
     json.dump({"about": "issue 15 retrieval benchmark; written by scripts/retrieval-questions.py (see its docstring)",
-               "questions": [{k: q[k] for k in ["id", "patient", "category", "style", "question", "gold", "context",
-                                                "answer"]} for q in qs]}, sys.stdout, indent=1)
+               "questions": [{k: q[k] for k in keys if k in q} for q in qs]}, sys.stdout, indent=1)
 
 
 def observations(b, pk, recs):
@@ -353,6 +372,70 @@ def observations(b, pk, recs):
                 if names:
                     b.add(pk, "time", "clinician", "year",
                           b.pick(CLINICAL["value_year"]).format(c=b.rnd.choice(names), year=w[:4]), [r], [enc], vals, 1)
+
+
+TREND_NAMED = ["How did the {d} change from {start} to {end}?", "What was the trend of {d} between {start} and {end}?",
+               "Show the {d} results over the {span} up to {end}."]
+TREND_CLINICAL = ["{c} trend {start} to {end}?", "{c} over {span} to {end}", "how has the {c} been since {start}?"]
+# Windows tried in turn: 18 months, else 3 or 5 years (annual check-ups rarely give 3 results in 18 months).
+WINDOWS = [(548, "18 months"), (1096, "3 years"), (1826, "5 years")]
+
+
+def trends(b, pk, recs):
+    """Trend questions: several results of one code inside an 18-month (else 3- or 5-year) window (3 to 8 of them,
+    one per day, values all different so that each counts). Gold =
+    every result in the window; answer = each result's value (the first component for a panel such as blood
+    pressure); a hit counts when it cites one of them and states more than half of the values (minAnswers)."""
+    series = collections.defaultdict(dict)
+    for ref_, j in sorted(recs, key=lambda r: r[0]):
+        if j.get("resourceType") != "Observation" or j.get("status") in ("entered-in-error", "cancelled"):
+            continue
+        d = disp(j.get("code"))
+        when = j.get("effectiveDateTime") or (j.get("effectivePeriod") or {}).get("start") or j.get("issued")
+        if not d or not when or d.lower() in ("loinc code", "unspecified", "tests ordered"):
+            continue
+        v = None
+        if (j.get("valueQuantity") or {}).get("value") is not None:
+            v = num(j["valueQuantity"]["value"])
+        elif j.get("component") and (j["component"][0].get("valueQuantity") or {}).get("value") is not None:
+            v = num(j["component"][0]["valueQuantity"]["value"])
+        if v is None:
+            continue
+        # One result per day (a day with two results of one code is ambiguous for a trend): the first reference.
+        series[d].setdefault(day(when), (when, ref_, ref(j.get("encounter")), v))
+    codes = sorted(series)
+    b.rnd.shuffle(codes)
+    for d in codes:
+        pts = sorted(series[d].values())
+        if len(pts) < 3:
+            continue
+        for days, span in WINDOWS:
+            ends = [i for i in range(2, len(pts)) if 3 <= len(window(pts, i, days)) <= 8
+                    and len({p[3] for p in window(pts, i, days)}) == len(window(pts, i, days))]
+            if ends:
+                break
+        if not ends:
+            continue
+        win = window(pts, b.rnd.choice(ends), days)
+        start, end = day(win[0][0]), day(win[-1][0])
+        gold = [p[1] for p in win]
+        ctx = [p[2] for p in win]
+        vals = [p[3] for p in win]
+        most = len(vals) // 2 + 1
+        dd = clean(d)
+        b.add_trend(pk, "named", b.pick(TREND_NAMED).format(d=dd, start=start, end=end, span=span), gold, ctx, vals,
+                    most)
+        names = clinician_names(d)
+        if names:
+            b.add_trend(pk, "clinician", b.pick(TREND_CLINICAL).format(c=b.rnd.choice(names), start=start, end=end,
+                                                                      span=span),
+                        gold, ctx, vals, most)
+
+
+def window(pts, i, days):
+    """The results in the {days} days that end with result i."""
+    end = datetime.date.fromisoformat(day(pts[i][0]))
+    return [p for p in pts[:i + 1] if (end - datetime.date.fromisoformat(day(p[0]))).days <= days]
 
 
 def simple(b, pk, recs):

@@ -334,6 +334,14 @@ class PipelineIT {
             List<HybridHit> cited = ChunkSearch.search(c, HybridQuery.of(key, question, embedder.embedQuery(question),
                     5));
             assertThat(cited).anyMatch(h -> h.cites().contains(obs));
+            // The Observation is also a result of its code's series, one chunk that cites it; a note-type filter
+            // selects the series alone.
+            assertThat(count(c, "SELECT count(*) FROM ehrflow.chunk WHERE note_type = 'Observation series' "
+                    + "AND section = 'Observation series' AND source_id LIKE 'Observation/series-%' "
+                    + "AND cites @> ARRAY['" + obs + "']")).isEqualTo(1);
+            List<HybridHit> series = ChunkSearch.search(c, HybridQuery.of(key, question,
+                    embedder.embedQuery(question), 10).withFilter(SearchFilter.NONE.noteTypes("Observation series")));
+            assertThat(series).isNotEmpty().allMatch(h -> h.hit().sourceId().startsWith("Observation/series-"));
 
             // Filters: only the encounter's rows, only notes.
             List<HybridHit> inEncounter = ChunkSearch.search(c, HybridQuery.of(key, question,

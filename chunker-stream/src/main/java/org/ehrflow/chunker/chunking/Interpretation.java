@@ -1,6 +1,7 @@
 package org.ehrflow.chunker.chunking;
 
 import org.ehrflow.chunker.chunking.aggregate.Fact;
+import org.ehrflow.chunker.chunking.aggregate.SeriesPoint;
 import org.ehrflow.chunker.chunking.phi.KnownPhi;
 import org.ehrflow.chunker.chunking.render.Rendered;
 import org.ehrflow.schemas.FhirRecord;
@@ -38,9 +39,10 @@ public sealed interface Interpretation {
      * @param time        when it happened (UTC instant string, for story order), or null
      * @param summaryItem what it adds to the patient summary now, or null
      * @param identity    names and identifiers it makes known (Patient), else {@link KnownPhi#NONE}
+     * @param seriesPoint the result it adds to its code's observation series (an Observation with a value), or null
      */
     record Structured(FhirRecord rec, String encounterId, Rendered rendered, String time, Fact summaryItem,
-            KnownPhi identity)
+            KnownPhi identity, SeriesPoint seriesPoint)
             implements Interpretation {
     }
 

@@ -9,7 +9,9 @@ import org.ehrflow.chunker.chunking.aggregate.EncounterStory;
 import org.ehrflow.chunker.chunking.aggregate.Fact;
 import org.ehrflow.chunker.chunking.aggregate.FactCitations;
 import org.ehrflow.chunker.chunking.aggregate.IdentityReader;
+import org.ehrflow.chunker.chunking.aggregate.ObservationSeries;
 import org.ehrflow.chunker.chunking.aggregate.PatientSummary;
+import org.ehrflow.chunker.chunking.aggregate.SeriesPoint;
 import org.ehrflow.chunker.chunking.aggregate.SummaryRules;
 import org.ehrflow.chunker.chunking.model.ContextHeader;
 import org.ehrflow.chunker.chunking.model.ResourceRefs;
@@ -27,6 +29,7 @@ import org.ehrflow.schemas.RecordOp;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
@@ -138,8 +141,9 @@ public final class ResourceChunker {
                     : new Interpretation.Unsupported(resource.fhirType());
         }
         Rendered rendered = renderer.get().render(resource);
+        SeriesPoint point = resource instanceof Observation o ? ObservationSeries.point(o, rec.reference()) : null;
         return new Interpretation.Structured(rec, encounterId, rendered, ResourceRefs.clinicalTime(resource),
-                SummaryRules.item(resource, rendered), IdentityReader.read(resource));
+                SummaryRules.item(resource, rendered), IdentityReader.read(resource), point);
     }
 
     /** A note's own chunk set. */
@@ -186,6 +190,54 @@ public final class ResourceChunker {
         List<Piece> pieces = factChunker.chunk(PatientSummary.header(), PatientSummary.sections(items));
         return cited(upsert(patientKey, sourceId, PatientSummary.RESOURCE_TYPE, null, null, PatientSummary.NOTE_TYPE,
                 pieces, cause, known), items);
+    }
+
+    /**
+     * The observation series of {@code code} ("Observation/series-<hex>"): one chunk of its newest results (as many
+     * as fit, plus the first on record), citing each result it states; DELETE when no result is left.
+     */
+    public ChunkSet seriesSet(String patientKey, String code, List<SeriesPoint> points, Provenance cause,
+            KnownPhi known) {
+        String sourceId = ObservationSeries.sourceId(code);
+        if (points.isEmpty()) {
+            return new ChunkSet(patientKey, RecordOp.DELETE, sourceId, ObservationSeries.RESOURCE_TYPE, null, null,
+                    null, List.of(), cause);
+        }
+        List<SeriesPoint> ordered = ObservationSeries.newestFirst(points);
+        String label = ordered.get(0).label();
+        // The most results that fit one chunk: all when they do, else a binary search (fits(lo), not fits(hi)).
+        int shown = ordered.size();
+        List<Piece> best = seriesPieces(label, ordered, shown);
+        if (best.size() > 1) {
+            int lo = 1;
+            int hi = shown;
+            best = seriesPieces(label, ordered, lo);
+            while (lo < hi - 1) {
+                int mid = (lo + hi) >>> 1;
+                List<Piece> p = seriesPieces(label, ordered, mid);
+                if (p.size() == 1) {
+                    lo = mid;
+                    best = p;
+                } else {
+                    hi = mid;
+                }
+            }
+            shown = lo;
+        }
+        Piece first = best.get(0);
+        List<Piece> one = List.of(new Piece(ObservationSeries.NOTE_TYPE, first.text(), first.tokenCount()));
+        ChunkSet set = upsert(patientKey, sourceId, ObservationSeries.RESOURCE_TYPE, null, null,
+                ObservationSeries.NOTE_TYPE, one, cause, known);
+        List<String> cites = ObservationSeries.stated(ordered, shown).stream().map(SeriesPoint::ref).distinct()
+                .toList();
+        return new ChunkSet(set.patientKey(), set.op(), set.sourceId(), set.resourceType(), null, null,
+                set.noteType(), set.chunks().stream().map(c -> c.withCites(cites)).toList(), cause);
+    }
+
+    // The series' label is the section name, so the header line reads "Observation series | <label>".
+    private List<Piece> seriesPieces(String label, List<SeriesPoint> ordered, int shown) {
+        return factChunker.chunk(ObservationSeries.header(),
+                List.of(new Section(label, ObservationSeries.body(ordered, shown))));
     }
 
     /** A DELETE set for the record's own source. */

@@ -18,7 +18,8 @@ import org.ehrflow.schemas.Provenance;
  * Applies one interpreted record to the patient's state and returns the chunk sets that changed: a note's or
  * unaggregated resource's own set, the encounter stories it joined or left, the patient summary, DELETE sets for
  * what it no longer produces, a MERGE pass-through, and stories and summary whose PHI tags an identity change
- * altered. Structured facts with an encounter never get their own set: they live only in "Encounter/<id>". A
+ * altered, and the observation series a result joins or leaves ({@link SeriesUpdates}). Structured facts with an
+ * encounter never get their own set: they live only in "Encounter/<id>" (and a result also in its series). A
  * MERGE also yields the retired patient's state as a transfer to the survivor's task, applied by {@link #absorb}.
  */
 final class Aggregator {
@@ -29,10 +30,12 @@ final class Aggregator {
 
     private final ResourceChunker chunker;
     private final PatientState state;
+    private final SeriesUpdates series;
 
     Aggregator(ResourceChunker chunker, PatientState state) {
         this.chunker = chunker;
         this.state = state;
+        this.series = new SeriesUpdates(chunker, state);
     }
 
     /** The sets {@code i} changes, as {@link Routed.Out}s, and for a MERGE the {@link Routed.Transfer}s of state. */
@@ -89,6 +92,7 @@ final class Aggregator {
                 out.add(encounterSet(pk, target, rec.provenance()));
             }
         }
+        series.update(s, out);
         if (summaryChanged) {
             out.add(chunker.summarySet(pk, state.summary(pk), rec.provenance(), state.known(pk)));
         }
@@ -113,6 +117,7 @@ final class Aggregator {
             state.unfile(pk, ref);
             out.add(ResourceChunker.deleteSet(rec, encounterHint));
         }
+        series.retract(rec, out);
         KnownPhi known = state.known(pk);
         state.removeIdentity(pk, ref);
         if (state.putSummary(pk, ref, null)) {
@@ -144,6 +149,7 @@ final class Aggregator {
             addIfRetagged(chunker.summarySet(pk, items, cause, before), chunker.summarySet(pk, items, cause, after),
                     emitted, out);
         }
+        series.retag(pk, before, after, cause, (old, now) -> addIfRetagged(old, now, emitted, out));
     }
 
     private static void addIfRetagged(ChunkSet old, ChunkSet now, Set<String> emitted, List<ChunkSet> out) {
@@ -199,6 +205,7 @@ final class Aggregator {
         if (added.summaryChanged()) {
             out.add(chunker.summarySet(pk, state.summary(pk), t.cause(), state.known(pk)));
         }
+        series.emit(pk, added.seriesCodes(), t.cause(), out);
         retag(pk, before, t.cause(), out);
         return out;
     }

@@ -24,19 +24,31 @@ import org.ehrflow.chunker.chunking.aggregate.Fact;
 import org.ehrflow.chunker.chunking.phi.KnownPhi;
 import org.ehrflow.schemas.Json;
 
-/** Typed access to the chunker's per-patient state: encounter facts, their index, summary items, identities. */
+/**
+ * Typed access to the chunker's per-patient state: encounter facts, their index, summary items, identities, and
+ * observation series ({@link SeriesState}).
+ */
 final class PatientState {
 
     private final KeyValueStore<String, String> facts;
     private final KeyValueStore<String, String> index;
     private final KeyValueStore<String, String> summary;
     private final KeyValueStore<String, String> identity;
+    private final KeyValueStore<String, String> seriesStore;
+    private final SeriesState series;
 
     PatientState(ProcessorContext<?, ?> context) {
         this.facts = context.getStateStore(StateStores.FACTS);
         this.index = context.getStateStore(StateStores.INDEX);
         this.summary = context.getStateStore(StateStores.SUMMARY);
         this.identity = context.getStateStore(StateStores.IDENTITY);
+        this.seriesStore = context.getStateStore(StateStores.SERIES);
+        this.series = new SeriesState(seriesStore);
+    }
+
+    /** The patient's observation series. */
+    SeriesState series() {
+        return series;
     }
 
     /** The encounter an aggregatable resource is filed under: null unknown, "" its own set, else the id. */
@@ -150,6 +162,7 @@ final class PatientState {
             }
         }
         Set<String> encounters = new TreeSet<>();
+        Set<String> codes = new TreeSet<>();
         boolean summaryChanged = false;
         for (Map.Entry<String, SortedMap<String, String>> s : taken.entrySet()) {
             KeyValueStore<String, String> store = stores().get(s.getKey());
@@ -165,21 +178,26 @@ final class PatientState {
                 if (store.putIfAbsent(prefix(pk) + rest, e.getValue()) == null) {
                     if (store == facts) {
                         encounters.add(rest.substring(0, rest.indexOf(StateStores.SEP)));
+                    } else if (store == seriesStore && SeriesState.codeOfEntry(rest) != null) {
+                        codes.add(SeriesState.codeOfEntry(rest));
                     }
                     summaryChanged |= store == summary;
                 }
             }
         }
-        return new Absorbed(encounters, summaryChanged);
+        return new Absorbed(encounters, summaryChanged, codes);
     }
 
-    /** What {@link #absorb} added: encounters that gained facts, whether the summary gained items. */
-    record Absorbed(Set<String> encounters, boolean summaryChanged) {
+    /**
+     * What {@link #absorb} added: encounters that gained facts, whether the summary gained items, the codes whose
+     * observation series gained results.
+     */
+    record Absorbed(Set<String> encounters, boolean summaryChanged, Set<String> seriesCodes) {
     }
 
     private Map<String, KeyValueStore<String, String>> stores() {
         return Map.of(StateStores.FACTS, facts, StateStores.INDEX, index, StateStores.SUMMARY, summary,
-                StateStores.IDENTITY, identity);
+                StateStores.IDENTITY, identity, StateStores.SERIES, seriesStore);
     }
 
     private static boolean put(KeyValueStore<String, String> store, String key, Object value) {

@@ -20,6 +20,11 @@ final class StateStores {
     static final String SUMMARY = "chunker-summary-items";
     /** {@code pk␟Type/id} to the names and identifiers a Patient/RelatedPerson/Practitioner made known. */
     static final String IDENTITY = "chunker-identities";
+    /**
+     * Observation series, two key families: {@code pk␟s␟code␟Observation/id} to the result (JSON
+     * {@code SeriesPoint}), and {@code pk␟i␟Observation/id} to its code (which series a retraction leaves).
+     */
+    static final String SERIES = "chunker-observation-series";
 
     /**
      * With the document extractor: {@code pk␟Type/id} to the ingest time (epoch ms) of the newest extracted
@@ -34,9 +39,9 @@ final class StateStores {
     static final String MERGED_INTO = "chunker-merged-into";
 
     /** The patient state a MERGE moves to the survivor. */
-    static final List<String> ALL = List.of(FACTS, INDEX, SUMMARY, IDENTITY);
+    static final List<String> ALL = List.of(FACTS, INDEX, SUMMARY, IDENTITY, SERIES);
     /** Every store the chunk steps share: the patient state and the merge redirects. */
-    static final List<String> SHARED = List.of(FACTS, INDEX, SUMMARY, IDENTITY, MERGED_INTO);
+    static final List<String> SHARED = List.of(FACTS, INDEX, SUMMARY, IDENTITY, SERIES, MERGED_INTO);
     static final char SEP = '\u001f';
 
     private StateStores() {

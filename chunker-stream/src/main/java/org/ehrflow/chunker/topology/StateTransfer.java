@@ -77,9 +77,13 @@ record StateTransfer(String retiredKey, String survivorKey, Provenance cause,
         return parts;
     }
 
-    /** The resource ("Type/id") a store entry belongs to (fact keys are {@code encounterId␟Type/id}). */
+    /**
+     * The resource ("Type/id") a store entry belongs to (fact keys are {@code encounterId␟Type/id}, series keys
+     * {@code s␟code␟Type/id} or {@code i␟Type/id}).
+     */
     static String ref(String store, String rest) {
-        return StateStores.FACTS.equals(store) ? rest.substring(rest.indexOf(StateStores.SEP) + 1) : rest;
+        return StateStores.FACTS.equals(store) || StateStores.SERIES.equals(store)
+                ? rest.substring(rest.lastIndexOf(StateStores.SEP) + 1) : rest;
     }
 
     private static String encounter(String store, Map.Entry<String, String> e) {

@@ -89,13 +89,14 @@ class AggregationTopologyTest {
         return Topics.FHIR_RESOURCES.valueSerde().serializer().serialize(Topics.FHIR_RESOURCES.name(), rec);
     }
 
+    // The observation series these Observations also join are SeriesTopologyTest's subject: left out here.
     private List<ChunkSet> sets() {
         return out.readRecordsToList().stream().map(r -> {
             assertThat(SchemaValidator.problems(Topics.CHUNKS, r.value())).isEmpty();
             ChunkSet s = Topics.CHUNKS.valueSerde().deserializer().deserialize(Topics.CHUNKS.name(), r.value());
             assertThat(r.key()).isEqualTo(s.patientKey());
             return s;
-        }).toList();
+        }).filter(s -> !s.sourceId().startsWith("Observation/series-")).toList();
     }
 
     private static String text(ChunkSet s) {
@@ -125,7 +126,7 @@ class AggregationTopologyTest {
         assertThat(sets.get(3).resourceType()).isEqualTo("Patient");
         assertThat(text(sets.get(3))).contains("Active problems").contains("Type 2 diabetes mellitus");
 
-        // Re-sending an unchanged fact changes nothing, so nothing is re-emitted.
+        // Re-sending an unchanged fact changes nothing (neither story nor series), so nothing is re-emitted.
         send(PK, "Observation", "o1", observation("o1", "e1", "7.9", "2024-03-01T10:00:00Z"));
         assertThat(out.isEmpty()).isTrue();
         // An update replaces the fact in place: same set, same chunk id, the old value is gone.

@@ -87,17 +87,23 @@ class ChunkerTopologyTest {
         in.pipeInput(TestSupport.PATIENT, bytes(TestSupport.upsert("Observation", "bp-1", obs)));
 
         List<ChunkSet> sets = chunkSets();
-        // The observation names an encounter: it is told in that encounter's story, not in a set of its own.
-        assertThat(sets).extracting(ChunkSet::sourceId).hasSize(2).first().isEqualTo("DocumentReference/ed-note-1");
+        // The observation names an encounter: it is told in that encounter's story, not in a set of its own, and
+        // it starts the blood pressure series.
+        assertThat(sets).extracting(ChunkSet::sourceId).hasSize(3).first().isEqualTo("DocumentReference/ed-note-1");
+        assertThat(sets.get(2).sourceId()).startsWith("Observation/series-");
+        assertThat(sets.get(2).chunks()).singleElement().satisfies(c -> {
+            assertThat(c.text()).startsWith("Observation series | ").contains("1 result, ");
+            assertThat(c.cites()).containsExactly("Observation/bp-1");
+        });
         assertThat(sets.get(1).sourceId()).startsWith("Encounter/").isEqualTo("Encounter/" + sets.get(1).encounterId());
         assertThat(sets.get(0).chunks()).hasSizeGreaterThan(3)
                 .allSatisfy(c -> assertThat(c.tokenCount()).isLessThanOrEqualTo(128));
         assertThat(sets.get(1).chunks()).singleElement()
                 .satisfies(c -> assertThat(c.text()).contains("Systolic Blood Pressure 124.1 mm[Hg]"));
         assertThat(dlq.isEmpty()).isTrue();
-        assertThat(registry.get("ehrflow.chunker.sets").tag("op", "UPSERT").counters()).hasSize(2);
+        assertThat(registry.get("ehrflow.chunker.sets").tag("op", "UPSERT").counters()).hasSize(3);
         assertThat(registry.get("ehrflow.chunker.chunk.tokens").summary().count())
-                .isEqualTo(sets.get(0).chunks().size() + 1);
+                .isEqualTo(sets.get(0).chunks().size() + 2);
     }
 
     @Test

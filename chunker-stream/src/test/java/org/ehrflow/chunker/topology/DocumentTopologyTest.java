@@ -124,7 +124,10 @@ class DocumentTopologyTest {
                 TestSupport.delete("DocumentReference", "ed-note-1")));
         resources.pipeInput(TestSupport.PATIENT, Topics.FHIR_RESOURCES.valueSerde().serializer().serialize("t",
                 TestSupport.upsert("Observation", "bp-1", obs)));
-        assertThat(chunkSets()).extracting(ChunkSet::sourceId).singleElement().asString().startsWith("Encounter/");
+        // The observation is chunked as before (its story and its series); the two document records are not.
+        assertThat(chunkSets()).extracting(ChunkSet::sourceId).hasSize(2)
+                .satisfiesExactly(s -> assertThat(s).startsWith("Encounter/"),
+                        s -> assertThat(s).startsWith("Observation/series-"));
         assertThat(registry.get("ehrflow.chunker.documents.deferred").counter().count()).isEqualTo(2.0);
     }
 

@@ -102,13 +102,20 @@ class MergeTopologyTest {
         return Topics.FHIR_RESOURCES.valueSerde().serializer().serialize(Topics.FHIR_RESOURCES.name(), rec);
     }
 
+    /** The sets read last whose source is an observation series (kept apart from {@link #sets}). */
+    private final List<ChunkSet> series = new ArrayList<>();
+
+    // Stories, summaries and pass-throughs; the observation series are collected in {@link #series}.
     private List<ChunkSet> sets() {
-        return out.readRecordsToList().stream().map(r -> {
+        List<ChunkSet> all = out.readRecordsToList().stream().map(r -> {
             assertThat(SchemaValidator.problems(Topics.CHUNKS, r.value())).isEmpty();
             ChunkSet s = Topics.CHUNKS.valueSerde().deserializer().deserialize(Topics.CHUNKS.name(), r.value());
             assertThat(r.key()).isEqualTo(s.patientKey());
             return s;
         }).toList();
+        series.clear();
+        all.stream().filter(s -> s.sourceId().startsWith("Observation/series-")).forEach(series::add);
+        return all.stream().filter(s -> !s.sourceId().startsWith("Observation/series-")).toList();
     }
 
     private static String text(ChunkSet s) {
@@ -181,6 +188,12 @@ class MergeTopologyTest {
             assertThat(c.phiKinds()).contains("NAME");
             assertThat(c.deidentifiedText()).doesNotContain("Elvira");
         });
+        // The A1c series of both patients is one series of the survivor now, newest first.
+        assertThat(series).singleElement().satisfies(s -> {
+            assertThat(s.patientKey()).isEqualTo(SURVIVOR);
+            assertThat(text(s)).contains("2 results").contains("6.1 %\n2024-03-01: 7.9 %");
+            assertThat(s.chunks().get(0).cites()).containsExactly("Observation/o2", "Observation/o1");
+        });
         assertThat(entries(RETIRED)).isEmpty();
 
         // A later record of the survivor builds on the merged state: summary and shared story keep their items.
@@ -192,6 +205,7 @@ class MergeTopologyTest {
                 PatientSummary.sourceId(SURVIVOR), "Encounter/e1");
         assertThat(text(later.get(1))).contains("Asthma", "Type 2 diabetes", "Metformin", "Lisinopril", "Penicillin");
         assertThat(text(later.get(2))).contains("7.9", "6.1", "5.4");
+        assertThat(series).singleElement().satisfies(s -> assertThat(text(s)).contains("3 results"));
         // And the moved resources are the survivor's now: retracting one updates the survivor's summary.
         in.pipeInput(SURVIVOR, bytes(new FhirRecord(SURVIVOR, RecordOp.DELETE, "AllergyIntolerance", "a1", "2", null,
                 null, TestSupport.provenance())));

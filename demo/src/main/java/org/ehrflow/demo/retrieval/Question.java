@@ -10,15 +10,17 @@ import java.util.Objects;
  * @param id       stable id ("q0001")
  * @param patient  the patient's FHIR reference as indexed ("Patient/<id>"), resolved to a patient key
  * @param category what kind of fact (lab, vital, medication, immunization, allergy, condition, procedure, note,
- *                 encounter, time)
+ *                 encounter, time, trend)
  * @param style    {@code named} (names the fact as the record does) or {@code clinician} (abbreviations, paraphrase)
  * @param question the question as a user asks it
  * @param gold     references of the resources whose facts answer it ("Observation/..."); twins all listed
  * @param context  references of aggregates that state the fact too (its encounter), or empty
  * @param answer   text fragments every relevant chunk contains (case and spacing ignored)
+ * @param minAnswers for a trend question (several results), how many of the {@code answer} values a relevant
+ *                 chunk must state (more than half); null = all of them
  */
 record Question(String id, String patient, String category, String style, String question, List<String> gold,
-        List<String> context, List<String> answer) {
+        List<String> context, List<String> answer, Integer minAnswers) {
 
     Question {
         Objects.requireNonNull(id, "id");

@@ -1,6 +1,7 @@
 package org.ehrflow.demo.retrieval;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Whether a hit answers a question: it cites one of the gold resources or an aggregate that states them (the
@@ -20,7 +21,15 @@ final class Relevance {
             return false;
         }
         String text = normal(h.text());
+        if (q.minAnswers() != null) {
+            return q.answer().stream().filter(a -> statesNumber(text, normal(a))).count() >= q.minAnswers();
+        }
         return q.answer().stream().allMatch(a -> text.contains(normal(a)));
+    }
+
+    /** Whether {@code text} contains {@code value} with no digit or decimal point right before or after it. */
+    static boolean statesNumber(String text, String value) {
+        return Pattern.compile("(?<![0-9.])" + Pattern.quote(value) + "(?![0-9]|\\.[0-9])").matcher(text).find();
     }
 
     /** Lower case, runs of whitespace as one space. */

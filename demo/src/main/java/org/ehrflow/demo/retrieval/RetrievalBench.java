@@ -94,6 +94,7 @@ public final class RetrievalBench {
                                 questions);
                         Evaluation e = Evaluation.run(c, new NaiveIndex(), questions, vectors, naiveRel, 10);
                         report.row(model.modelName(), "naive dense (" + n + " chunks)", e);
+                        report.categories(model.modelName(), "naive", e);
                         naiveDone = true;
                     }
                     if (opts.latencyRows() > 0 && model == opts.models().get(0)) {
@@ -103,9 +104,7 @@ public final class RetrievalBench {
                     for (Searcher s : methods(opts)) {
                         Evaluation e = Evaluation.run(c, s, questions, vectors, pipelineRel, 10);
                         report.row(model.modelName(), s.name(), e);
-                        if (s.name().equals("dense") || s.name().startsWith("hybrid score w=0.5")) {
-                            report.categories(model.modelName(), s.name(), e);
-                        }
+                        report.categories(model.modelName(), s.name(), e);
                     }
                 }
             }
@@ -130,8 +129,9 @@ public final class RetrievalBench {
 
     private static List<Searcher> methods(BenchOptions opts) {
         // Hybrid as the function's default (score fusion, lexical weight 0.5), then the variants it was chosen from.
+        PipelineSearcher hybrid = new PipelineSearcher("hybrid", "score", 0.5);
         List<Searcher> m = new ArrayList<>(List.of(new PipelineSearcher("dense", "score", 0.5),
-                new PipelineSearcher("lexical", "score", 0.5), new PipelineSearcher("hybrid", "score", 0.5)));
+                new PipelineSearcher("lexical", "score", 0.5), hybrid, new RecencySearcher(hybrid)));
         if (opts.fusions()) {
             m.add(new PipelineSearcher("hybrid", "score", 0.3));
             m.add(new PipelineSearcher("hybrid", "rrf", 1.0));
