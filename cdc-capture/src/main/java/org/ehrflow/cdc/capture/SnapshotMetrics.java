@@ -23,7 +23,8 @@ public final class SnapshotMetrics {
     private final String pattern;
 
     private SnapshotMetrics(String topicPrefix) {
-        this.pattern = "debezium.postgres:type=connector-metrics,context=snapshot,server=" + topicPrefix + ",*";
+        // any connector's domain: debezium.postgres or debezium.mysql (MariaDB)
+        this.pattern = "debezium.*:type=connector-metrics,context=snapshot,server=" + topicPrefix + ",*";
     }
 
     /** Registers the gauges for the connector named by {@code topicPrefix}. */
