@@ -152,6 +152,11 @@ public final class LocalMariaDb implements AutoCloseable {
         return password;
     }
 
+    /** The temporary directory (data, logs) that {@link #close()} deletes. */
+    public Path directory() {
+        return root;
+    }
+
     /** A connection as root to {@code database} (e.g. {@code mysql}). */
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), superuser(), password.value());

@@ -53,7 +53,7 @@ public final class MariaDbCompatDriver implements Driver {
     }
 
     /** The statement MariaDB understands for {@code sql}, or {@code sql} itself. */
-    static String translate(String sql) {
+    public static String translate(String sql) {
         return REWRITES.getOrDefault(sql.strip().toUpperCase(Locale.ROOT), sql);
     }
 
