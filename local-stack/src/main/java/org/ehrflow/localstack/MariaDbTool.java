@@ -82,7 +82,7 @@ final class MariaDbTool {
 
     /**
      * The server command: loopback only, row-based binlog with full row images (what CDC needs), GTIDs in
-     * strict mode, and small buffers (a test server).
+     * strict mode, small buffers, no fsync per commit (a test server).
      */
     List<String> serverCommand(Path root, int port, long serverId, Path initFile) {
         Path data = root.resolve("data");
@@ -93,7 +93,9 @@ final class MariaDbTool {
                 "--binlog-row-image=FULL", "--server-id=" + serverId, "--gtid-strict-mode=1",
                 "--log-slave-updates=1", "--innodb-buffer-pool-size=64M", "--innodb-log-file-size=48M",
                 "--max-connections=100", "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
-                "--default-time-zone=+00:00", "--init-file=" + initFile));
+                "--default-time-zone=+00:00", "--init-file=" + initFile,
+                // a throw-away server: durable to the OS, not the disk, as LocalPostgres' temporary fsync=off
+                "--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0"));
         if (asRoot) {
             cmd.add("--user=root");
         }
