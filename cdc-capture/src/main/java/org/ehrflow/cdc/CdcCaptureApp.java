@@ -88,7 +88,8 @@ public final class CdcCaptureApp implements AutoCloseable {
                 .build(), config.restartBackoffInitial(), config.restartBackoffMax(), registry);
         Gauge.builder("ehrflow.cdc.running", this, a -> a.isRunning() ? 1 : 0)
                 .description("1 while the capture task streams changes").register(registry);
-        SnapshotMetrics.register(config.topicPrefix(), registry);
+        SnapshotMetrics.register(config.engine() == CdcConfig.Engine.MARIADB ? "debezium.mysql" : "debezium.postgres",
+                config.topicPrefix(), registry);
         // Slot lag is PostgreSQL's; a MariaDB binlog reader holds nothing on the server.
         this.slotMonitor = config.engine() == CdcConfig.Engine.POSTGRES
                 ? SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL) : null;

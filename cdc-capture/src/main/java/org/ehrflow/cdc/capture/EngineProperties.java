@@ -49,6 +49,10 @@ public final class EngineProperties {
         p.setProperty("max.batch.size", Integer.toString(c.maxBatchSize()));
         p.setProperty("max.queue.size", Integer.toString(Math.max(8192, c.maxBatchSize() * 4)));
         p.setProperty("provide.transaction.metadata", "false");
+        // Debezium 3.6 restarts a failed task inside the engine, every 10 s and forever, by default: the engine
+        // never stops, so readiness never shows the outage. Fail the engine instead; EngineSupervisor replaces
+        // it with a capped back-off and resumes from the stored offsets (CdcDatabaseOutageIT).
+        p.setProperty("errors.max.retries", "0");
 
         // Connect's KafkaOffsetBackingStore, owning its admin client (see KafkaOffsetStore).
         p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
