@@ -6,8 +6,7 @@
 #   2. postgresql-15 (server binaries used by local-stack's LocalPostgres) and postgresql-server-dev-15 (PGXS)
 #   3. pgvector, built from Debian trixie's *source* package (bookworm's pgvector is too old): a deb-src-only
 #      entry for trixie is added to /etc/apt/sources.list.d/; no binary trixie package is ever installed.
-#
-#   4. (and later steps) Tesseract OCR; MariaDB 10.11 server binaries for the second CDC engine (LocalMariaDb)
+#   then Tesseract OCR, and MariaDB 10.11 server binaries for the second CDC engine (local-stack's LocalMariaDb)
 #
 # The postgresql-15 package starts a default cluster on port 5432; it is left alone. ehrflow never uses it:
 # LocalPostgres runs its own clusters on free loopback ports.
