@@ -73,6 +73,11 @@ public final class EngineLatencyDriver {
                     Connection pgWriter = DriverManager.getConnection(pg.jdbcUrl("ehr"), pg.superuser(),
                             pg.superuserPassword().value());
                     Connection mariaWriter = maria.connect(ClinicMariaDb.DATABASE)) {
+                try (Statement st = pgWriter.createStatement()) {
+                    // The temporary cluster defaults to synchronous_commit=off, whose WAL reaches the walsender
+                    // only at the next wal_writer_delay (200 ms); an EHR commits durably (as EhrWriter does).
+                    st.execute("SET synchronous_commit TO on");
+                }
                 for (int round = 0; round < rounds; round++) {
                     for (CdcConfig c : List.of(mariaConfig, pgConfig)) {
                         Connection w = c == pgConfig ? pgWriter : mariaWriter;
