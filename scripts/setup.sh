@@ -6,6 +6,7 @@
 #   2. postgresql-15 (server binaries used by local-stack's LocalPostgres) and postgresql-server-dev-15 (PGXS)
 #   3. pgvector, built from Debian trixie's *source* package (bookworm's pgvector is too old): a deb-src-only
 #      entry for trixie is added to /etc/apt/sources.list.d/; no binary trixie package is ever installed.
+#   then Tesseract OCR, and MariaDB 10.11 server binaries for the second CDC engine (local-stack's LocalMariaDb)
 #
 # The postgresql-15 package starts a default cluster on port 5432; it is left alone. ehrflow never uses it:
 # LocalPostgres runs its own clusters on free loopback ports.
@@ -226,6 +227,14 @@ fi
 STEP="Tesseract OCR"
 ensure_packages tesseract-ocr tesseract-ocr-eng
 command -v tesseract >/dev/null 2>&1 || fail "tesseract-ocr is installed but 'tesseract' is not on PATH."
+
+# --- 6. MariaDB server binaries (issue 14: the second CDC engine; local-stack's LocalMariaDb) ---------------------
+# Debian 12 ships MariaDB 10.11. The package may start a default server on port 3306 (where services run); it is
+# left alone: LocalMariaDb runs its own mariadbd in a temporary directory on a free loopback port.
+STEP="MariaDB server"
+ensure_packages mariadb-server
+[[ -x /usr/sbin/mariadbd && -x /usr/bin/mariadb-install-db ]] \
+    || fail "mariadb-server is installed but /usr/sbin/mariadbd or /usr/bin/mariadb-install-db is missing."
 
 # --- summary ---------------------------------------------------------------------------------------------------
 STEP="summary"

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ehrflow.cdc.capture.BinlogPreflight;
 import org.ehrflow.cdc.capture.CdcMetrics;
 import org.ehrflow.cdc.capture.ChangeBatchHandler;
 import org.ehrflow.cdc.capture.EngineProperties;
@@ -34,10 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CDC capture app: a Debezium embedded engine (PostgreSQL, pgoutput) over the EHR database, publishing each
- * row change to {@code ehr.raw.cdc.v1}. Wiring only; {@link EngineSupervisor} replaces an engine that stops on a
- * failure, and {@link #close()} stops the engine, which commits the acknowledged offsets, and keeps the
- * replication slot.
+ * The CDC capture app: a Debezium embedded engine (PostgreSQL pgoutput, or MariaDB's binlog) over the EHR
+ * database, publishing each row change to {@code ehr.raw.cdc.v1}. Wiring only; {@link EngineSupervisor} replaces
+ * an engine that stops on a failure, and {@link #close()} stops the engine, which commits the acknowledged
+ * offsets, and keeps the replication slot (PostgreSQL) or simply resumes at the stored binlog position (MariaDB).
  */
 public final class CdcCaptureApp implements AutoCloseable {
 
@@ -72,8 +73,7 @@ public final class CdcCaptureApp implements AutoCloseable {
                     @Override
                     public void taskStarted() {
                         taskRunning = true;
-                        LOG.info("capture task started (slot {}, publication {})", config.slotName(),
-                                config.publication());
+                        LOG.info("capture task started ({}, database {})", config.engine(), config.database());
                     }
 
                     @Override
@@ -88,8 +88,11 @@ public final class CdcCaptureApp implements AutoCloseable {
                 .build(), config.restartBackoffInitial(), config.restartBackoffMax(), registry);
         Gauge.builder("ehrflow.cdc.running", this, a -> a.isRunning() ? 1 : 0)
                 .description("1 while the capture task streams changes").register(registry);
-        SnapshotMetrics.register(config.topicPrefix(), registry);
-        this.slotMonitor = SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL);
+        SnapshotMetrics.register(config.engine() == CdcConfig.Engine.MARIADB ? "debezium.mysql" : "debezium.postgres",
+                config.topicPrefix(), registry);
+        // Slot lag is PostgreSQL's; a MariaDB binlog reader holds nothing on the server.
+        this.slotMonitor = config.engine() == CdcConfig.Engine.POSTGRES
+                ? SlotLagMonitor.start(config, registry, SLOT_SAMPLE_INTERVAL) : null;
         this.mappingWatch = MappingWatch.start(config, mapping, registry, SLOT_SAMPLE_INTERVAL);
     }
 
@@ -99,7 +102,11 @@ public final class CdcCaptureApp implements AutoCloseable {
      * failure later is replaced after a back-off ({@link EngineSupervisor}).
      */
     public static CdcCaptureApp start(CdcConfig config, MeterRegistry registry) {
-        PgPreflight.check(config);
+        if (config.engine() == CdcConfig.Engine.MARIADB) {
+            BinlogPreflight.check(config);
+        } else {
+            PgPreflight.check(config);
+        }
         CdcMapping mapping = MappingLoader.load(config.mappingFile(), null);
         LiveSchema.check(config, mapping);
         CdcCaptureApp app = new CdcCaptureApp(config, mapping, registry);
@@ -138,7 +145,9 @@ public final class CdcCaptureApp implements AutoCloseable {
             // Stops the task and commits offsets of every batch that was marked processed. The slot stays.
             supervisor.close();
         } finally {
-            slotMonitor.close();
+            if (slotMonitor != null) {
+                slotMonitor.close();
+            }
             mappingWatch.close();
             producerMetrics.close();
             producer.close(Duration.ofSeconds(10));

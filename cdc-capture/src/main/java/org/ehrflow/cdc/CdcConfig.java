@@ -34,6 +34,10 @@ import org.ehrflow.runtime.Secret;
  * @param mappingFile              the CDC mapping file (path, or classpath: for the demo EHR's): which tables
  *                                 are captured and how their rows name the patient; checked against the live
  *                                 schema at start-up
+ * @param engine                   the source database engine: PostgreSQL (pgoutput) or MariaDB (binlog)
+ * @param serverId                 MariaDB only: the replica server id the binlog reader presents (unique among
+ *                                 the server's replicas)
+ * @param schemaHistoryTopic       MariaDB only: the Kafka topic holding the connector's schema (DDL) history
  */
 public record CdcConfig(
         KafkaSettings kafka,
@@ -56,7 +60,10 @@ public record CdcConfig(
         int opsPort,
         Duration restartBackoffInitial,
         Duration restartBackoffMax,
-        String mappingFile) {
+        String mappingFile,
+        Engine engine,
+        long serverId,
+        String schemaHistoryTopic) {
 
     public static final String ENV_PREFIX = "EHRFLOW_CDC_";
     public static final String DEFAULT_USER = "ehrflow_cdc";
@@ -64,6 +71,9 @@ public record CdcConfig(
     public static final String DEFAULT_PUBLICATION = "ehrflow_pub";
     public static final String DEFAULT_OFFSETS_TOPIC = "ehr.cdc-capture.offsets.v1";
     public static final String DEFAULT_TOPIC_PREFIX = "ehrdb";
+    public static final String DEFAULT_SCHEMA_HISTORY_TOPIC = "ehr.cdc-capture.schema-history.v1";
+    /** A replica id outside the small numbers operators give real replicas. */
+    public static final long DEFAULT_SERVER_ID = 184_054;
     /**
      * Engine poll interval: Debezium sleeps this long when its queue is empty, so it is the latency floor. 25 ms
      * meets p50 &lt;= 50 ms / p99 &lt;= 250 ms at 500 changes/s (17 / 34 ms, BENCHMARKS.md) while an idle capture
@@ -85,20 +95,40 @@ public record CdcConfig(
         }
     }
 
+    /** The source database engine: which Debezium connector reads it and which catalog the mapping is checked in. */
+    public enum Engine {
+        /** PostgreSQL 10+: logical replication (pgoutput), slot and publication. */
+        POSTGRES(5432),
+        /** MariaDB 10.11: the row-based binary log, read by Debezium's MySQL connector (see the README). */
+        MARIADB(3306);
+
+        private final int defaultPort;
+
+        Engine(int defaultPort) {
+            this.defaultPort = defaultPort;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+    }
+
     /** Defaults for in-process use (demo, tests): database {@code ehr} on host:port as {@code ehrflow_cdc}. */
     public static CdcConfig defaults(KafkaSettings kafka, String dbHost, int dbPort, Secret dbPassword) {
         return new CdcConfig(kafka, dbHost, dbPort, "ehr", DEFAULT_USER, dbPassword, SslMode.PREFER, DEFAULT_SLOT,
                 DEFAULT_PUBLICATION, Duration.ofSeconds(10), DEFAULT_POLL_INTERVAL, DEFAULT_OFFSETS_TOPIC,
                 (short) -1, Duration.ofSeconds(1), 2048, DEFAULT_TOPIC_PREFIX, "127.0.0.1", 0,
-                DEFAULT_RESTART_INITIAL, DEFAULT_RESTART_MAX, MappingLoader.DEMO);
+                DEFAULT_RESTART_INITIAL, DEFAULT_RESTART_MAX, MappingLoader.DEMO, Engine.POSTGRES, DEFAULT_SERVER_ID,
+                DEFAULT_SCHEMA_HISTORY_TOPIC);
     }
 
     /** Reads every setting from {@code env}, failing once with every problem named by its variable. */
     public static CdcConfig fromEnv(Map<String, String> env) {
         ConfigReader r = new ConfigReader(env, ENV_PREFIX);
         KafkaSettings kafka = KafkaSettings.read(env);
+        Engine engine = r.enumValue("ENGINE", Engine.class, Engine.POSTGRES);
         String host = r.string("DB_HOST", "localhost");
-        int port = r.integer("DB_PORT", 5432, 1, 65535);
+        int port = r.integer("DB_PORT", engine.defaultPort(), 1, 65535);
         String database = r.string("DB_NAME", "ehr");
         String user = r.string("DB_USER", DEFAULT_USER);
         Secret password = r.secret("DB_PASSWORD", "");
@@ -128,56 +158,93 @@ public record CdcConfig(
         r.check(!"postgres".equals(user), r.key("DB_USER")
                 + " must be the capture role (LOGIN REPLICATION), not the superuser 'postgres'");
         String mapping = r.string("MAPPING_FILE", MappingLoader.DEMO);
+        int serverId = r.integer("SERVER_ID", (int) DEFAULT_SERVER_ID, 1, Integer.MAX_VALUE);
+        String history = r.string("SCHEMA_HISTORY_TOPIC", DEFAULT_SCHEMA_HISTORY_TOPIC);
+        r.check(!"root".equals(user) || engine != Engine.MARIADB, r.key("DB_USER")
+                + " must be the capture user (REPLICATION SLAVE, REPLICATION CLIENT, SELECT, RELOAD), not root");
         r.validate();
         return new CdcConfig(kafka, host, port, database, user, password, ssl, slot, publication, heartbeat, poll,
-                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort, restartInitial, restartMax, mapping);
+                offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort, restartInitial, restartMax, mapping,
+                engine, serverId, history);
     }
 
     /** The same settings with a different ops port (tests and the demo run several apps in one JVM). */
     public CdcConfig withOpsPort(int port) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, port, restartBackoffInitial, restartBackoffMax, mappingFile);
+                maxBatchSize, topicPrefix, opsHost, port, restartBackoffInitial, restartBackoffMax, mappingFile,
+                engine, serverId, schemaHistoryTopic);
     }
 
     /** The same settings with another heartbeat and poll interval (tests, benchmarks). */
     public CdcConfig withIntervals(Duration heartbeat, Duration poll) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeat, poll, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval, maxBatchSize,
-                topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
+                topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
+                engine, serverId, schemaHistoryTopic);
     }
 
     /** The same settings against another database, slot and offsets topic (several captures on one cluster). */
     public CdcConfig withSource(String databaseName, String slot, String offsets) {
         return new CdcConfig(kafka, dbHost, dbPort, databaseName, dbUser, dbPassword, sslMode, slot, publication,
                 heartbeatInterval, pollInterval, offsets, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
+                engine, serverId, schemaHistoryTopic);
     }
 
     /** The same settings with another engine restart back-off (tests). */
     public CdcConfig withRestartBackoff(Duration initial, Duration max) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort, initial, max, mappingFile);
+                maxBatchSize, topicPrefix, opsHost, opsPort, initial, max, mappingFile, engine, serverId,
+                schemaHistoryTopic);
     }
 
     /** The same settings with another publication (a second source schema in the same database). */
     public CdcConfig withPublication(String name) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, name,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile);
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
+                engine, serverId, schemaHistoryTopic);
     }
 
     /** The same settings with another mapping file (a second source schema). */
     public CdcConfig withMappingFile(String file) {
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
-                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, file);
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, file,
+                engine, serverId, schemaHistoryTopic);
     }
 
-    /** JDBC URL of the EHR database (pre-flight checks). */
+    /**
+     * The same settings against a MariaDB server (binlog): port, database (the mapping's {@code schema}), replica
+     * server id and schema history topic.
+     */
+    public CdcConfig withMariaDb(int port, String databaseName, long replicaId, String historyTopic) {
+        return new CdcConfig(kafka, dbHost, port, databaseName, dbUser, dbPassword, sslMode, slotName, publication,
+                heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
+                maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
+                Engine.MARIADB, replicaId, historyTopic);
+    }
+
+    /** JDBC URL of the EHR database (pre-flight and catalog checks). */
     public String jdbcUrl() {
+        if (engine == Engine.MARIADB) {
+            return "jdbc:mysql://" + dbHost + ":" + dbPort + "/" + database + "?sslMode=" + mysqlSslMode()
+                    + "&connectionAttributes=program_name:ehrflow-cdc-capture";
+        }
         return "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + database + "?sslmode=" + sslMode.value()
                 + "&ApplicationName=ehrflow-cdc-capture";
+    }
+
+    /** The sslmode in MySQL-protocol spelling (driver {@code sslMode}, Debezium {@code database.ssl.mode}). */
+    public String mysqlSslMode() {
+        return switch (sslMode) {
+            case DISABLE -> "DISABLED";
+            case ALLOW, PREFER -> "PREFERRED";
+            case REQUIRE -> "REQUIRED";
+            case VERIFY_CA -> "VERIFY_CA";
+            case VERIFY_FULL -> "VERIFY_IDENTITY";
+        };
     }
 }

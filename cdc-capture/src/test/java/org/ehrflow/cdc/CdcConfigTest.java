@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.ehrflow.cdc.capture.EngineProperties;
+import org.ehrflow.cdc.capture.MariaDbCompatDriver;
+import org.ehrflow.cdc.mapping.CaptureTables;
+import org.ehrflow.cdcmap.MappingLoader;
 import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
@@ -81,5 +84,65 @@ class CdcConfigTest {
                 .containsEntry("bootstrap.servers", "b:9092")
                 .containsEntry("converter.schemas.enable", "false");
         assertThat(p.getProperty("heartbeat.action.query")).contains("ehr.cdc_heartbeat");
+    }
+
+    @Test
+    void mariaDbEngineIsReadAndValidated() {
+        CdcConfig c = CdcConfig.fromEnv(Map.of(
+                "EHRFLOW_KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "EHRFLOW_CDC_ENGINE", "mariadb",
+                "EHRFLOW_CDC_DB_NAME", "clinic",
+                "EHRFLOW_CDC_SERVER_ID", "6001",
+                "EHRFLOW_CDC_SCHEMA_HISTORY_TOPIC", "clinic.history.v1"));
+
+        assertThat(c.engine()).isEqualTo(CdcConfig.Engine.MARIADB);
+        assertThat(c.dbPort()).isEqualTo(3306);
+        assertThat(c.serverId()).isEqualTo(6001);
+        assertThat(c.schemaHistoryTopic()).isEqualTo("clinic.history.v1");
+        assertThat(c.jdbcUrl()).startsWith("jdbc:mysql://localhost:3306/clinic?sslMode=PREFERRED");
+        assertThat(CdcConfig.fromEnv(Map.of()).engine()).isEqualTo(CdcConfig.Engine.POSTGRES);
+        assertThatThrownBy(() -> CdcConfig.fromEnv(Map.of("EHRFLOW_CDC_ENGINE", "oracle",
+                "EHRFLOW_CDC_SERVER_ID", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_ENGINE"))
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_SERVER_ID")));
+        assertThatThrownBy(() -> CdcConfig.fromEnv(Map.of("EHRFLOW_CDC_ENGINE", "mariadb",
+                "EHRFLOW_CDC_DB_USER", "root")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().satisfies(p -> assertThat(p).startsWith("EHRFLOW_CDC_DB_USER")));
+    }
+
+    @Test
+    void mariaDbEngineSettingsPinTheContract() {
+        CdcConfig c = CdcConfig.defaults(KafkaSettings.of("b:9092"), "db", 5432, new Secret("pw"))
+                .withMariaDb(3307, "clinic", 77, "clinic.history.v1")
+                .withMappingFile("classpath:org/ehrflow/cdcmap/clinic-ehr.yaml");
+        Properties p = EngineProperties.of(c, CaptureTables.of(MappingLoader.load(c.mappingFile(), null)));
+
+        assertThat(p).containsEntry("connector.class", "io.debezium.connector.mysql.MySqlConnector")
+                .containsEntry("database.jdbc.driver", "org.ehrflow.cdc.capture.MariaDbCompatDriver")
+                .containsEntry("database.protocol", "jdbc:ehrflow-mariadb")
+                .containsEntry("database.port", "3307")
+                .containsEntry("database.server.id", "77")
+                .containsEntry("database.include.list", "clinic")
+                .containsEntry("table.include.list", "clinic.pat_master,clinic.visit,clinic.result,clinic.doc_note")
+                .containsEntry("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory")
+                .containsEntry("schema.history.internal.kafka.topic", "clinic.history.v1")
+                .containsEntry("schema.history.internal.kafka.bootstrap.servers", "b:9092")
+                .containsEntry("include.schema.changes", "false")
+                .containsEntry("snapshot.mode", "initial")
+                .containsEntry("snapshot.locking.mode", "minimal")
+                .containsEntry("heartbeat.action.query", "UPDATE clinic.cdc_heartbeat SET ts = NOW(6) WHERE id = 1")
+                .containsEntry("decimal.handling.mode", "string")
+                .containsEntry("tombstones.on.delete", "false")
+                .containsEntry("offset.storage.topic", "ehr.cdc-capture.offsets.v1")
+                .doesNotContainKeys("slot.name", "publication.name", "signal.data.collection");
+    }
+
+    @Test
+    void mariaDbDriverTranslatesOnlyTheBinlogStatusStatement() {
+        assertThat(MariaDbCompatDriver.translate("SHOW BINARY LOG STATUS")).isEqualTo("SHOW MASTER STATUS");
+        assertThat(MariaDbCompatDriver.translate(" show binary log status ")).isEqualTo("SHOW MASTER STATUS");
+        assertThat(MariaDbCompatDriver.translate("SELECT 1")).isEqualTo("SELECT 1");
     }
 }

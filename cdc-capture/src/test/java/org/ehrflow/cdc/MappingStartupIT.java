@@ -96,9 +96,9 @@ class MappingStartupIT {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("ehr"), pg.superuser(),
                 pg.superuserPassword().value()); Statement st = c.createStatement()) {
             st.execute(sql);
-            assertThat(SchemaCheck.check(clinic, LiveSchema.read(c, "clinic"))).isEmpty();
+            assertThat(SchemaCheck.check(clinic, LiveSchema.read(c, CdcConfig.Engine.POSTGRES, "clinic"))).isEmpty();
             st.execute("ALTER TABLE clinic.result RENAME COLUMN test_cd TO test_code");
-            assertThat(SchemaCheck.check(clinic, LiveSchema.read(c, "clinic"))).extracting(Object::toString)
+            assertThat(SchemaCheck.check(clinic, LiveSchema.read(c, CdcConfig.Engine.POSTGRES, "clinic"))).extracting(Object::toString)
                     .containsExactly("clinic-ehr.yaml:" + line(yaml(), "      test_cd: text")
                             + ": column result.test_cd does not exist in the database");
         }

@@ -23,6 +23,15 @@ public final class LiveSchema {
     private static final String COLUMNS = """
             SELECT table_name, column_name, data_type FROM information_schema.columns
              WHERE table_schema = ? ORDER BY table_name, ordinal_position""";
+    /**
+     * MariaDB: the schema is the database; BOOLEAN is stored as tinyint(1), which the capture converts to a JSON
+     * boolean (EngineProperties), so the catalog's column_type tells a boolean from a small integer.
+     */
+    private static final String MARIADB_COLUMNS = """
+            SELECT table_name, column_name,
+                   CASE WHEN column_type LIKE 'tinyint(1)%' THEN 'boolean' ELSE data_type END
+              FROM information_schema.columns
+             WHERE table_schema = ? ORDER BY table_name, ordinal_position""";
 
     private LiveSchema() {
     }
@@ -30,8 +39,8 @@ public final class LiveSchema {
     /** Throws {@link ConfigException} listing every problem of the mapping against the live schema. */
     public static void check(CdcConfig c, CdcMapping mapping) {
         List<Problem> problems;
-        try (Connection conn = PgPreflight.connect(c)) {
-            problems = SchemaCheck.check(mapping, read(conn, mapping.schema()));
+        try (Connection conn = SourceDb.connect(c)) {
+            problems = SchemaCheck.check(mapping, read(conn, c.engine(), mapping.schema()));
         } catch (SQLException e) {
             throw new ConfigException(List.of("cannot read the EHR database's catalog (SQLSTATE " + e.getSQLState()
                     + ", " + e.getClass().getSimpleName() + ")"));
@@ -41,10 +50,12 @@ public final class LiveSchema {
         }
     }
 
-    /** table -> column -> catalog type of one schema. */
-    public static Map<String, Map<String, String>> read(Connection conn, String schema) throws SQLException {
+    /** table -> column -> catalog type of one schema (PostgreSQL) or database (MariaDB). */
+    public static Map<String, Map<String, String>> read(Connection conn, CdcConfig.Engine engine, String schema)
+            throws SQLException {
         Map<String, Map<String, String>> live = new HashMap<>();
-        try (PreparedStatement st = conn.prepareStatement(COLUMNS)) {
+        try (PreparedStatement st = conn.prepareStatement(engine == CdcConfig.Engine.MARIADB ? MARIADB_COLUMNS
+                : COLUMNS)) {
             st.setString(1, schema);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {

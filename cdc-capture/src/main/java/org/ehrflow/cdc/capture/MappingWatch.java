@@ -51,8 +51,9 @@ public final class MappingWatch implements AutoCloseable {
     }
 
     private void checkQuietly() {
-        try (Connection conn = PgPreflight.connect(config)) {
-            List<Problem> now = SchemaCheck.check(mapping, LiveSchema.read(conn, mapping.schema()));
+        try (Connection conn = SourceDb.connect(config)) {
+            List<Problem> now = SchemaCheck.check(mapping,
+                    LiveSchema.read(conn, config.engine(), mapping.schema()));
             problems = now.size();
             if (!now.equals(last)) {
                 if (now.isEmpty()) {

@@ -1,13 +1,11 @@
 package org.ehrflow.cdc.capture;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.ehrflow.cdc.CdcConfig;
 import org.ehrflow.runtime.ConfigException;
 import org.slf4j.Logger;
@@ -34,7 +32,7 @@ public final class PgPreflight {
     /** Throws {@link ConfigException} naming every setting that cannot work; logs the slot's lag if it exists. */
     public static void check(CdcConfig c) {
         List<String> problems = new ArrayList<>();
-        try (Connection conn = connect(c);
+        try (Connection conn = SourceDb.connect(c);
                 PreparedStatement st = conn.prepareStatement(ROLE_AND_SERVER)) {
             st.setString(1, c.publication());
             st.setString(2, c.slotName());
@@ -68,13 +66,5 @@ public final class PgPreflight {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-    }
-
-    static Connection connect(CdcConfig c) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", c.dbUser());
-        p.setProperty("password", c.dbPassword().value());
-        p.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(c.jdbcUrl(), p);
     }
 }

@@ -60,7 +60,7 @@ public final class SlotLagMonitor implements AutoCloseable {
     public synchronized boolean sample() {
         try {
             if (conn == null || conn.isClosed()) {
-                conn = PgPreflight.connect(config);
+                conn = SourceDb.connect(config);
             }
             Optional<org.ehrflow.runtime.slot.SlotLag.Position> p =
                     org.ehrflow.runtime.slot.SlotLag.read(conn, config.slotName());

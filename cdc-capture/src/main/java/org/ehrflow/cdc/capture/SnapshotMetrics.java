@@ -22,13 +22,20 @@ public final class SnapshotMetrics {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final String pattern;
 
-    private SnapshotMetrics(String topicPrefix) {
-        this.pattern = "debezium.postgres:type=connector-metrics,context=snapshot,server=" + topicPrefix + ",*";
+    private SnapshotMetrics(String domain, String topicPrefix) {
+        this.pattern = domain + ":type=connector-metrics,context=snapshot,server=" + topicPrefix + ",*";
     }
 
     /** Registers the gauges for the connector named by {@code topicPrefix}. */
     public static SnapshotMetrics register(String topicPrefix, MeterRegistry registry) {
-        SnapshotMetrics m = new SnapshotMetrics(topicPrefix);
+        return register("debezium.postgres", topicPrefix, registry);
+    }
+
+    /**
+     * @param domain the connector's JMX domain: {@code debezium.postgres}, or {@code debezium.mysql} for MariaDB
+     */
+    public static SnapshotMetrics register(String domain, String topicPrefix, MeterRegistry registry) {
+        SnapshotMetrics m = new SnapshotMetrics(domain, topicPrefix);
         Gauge.builder("ehrflow.cdc.snapshot.running", m, s -> s.flag("SnapshotRunning"))
                 .description("1 while an initial or incremental snapshot runs").strongReference(true)
                         .register(registry);

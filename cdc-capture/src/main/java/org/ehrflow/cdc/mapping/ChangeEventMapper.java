@@ -62,7 +62,8 @@ public final class ChangeEventMapper {
             return new MappingResult.Rejected(ReasonCodes.CDC_NOT_JSON, String.valueOf(destination));
         }
         JsonNode source = event.path("source");
-        String schema = source.path("schema").asText("");
+        // PostgreSQL names schema.table; MariaDB (binlog) has no schema level: its database is the mapping's schema.
+        String schema = source.path("schema").asText(source.path("db").asText(""));
         String table = source.path("table").asText("");
         if (schema.isEmpty() || table.isEmpty()) {
             return new MappingResult.Rejected(ReasonCodes.CDC_NO_SOURCE, String.valueOf(destination));
@@ -71,7 +72,7 @@ public final class ChangeEventMapper {
         if (SIGNAL_TABLE.equals(qualified)) {
             return new MappingResult.Skipped("signal");
         }
-        String lsn = source.path("lsn").isIntegralNumber() ? source.path("lsn").asText() : "-";
+        String lsn = position(source);
         JsonNode row = rowImage(event);
         List<String> keyColumns = tables.keyColumns().get(qualified);
         // An unmapped table's rejection still names its row by "id", the most common key.
@@ -96,6 +97,21 @@ public final class ChangeEventMapper {
         Provenance provenance = Provenance.atIngress(SourceType.CDC, SOURCE_SYSTEM, messageId, eventTime, ingestTime);
         RawMessage raw = new RawMessage(RawMessage.ContentType.DEBEZIUM_JSON, provenance, value);
         return new MappingResult.Mapped(tables.keyPrefix() + patientId, qualified, op, raw);
+    }
+
+    /**
+     * Where the change sits in the source's log: PostgreSQL's LSN, or MariaDB's binlog file, offset and row within
+     * the event ({@code binlog.000003/4711/0}): one change, one position, so re-emissions keep their message id.
+     */
+    static String position(JsonNode source) {
+        if (source.path("lsn").isIntegralNumber()) {
+            return source.path("lsn").asText();
+        }
+        JsonNode file = source.path("file");
+        if (file.isTextual() && source.path("pos").isIntegralNumber()) {
+            return file.asText() + "/" + source.path("pos").asLong() + "/" + source.path("row").asInt(0);
+        }
+        return "-";
     }
 
     // The row the event is about: the new image, or the old one for deletes (REPLICA IDENTITY FULL keeps it whole).

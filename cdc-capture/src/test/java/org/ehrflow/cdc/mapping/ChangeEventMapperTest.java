@@ -8,6 +8,7 @@ import org.ehrflow.schemas.RawMessage;
 import org.ehrflow.schemas.SchemaValidator;
 import org.ehrflow.schemas.SourceType;
 import org.ehrflow.schemas.Topics;
+import org.ehrflow.cdcmap.MappingLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -142,5 +143,24 @@ class ChangeEventMapperTest {
         MappingResult.Rejected r = (MappingResult.Rejected) mapper.map("ehrdb.ehr.notes", json, NOW);
         assertThat(r.sourceMessageId()).isEqualTo("ehr.notes:24023128:3");
         assertThat(r.toString()).doesNotContain("SENTINEL");
+    }
+
+    @Test
+    void mariaDbEventsNameTheDatabaseAsSchemaAndTheBinlogPosition() {
+        // The MySQL connector's source block: no schema and no LSN, but db, binlog file, offset and row.
+        ChangeEventMapper clinic = new ChangeEventMapper(CaptureTables.of(
+                MappingLoader.load("classpath:org/ehrflow/cdcmap/clinic-ehr.yaml", null)));
+        String json = """
+                {"before":null,"after":{"site_cd":"NORTH","accession":"A1","seq":2,"pat_no":5,"test_cd":"GLU"},
+                 "source":{"version":"3.6.1.Final","connector":"mysql","name":"ehrdb","ts_ms":1767323045000,
+                           "snapshot":"false","db":"clinic","table":"result","server_id":1,"gtid":null,
+                           "file":"binlog.000002","pos":4711,"row":1,"thread":9},
+                 "op":"c","ts_ms":1767323045200}""";
+
+        MappingResult.Mapped m = (MappingResult.Mapped) clinic.map("ehrdb.clinic.result", json, NOW);
+
+        assertThat(m.key()).isEqualTo("clinic-patient:5");
+        assertThat(m.table()).isEqualTo("clinic.result");
+        assertThat(m.value().provenance().sourceMessageId()).isEqualTo("clinic.result:binlog.000002/4711/1:NORTH|A1|2");
     }
 }

@@ -94,8 +94,22 @@ public final class CdcMapper implements RawMapper {
             return MappingResult.Rejected.of(ReasonCodes.CDC_INVALID_ENVELOPE);
         }
         CdcEvent event = new CdcEvent(op, row, source.path("schema").asText(mapping.schema()), table,
-                source.path("lsn").asText(""), source.path("ts_ms").asLong(env.path("ts_ms").asLong()), raw, key);
+                position(source), source.path("ts_ms").asLong(env.path("ts_ms").asLong()), raw, key);
         return mapper.map(event, links);
+    }
+
+    /**
+     * The change's place in the source's log, as cdc-capture names it: PostgreSQL's LSN, or MariaDB's binlog
+     * {@code file/offset/row} (no LSN there); empty when neither is present.
+     */
+    static String position(JsonNode source) {
+        if (source.hasNonNull("lsn")) {
+            return source.path("lsn").asText("");
+        }
+        if (source.path("file").isTextual() && source.path("pos").isIntegralNumber()) {
+            return source.path("file").asText() + "/" + source.path("pos").asLong() + "/" + source.path("row").asInt(0);
+        }
+        return "";
     }
 
     /** The key columns' values joined by "|"; null if one is missing, or not a whole number where declared so. */
