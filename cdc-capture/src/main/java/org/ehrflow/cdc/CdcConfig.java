@@ -1,5 +1,7 @@
 package org.ehrflow.cdc;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,8 @@ import org.ehrflow.runtime.Secret;
  * @param serverId                 MariaDB only: the replica server id the binlog reader presents (unique among
  *                                 the server's replicas)
  * @param schemaHistoryTopic       MariaDB only: the Kafka topic holding the connector's schema (DDL) history
+ * @param sslRootCert              PostgreSQL only: the CA certificate (PEM) that {@code verify-ca}/{@code verify-full}
+ *                                 check the server against, for both connections; null = the driver's default
  */
 public record CdcConfig(
         KafkaSettings kafka,
@@ -63,7 +67,8 @@ public record CdcConfig(
         String mappingFile,
         Engine engine,
         long serverId,
-        String schemaHistoryTopic) {
+        String schemaHistoryTopic,
+        String sslRootCert) {
 
     public static final String ENV_PREFIX = "EHRFLOW_CDC_";
     public static final String DEFAULT_USER = "ehrflow_cdc";
@@ -119,7 +124,7 @@ public record CdcConfig(
                 DEFAULT_PUBLICATION, Duration.ofSeconds(10), DEFAULT_POLL_INTERVAL, DEFAULT_OFFSETS_TOPIC,
                 (short) -1, Duration.ofSeconds(1), 2048, DEFAULT_TOPIC_PREFIX, "127.0.0.1", 0,
                 DEFAULT_RESTART_INITIAL, DEFAULT_RESTART_MAX, MappingLoader.DEMO, Engine.POSTGRES, DEFAULT_SERVER_ID,
-                DEFAULT_SCHEMA_HISTORY_TOPIC);
+                DEFAULT_SCHEMA_HISTORY_TOPIC, null);
     }
 
     /** Reads every setting from {@code env}, failing once with every problem named by its variable. */
@@ -160,12 +165,16 @@ public record CdcConfig(
         String mapping = r.string("MAPPING_FILE", MappingLoader.DEMO);
         int serverId = r.integer("SERVER_ID", (int) DEFAULT_SERVER_ID, 1, Integer.MAX_VALUE);
         String history = r.string("SCHEMA_HISTORY_TOPIC", DEFAULT_SCHEMA_HISTORY_TOPIC);
+        String rootCert = r.string("DB_SSLROOTCERT", null);
+        r.check(rootCert == null || Files.isReadable(Path.of(rootCert)), r.key("DB_SSLROOTCERT") + " is not readable");
+        r.check(rootCert == null || engine == Engine.POSTGRES, r.key("DB_SSLROOTCERT")
+                + " applies to PostgreSQL (MariaDB verifies with the JVM's trust store)");
         r.check(!"root".equals(user) || engine != Engine.MARIADB, r.key("DB_USER")
                 + " must be the capture user (REPLICATION SLAVE, REPLICATION CLIENT, SELECT, RELOAD), not root");
         r.validate();
         return new CdcConfig(kafka, host, port, database, user, password, ssl, slot, publication, heartbeat, poll,
                 offsetsTopic, (short) rf, flush, batch, prefix, opsHost, opsPort, restartInitial, restartMax, mapping,
-                engine, serverId, history);
+                engine, serverId, history, rootCert);
     }
 
     /** The same settings with a different ops port (tests and the demo run several apps in one JVM). */
@@ -173,7 +182,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
                 maxBatchSize, topicPrefix, opsHost, port, restartBackoffInitial, restartBackoffMax, mappingFile,
-                engine, serverId, schemaHistoryTopic);
+                engine, serverId, schemaHistoryTopic, sslRootCert);
     }
 
     /** The same settings with another heartbeat and poll interval (tests, benchmarks). */
@@ -181,7 +190,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeat, poll, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval, maxBatchSize,
                 topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
-                engine, serverId, schemaHistoryTopic);
+                engine, serverId, schemaHistoryTopic, sslRootCert);
     }
 
     /** The same settings against another database, slot and offsets topic (several captures on one cluster). */
@@ -189,7 +198,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, databaseName, dbUser, dbPassword, sslMode, slot, publication,
                 heartbeatInterval, pollInterval, offsets, offsetsReplicationFactor, offsetFlushInterval,
                 maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
-                engine, serverId, schemaHistoryTopic);
+                engine, serverId, schemaHistoryTopic, sslRootCert);
     }
 
     /** The same settings with another engine restart back-off (tests). */
@@ -197,7 +206,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
                 maxBatchSize, topicPrefix, opsHost, opsPort, initial, max, mappingFile, engine, serverId,
-                schemaHistoryTopic);
+                schemaHistoryTopic, sslRootCert);
     }
 
     /** The same settings with another publication (a second source schema in the same database). */
@@ -205,7 +214,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, name,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
                 maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
-                engine, serverId, schemaHistoryTopic);
+                engine, serverId, schemaHistoryTopic, sslRootCert);
     }
 
     /** The same settings with another mapping file (a second source schema). */
@@ -213,7 +222,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, dbPort, database, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
                 maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, file,
-                engine, serverId, schemaHistoryTopic);
+                engine, serverId, schemaHistoryTopic, sslRootCert);
     }
 
     /**
@@ -224,7 +233,7 @@ public record CdcConfig(
         return new CdcConfig(kafka, dbHost, port, databaseName, dbUser, dbPassword, sslMode, slotName, publication,
                 heartbeatInterval, pollInterval, offsetsTopic, offsetsReplicationFactor, offsetFlushInterval,
                 maxBatchSize, topicPrefix, opsHost, opsPort, restartBackoffInitial, restartBackoffMax, mappingFile,
-                Engine.MARIADB, replicaId, historyTopic);
+                Engine.MARIADB, replicaId, historyTopic, null);
     }
 
     /** JDBC URL of the EHR database (pre-flight and catalog checks). */
@@ -234,7 +243,7 @@ public record CdcConfig(
                     + "&connectionAttributes=program_name:ehrflow-cdc-capture";
         }
         return "jdbc:postgresql://" + dbHost + ":" + dbPort + "/" + database + "?sslmode=" + sslMode.value()
-                + "&ApplicationName=ehrflow-cdc-capture";
+                + (sslRootCert == null ? "" : "&sslrootcert=" + sslRootCert) + "&ApplicationName=ehrflow-cdc-capture";
     }
 
     /** The sslmode in MySQL-protocol spelling (driver {@code sslMode}, Debezium {@code database.ssl.mode}). */

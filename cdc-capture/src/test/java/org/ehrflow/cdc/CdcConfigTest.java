@@ -3,6 +3,8 @@ package org.ehrflow.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -14,6 +16,7 @@ import org.ehrflow.runtime.ConfigException;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CdcConfigTest {
 
@@ -39,6 +42,21 @@ class CdcConfigTest {
         assertThat(c.slotName()).isEqualTo("ehrflow_slot");
         assertThat(c.offsetsTopic()).isEqualTo("ehr.cdc-capture.offsets.v1");
         assertThat(c.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aRootCertificateGoesToBothConnectionsAndMustBeReadable(@TempDir Path dir) throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+        CdcConfig c = CdcConfig.fromEnv(Map.of("EHRFLOW_CDC_DB_PASSWORD", "pw", "EHRFLOW_CDC_DB_SSLMODE",
+                "verify-full", "EHRFLOW_CDC_DB_SSLROOTCERT", ca.toString()));
+        assertThat(c.jdbcUrl()).contains("sslmode=verify-full").contains("&sslrootcert=" + ca);
+        assertThat(EngineProperties.of(c)).containsEntry("database.sslrootcert", ca.toString())
+                .containsEntry("database.sslmode", "verify-full");
+        assertThat(EngineProperties.of(CdcConfig.defaults(KafkaSettings.of("b:9092"), "h", 5432, new Secret("pw"))))
+                .doesNotContainKey("database.sslrootcert");
+        assertThatThrownBy(() -> CdcConfig.fromEnv(Map.of("EHRFLOW_CDC_DB_SSLROOTCERT", dir.resolve("none").toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("EHRFLOW_CDC_DB_SSLROOTCERT")));
     }
 
     @Test

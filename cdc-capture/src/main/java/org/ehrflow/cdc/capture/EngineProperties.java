@@ -81,6 +81,9 @@ public final class EngineProperties {
         p.setProperty("database.user", c.dbUser());
         p.setProperty("database.password", c.dbPassword().value());
         p.setProperty("database.sslmode", c.sslMode().value());
+        if (c.sslRootCert() != null) {
+            p.setProperty("database.sslrootcert", c.sslRootCert());
+        }
 
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("publication.name", c.publication());

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ehrflow.cdc.CdcConfig;
 import org.ehrflow.localstack.FreePorts;
 import org.ehrflow.localstack.LocalPostgres;
 import org.ehrflow.runtime.KafkaSettings;
@@ -135,6 +136,19 @@ class SecureComposeIT {
                     assertThat(rs.getBoolean(1)).isTrue();
                 }
             }
+            // cdc-capture builds its URL from DB_* settings: the base file's, then the overlay's, as compose merges them.
+            Map<String, String> cdcEnv = new HashMap<>(env(base().get("cdc-capture"), 0));
+            cdcEnv.putAll(env(overlay.get("cdc-capture"), 0));
+            cdcEnv.put("EHRFLOW_CDC_DB_HOST", "127.0.0.1");
+            cdcEnv.put("EHRFLOW_CDC_DB_PORT", Integer.toString(pg.port()));
+            cdcEnv.put("EHRFLOW_CDC_DB_PASSWORD", "stand-in");
+            String cdcUrl = CdcConfig.fromEnv(cdcEnv).jdbcUrl().replace("/ehr?", "/postgres?");
+            assertThat(cdcUrl).contains("sslmode=verify-full");
+            try (Connection c = DriverManager.getConnection(cdcUrl, login); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
             assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.port()
                     + "/postgres?sslmode=disable", login)).isInstanceOf(SQLException.class)
                     .hasMessageContaining("no encryption");
@@ -145,6 +159,13 @@ class SecureComposeIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> overlay() throws Exception {
         return (Map<String, Map<String, Object>>) DeployFiles.yaml(DeployFiles.ROOT.resolve("docker-compose.secure.yml"))
+                .get("services");
+    }
+
+    /** The base file's services. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> base() throws Exception {
+        return (Map<String, Map<String, Object>>) DeployFiles.yaml(DeployFiles.ROOT.resolve("docker-compose.yml"))
                 .get("services");
     }
 
