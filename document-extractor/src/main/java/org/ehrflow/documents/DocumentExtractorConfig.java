@@ -18,6 +18,7 @@ import org.ehrflow.documents.fetch.FetchSettings;
 import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
+import org.ehrflow.runtime.smart.SmartBackendClient;
 import org.ehrflow.schemas.Topics;
 
 /**
@@ -124,6 +125,9 @@ public record DocumentExtractorConfig(
         Secret token = r.secret("FHIR_BEARER_TOKEN", "");
         r.check(token.value().isEmpty() || baseUri != null,
                 r.key("FHIR_BEARER_TOKEN") + " needs " + r.key("FHIR_BASE_URL"));
+        SmartBackendClient smart = SmartBackendClient.read(r, "FETCH_");
+        r.check(smart == null || token.value().isEmpty(), r.key("FHIR_BEARER_TOKEN") + " and "
+                + r.key("FETCH_SMART_TOKEN_URL") + " are two credentials for one server: set one");
         Set<String> hosts = Arrays.stream(r.string("FETCH_ALLOWED_HOSTS", "").split(","))
                 .map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).collect(Collectors.toSet());
         Duration fetchTimeout = r.duration("FETCH_TIMEOUT", Duration.ofSeconds(10), Duration.ofMillis(100),
@@ -145,8 +149,8 @@ public record DocumentExtractorConfig(
         long maxBytes = maxMb * 1024L * 1024L;
         return new DocumentExtractorConfig(kafka,
                 new ExtractionLimits(maxBytes, maxPages, maxChars, parse, ocrPage, dpi, low, minText),
-                new FetchSettings(baseUri, token, hosts, fetchTimeout, maxBytes), retryFor, ocrCommand, ocrLanguage,
-                nice, fast, ocr, stateDir, opsHost, opsPort, lanes);
+                new FetchSettings(baseUri, token, hosts, fetchTimeout, maxBytes, smart), retryFor, ocrCommand,
+                ocrLanguage, nice, fast, ocr, stateDir, opsHost, opsPort, lanes);
     }
 
     /** Fast lane: exactly-once, small polls are fine (records take milliseconds). */

@@ -3,7 +3,6 @@ package org.ehrflow.gateway;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import org.ehrflow.gateway.auth.ClientRegistry;
 import org.ehrflow.gateway.bulk.BulkJob;
 import org.ehrflow.gateway.subscription.SubscriptionSource;
 import org.ehrflow.runtime.ConfigReader;
+import org.ehrflow.runtime.smart.SmartBackendClient;
 import org.ehrflow.runtime.KafkaSettings;
 import org.ehrflow.runtime.Secret;
 import org.ehrflow.runtime.identity.PatientKeyResolver;
@@ -236,26 +236,7 @@ public record GatewayConfig(String host, int port, String basePath, int maxBodyB
                 r.check(false, r.key("BULK_TOKEN_FILE") + " is not readable");
             }
         }
-        org.ehrflow.gateway.auth.SmartBackendClient smart = null;
-        String tokenUrl = r.string("BULK_SMART_TOKEN_URL", null);
-        if (tokenUrl != null) {
-            String clientId = r.requiredString("BULK_SMART_CLIENT_ID");
-            String keyFile = r.requiredString("BULK_SMART_KEY_FILE");
-            String alg = r.string("BULK_SMART_ALG", "RS384");
-            r.check(alg.equals("RS384") || alg.equals("ES384"), r.key("BULK_SMART_ALG") + " must be RS384 or ES384");
-            if (clientId != null && keyFile != null && (alg.equals("RS384") || alg.equals("ES384"))) {
-                try {
-                    smart = new org.ehrflow.gateway.auth.SmartBackendClient(
-                            new org.ehrflow.gateway.auth.SmartBackendClient.Settings(tokenUrl, clientId,
-                                    Path.of(keyFile),
-                                    r.string("BULK_SMART_KID", clientId), alg,
-                                    r.string("BULK_SMART_SCOPE", "system/*.read")),
-                            Clock.systemUTC());
-                } catch (IllegalArgumentException e) {
-                    r.check(false, r.key("BULK_SMART_KEY_FILE") + " must be a PKCS#8 PEM private key for " + alg);
-                }
-            }
-        }
+        SmartBackendClient smart = SmartBackendClient.read(r, "BULK_");
         return new BulkJob(name, url, level, types, token,
                 Path.of(stateDir == null ? "." : stateDir).resolve(name + ".bulk-state.json"), smart);
     }

@@ -20,7 +20,8 @@ import org.ehrflow.schemas.Json;
  * wherever it says). Asks for the raw bytes and accepts a FHIR {@code Binary} JSON too (its {@code data}).
  * Network errors, 408, 429 and 5xx are transient (retried by the caller, never dead-lettered); 404/410 is
  * DOCUMENT_NOT_FOUND; other 4xx (401/403: our credentials) are transient too, because retrying after the
- * token is fixed is the remedy, not dropping the document. Bodies are read up to the size limit.
+ * token is fixed is the remedy, not dropping the document. Bodies are read up to the size limit. Credentials: a
+ * static bearer token, or a SMART Backend Services access token (client-credentials grant, cached until expiry).
  */
 public final class FhirBinaryClient implements AttachmentSource {
 
@@ -38,11 +39,13 @@ public final class FhirBinaryClient implements AttachmentSource {
         URI target = resolve(url);
         HttpRequest.Builder req = HttpRequest.newBuilder(target).timeout(settings.timeout()).GET()
                 .header("Accept", "application/octet-stream, application/fhir+json;q=0.5, */*;q=0.1");
-        if (!settings.bearerToken().value().isEmpty()) {
-            req.header("Authorization", "Bearer " + settings.bearerToken().value());
-        }
         HttpResponse<InputStream> resp;
         try {
+            String bearer = settings.smart() != null ? settings.smart().accessToken() : settings.bearerToken().value();
+            if (!bearer.isEmpty()) {
+                req.header("Authorization", "Bearer " + bearer);
+            }
+            // (a token endpoint that is down or refuses us is transient like the server itself: fixed, it resumes)
             resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new TransientFetchException("fetch failed", e);

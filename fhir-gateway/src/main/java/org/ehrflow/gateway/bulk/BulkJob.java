@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.ehrflow.runtime.Secret;
+import org.ehrflow.runtime.smart.SmartBackendClient;
 
 /**
  * One Bulk Data export this gateway runs against an EHR's FHIR server.
@@ -20,7 +21,7 @@ import org.ehrflow.runtime.Secret;
  * @param smart    SMART Backend Services client whose access tokens replace the static one, or null
  */
 public record BulkJob(String name, String baseUrl, String level, List<String> types, Secret token, Path stateFile,
-        org.ehrflow.gateway.auth.SmartBackendClient smart) {
+        SmartBackendClient smart) {
 
     public BulkJob {
         types = List.copyOf(types);

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ehrflow.gateway.auth.Jwks;
 import org.ehrflow.gateway.auth.JwtAccessTokens;
-import org.ehrflow.gateway.auth.SmartBackendClient;
+import org.ehrflow.runtime.smart.SmartBackendClient;
 import org.ehrflow.gateway.ingest.NdjsonRecords;
 import org.ehrflow.gateway.ingest.RawRecord;
 import org.ehrflow.runtime.Secret;

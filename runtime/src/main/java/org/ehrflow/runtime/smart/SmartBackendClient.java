@@ -1,4 +1,4 @@
-package org.ehrflow.gateway.auth;
+package org.ehrflow.runtime.smart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -20,10 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
+import org.ehrflow.runtime.ConfigReader;
 import org.ehrflow.schemas.Json;
 
 /**
- * The gateway as a SMART Backend Services client (for its Bulk Data exports): the client-credentials grant with a
+ * A SMART Backend Services client (the gateway's Bulk Data exports, the document extractor's fetches of documents
+ * by reference): the client-credentials grant with a
  * signed JWT assertion ({@code RS384} or {@code ES384}, as the SMART spec requires servers to support), the access
  * token cached until shortly before it expires. The private key is a PKCS#8 PEM file; it and the tokens never appear
  * in logs or exceptions.
@@ -36,6 +38,34 @@ public final class SmartBackendClient {
             if (!alg.equals("RS384") && !alg.equals("ES384")) {
                 throw new IllegalArgumentException("alg must be RS384 or ES384");
             }
+        }
+    }
+
+    /**
+     * The client configured under {@code <sub>SMART_TOKEN_URL}, {@code _CLIENT_ID}, {@code _KEY_FILE} (PKCS#8 PEM),
+     * {@code _KID} (default: the client id), {@code _ALG} (RS384 | ES384) and {@code _SCOPE} (default
+     * {@code system/*.read}), or null when no token URL is set; problems go to {@code r}.
+     */
+    public static SmartBackendClient read(ConfigReader r, String sub) {
+        String tokenUrl = r.string(sub + "SMART_TOKEN_URL", null);
+        if (tokenUrl == null) {
+            return null;
+        }
+        String clientId = r.requiredString(sub + "SMART_CLIENT_ID");
+        String keyFile = r.requiredString(sub + "SMART_KEY_FILE");
+        String alg = r.string(sub + "SMART_ALG", "RS384");
+        boolean algOk = alg.equals("RS384") || alg.equals("ES384");
+        r.check(algOk, r.key(sub + "SMART_ALG") + " must be RS384 or ES384");
+        if (clientId == null || keyFile == null || !algOk) {
+            return null;
+        }
+        try {
+            return new SmartBackendClient(new Settings(tokenUrl, clientId, Path.of(keyFile),
+                    r.string(sub + "SMART_KID", clientId), alg, r.string(sub + "SMART_SCOPE", "system/*.read")),
+                    Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            r.check(false, r.key(sub + "SMART_KEY_FILE") + " must be a PKCS#8 PEM private key for " + alg);
+            return null;
         }
     }
 
