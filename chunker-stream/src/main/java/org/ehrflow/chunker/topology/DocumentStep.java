@@ -37,8 +37,8 @@ final class DocumentStep {
     }
 
     void handle(DocumentText in, int hops, byte[] original, long timestamp) {
-        Optional<String> survivor = redirects.survivorOf(in.patientKey());
-        if (survivor.isPresent() && hops < MergeRedirects.MAX_HOPS) {
+        Optional<String> survivor = redirects.redirectFor(in.patientKey(), hops);
+        if (survivor.isPresent()) {
             // The retired patient's document goes where its state went ({@link MergeRedirects}).
             metrics.redirected(in.resourceType());
             records.forward(new Routed.Redirect(Redirected.of(in, survivor.get(), hops + 1)), timestamp);

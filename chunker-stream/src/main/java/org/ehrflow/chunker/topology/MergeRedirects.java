@@ -3,6 +3,9 @@ package org.ehrflow.chunker.topology;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.ehrflow.runtime.LogSafe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which patients this task retired, and into whom: written when a MERGE passes through the retired patient's
@@ -15,6 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code ehrflow.patient_merge} is: a retired identifier does not come back.
  */
 final class MergeRedirects {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MergeRedirects.class);
 
     /**
      * Redirects a record follows. One: the survivor's task cannot send it on again through the internal topic it
@@ -33,6 +38,19 @@ final class MergeRedirects {
     /** The patient {@code patientKey} was merged into, if this task retired it. */
     Optional<String> survivorOf(String patientKey) {
         return Optional.ofNullable(store.get(patientKey));
+    }
+
+    /**
+     * Where a record of {@code patientKey} that has followed {@code hops} merges goes on to: its survivor, or empty
+     * when the patient is not retired here or the record may not hop again ({@link #MAX_HOPS}: chunked here).
+     */
+    Optional<String> redirectFor(String patientKey, int hops) {
+        Optional<String> survivor = survivorOf(patientKey);
+        if (survivor.isPresent() && hops >= MAX_HOPS) {
+            LOG.warn("patient={} was merged again; a redirected record is chunked under it", LogSafe.hash(patientKey));
+            return Optional.empty();
+        }
+        return survivor;
     }
 
     /** Records that {@code retired} now lives on as {@code survivor} (a later merge of it replaces the entry). */

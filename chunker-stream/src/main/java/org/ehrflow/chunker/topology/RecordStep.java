@@ -102,16 +102,10 @@ final class RecordStep {
         return "DiagnosticReport".equals(in.resourceType()) && in.op() == RecordOp.DELETE;
     }
 
-    /** Sends a retired patient's record on to its survivor; false when the patient is not retired here. */
+    /** Sends a retired patient's record on to its survivor; false when it stays here. */
     private boolean redirected(FhirRecord in, int hops, long timestamp) {
-        Optional<String> survivor = redirects.survivorOf(in.patientKey());
+        Optional<String> survivor = redirects.redirectFor(in.patientKey(), hops);
         if (survivor.isEmpty()) {
-            return false;
-        }
-        if (hops >= MergeRedirects.MAX_HOPS) {
-            // A chain of merges: chunked under this intermediate survivor (MergeRedirects.MAX_HOPS says why).
-            LOG.warn("patient={} was merged again; a redirected record is chunked under it", LogSafe.hash(
-                    in.patientKey()));
             return false;
         }
         metrics.redirected(in.resourceType());
