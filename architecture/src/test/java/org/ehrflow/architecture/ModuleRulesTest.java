@@ -3,10 +3,14 @@ package org.ehrflow.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.net.InetSocketAddress;
 import java.util.List;
+import org.ehrflow.runtime.HttpServers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +65,17 @@ class ModuleRulesTest {
                         "org.ehrflow.embedding..", "org.ehrflow.hl7..", "org.ehrflow.mllp..", "org.ehrflow.cdcmap..",
                         "org.ehrflow.ehrsim..")
                 .should().dependOnClassesThat().resideInAnyPackage(stages)
+                .check(main);
+    }
+
+    @Test
+    void httpServersAreCreatedInOnePlace() {
+        noClasses().that().doNotHaveFullyQualifiedName(HttpServers.class.getName())
+                .should().callMethod(HttpServer.class, "create", InetSocketAddress.class, int.class)
+                .orShould().callMethod(HttpsServer.class, "create", InetSocketAddress.class, int.class)
+                .orShould().callMethod(HttpServer.class, "create")
+                .orShould().callMethod(HttpsServer.class, "create")
+                .because("runtime.HttpServers turns Nagle's delay off before the JDK server reads its settings")
                 .check(main);
     }
 

@@ -41,7 +41,7 @@ public final class OpsEndpoint implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            HttpServer server = HttpServers.http(new InetSocketAddress(host, port), 0);
             OpsEndpoint ep = new OpsEndpoint(registry, server);
             server.createContext("/metrics", ex -> ep.reply(ex, 200, registry.scrape(), "text/plain; version=0.0.4"));
             server.createContext("/health", ex -> ep.reply(ex, 200, "UP\n", "text/plain"));

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ehrflow.runtime.HttpServers;
 
 /**
  * A FHIR server that serves only {@code Binary} reads, from memory, on a free local port: the EHR the demo's
@@ -22,7 +23,7 @@ public final class DemoFhirServer implements AutoCloseable {
 
     public DemoFhirServer() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServers.http(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

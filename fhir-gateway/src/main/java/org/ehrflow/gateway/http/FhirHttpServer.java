@@ -17,6 +17,7 @@ import org.ehrflow.gateway.auth.ClientRegistry;
 import org.ehrflow.gateway.ingest.PatientIndex;
 import org.ehrflow.gateway.ingest.RequestPlanner;
 import org.ehrflow.gateway.publish.GatewayPublisher;
+import org.ehrflow.runtime.HttpServers;
 
 /**
  * The FHIR endpoint on the JDK's HTTP server (HTTP/1.1 with keep-alive, or HTTPS). Requests run on a bounded
@@ -49,9 +50,9 @@ public final class FhirHttpServer implements AutoCloseable {
             InetSocketAddress addr = new InetSocketAddress(listen.host(), listen.port());
             HttpServer server;
             if (listen.tls() == null) {
-                server = HttpServer.create(addr, 128);
+                server = HttpServers.http(addr, 128);
             } else {
-                HttpsServer https = HttpsServer.create(addr, 128);
+                HttpsServer https = HttpServers.https(addr, 128);
                 https.setHttpsConfigurator(new HttpsConfigurator(listen.tls()) {
                     @Override
                     public void configure(HttpsParameters params) {

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.ehrflow.runtime.HttpServers;
 
 /** Serves the status page at {@code /} on its own port (the shared ops endpoint has no room for extra paths). */
 public final class StatusServer implements AutoCloseable {
@@ -20,7 +21,7 @@ public final class StatusServer implements AutoCloseable {
     /** Starts serving {@code page} (rendered per request) on {@code host:port}; port 0 picks a free port. */
     public static StatusServer start(String host, int port, Supplier<String> page) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+            HttpServer server = HttpServers.http(new InetSocketAddress(host, port), 0);
             server.createContext("/", ex -> {
                 boolean root = ex.getRequestURI().getPath().equals("/");
                 byte[] body = (root ? page.get() : "not found\n").getBytes(StandardCharsets.UTF_8);

@@ -30,6 +30,7 @@ import org.ehrflow.api.audit.AuditWriter;
 import org.ehrflow.api.auth.AccessPolicy;
 import org.ehrflow.api.auth.Caller;
 import org.ehrflow.api.auth.JwtVerifier;
+import org.ehrflow.runtime.HttpServers;
 import org.ehrflow.runtime.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
                     LOG.error("audit count of unauthenticated requests not written ({})", e.getClass().getSimpleName());
                     return null;
                 }), true);
-        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);
+        this.server = HttpServers.http(new InetSocketAddress(settings.host(), settings.port()), 256);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.workerThreads(), r -> {
             Thread t = new Thread(r, "api-http-" + n.incrementAndGet());
