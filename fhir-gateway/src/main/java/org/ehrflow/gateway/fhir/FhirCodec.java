@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
@@ -88,6 +89,12 @@ public final class FhirCodec {
 
     /** JSON or XML for responses. */
     public static String encode(IBaseResource resource, FhirFormat format) {
+        if (format == FhirFormat.JSON) {
+            Optional<String> fast = ResponseBundles.json(resource);
+            if (fast.isPresent()) {
+                return fast.get();
+            }
+        }
         IParser p = format == FhirFormat.XML ? CTX.newXmlParser() : CTX.newJsonParser();
         return p.setPrettyPrint(false).encodeResourceToString(resource);
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -17,22 +18,111 @@ import java.util.regex.Pattern;
  * arrays and repeating ones are, JSON types match the data types, and date/time, boolean and number primitives
  * have their R4 formats. Findings carry exact paths ({@code Bundle.entry[3].resource.birthDate}) and never values.
  * Unknown element names outside FHIR's name syntax are shown as {@code (unnamed)}.
+ *
+ * <p>Why tables: HAPI answers "which child is {@code valueQuantity} of Observation" through two map lookups, and a
+ * resource type through a lower-casing lookup; per element of a 100-entry Bundle that was most of the check. Each
+ * definition's known element names are resolved once into a {@link Slot} (unknown names are never kept, so a
+ * client cannot grow the tables), and date/time formats are checked by {@link Temporal} instead of regexes.
  */
 public final class JsonStructure {
 
     private static final FhirContext CTX = FhirCodec.context();
     private static final Pattern ELEMENT = Pattern.compile("[a-z][A-Za-z0-9_]{0,63}");
-    private static final String YEAR = "([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)";
-    private static final String TZ = "(Z|(\\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))";
-    private static final String CLOCK = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]+)?";
-    private static final Map<String, Pattern> FORMATS = Map.of(
-            "date", Pattern.compile(YEAR + "(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1]))?)?"),
-            "dateTime", Pattern.compile(YEAR + "(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T" + CLOCK + TZ
-                    + ")?)?)?"),
-            "instant", Pattern.compile(YEAR + "-(0[1-9]|1[0-2])-(0[1-9]|[1-2][0-9]|3[0-1])T" + CLOCK + TZ),
-            "time", Pattern.compile(CLOCK));
+    private static final Map<BaseRuntimeElementCompositeDefinition<?>, Table> TABLES = new ConcurrentHashMap<>();
+    private static final Map<String, Table> RESOURCES = new ConcurrentHashMap<>();
 
     private final boolean rejectUnknown;
+
+    /** How the values of one element are checked. */
+    private enum Kind {
+        BOOLEAN, INTEGER, POSITIVE_INT, UNSIGNED_INT, DECIMAL, DATE, DATE_TIME, INSTANT, TIME, TEXT, COMPOSITE,
+        RESOURCE, UNCHECKED;
+
+        static Kind primitive(String type) {
+            return switch (type) {
+                case "boolean" -> BOOLEAN;
+                case "integer" -> INTEGER;
+                case "positiveInt" -> POSITIVE_INT;
+                case "unsignedInt" -> UNSIGNED_INT;
+                case "decimal" -> DECIMAL;
+                case "date" -> DATE;
+                case "dateTime" -> DATE_TIME;
+                case "instant" -> INSTANT;
+                case "time" -> TIME;
+                default -> TEXT;
+            };
+        }
+    }
+
+    /** One known element of a composite: whether it repeats, how its values are checked, its type's table. */
+    private static final class Slot {
+        final boolean repeats;
+        final Kind kind;
+        final String typeName;
+        private final BaseRuntimeElementCompositeDefinition<?> composite;
+        private Table table;
+
+        private Slot(boolean repeats, Kind kind, String typeName, BaseRuntimeElementCompositeDefinition<?> composite) {
+            this.repeats = repeats;
+            this.kind = kind;
+            this.typeName = typeName;
+            this.composite = composite;
+        }
+
+        /** The element {@code name} of {@code def} (a choice name such as valueQuantity included), or null. */
+        static Slot of(BaseRuntimeElementCompositeDefinition<?> def, String name) {
+            BaseRuntimeChildDefinition child = def.getChildByName(name);
+            BaseRuntimeElementDefinition<?> type = child == null ? null : child.getChildByName(name);
+            if (type == null) {
+                return null;
+            }
+            Kind kind = switch (type.getChildType()) {
+                case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG ->
+                        Kind.primitive(type.getName());
+                case COMPOSITE_DATATYPE, RESOURCE_BLOCK -> Kind.COMPOSITE;
+                case RESOURCE, CONTAINED_RESOURCE_LIST, CONTAINED_RESOURCES -> Kind.RESOURCE;
+                // declared extensions: HAPI's own structures have none in R4 core; nothing to check
+                default -> Kind.UNCHECKED;
+            };
+            return new Slot(child.getMax() != 1, kind, type.getName(),
+                    kind == Kind.COMPOSITE ? (BaseRuntimeElementCompositeDefinition<?>) type : null);
+        }
+
+        Table table() {
+            Table t = table;
+            if (t == null) {
+                // A benign race: every thread finds the same shared table.
+                t = Table.of(composite);
+                table = t;
+            }
+            return t;
+        }
+    }
+
+    /** The slots of one composite definition, filled as its element names are first seen. */
+    private static final class Table {
+        private final BaseRuntimeElementCompositeDefinition<?> def;
+        private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+
+        private Table(BaseRuntimeElementCompositeDefinition<?> def) {
+            this.def = def;
+        }
+
+        static Table of(BaseRuntimeElementCompositeDefinition<?> def) {
+            return TABLES.computeIfAbsent(def, Table::new);
+        }
+
+        Slot slot(String name) {
+            Slot s = slots.get(name);
+            if (s == null) {
+                s = Slot.of(def, name);
+                if (s != null) {
+                    slots.put(name, s);
+                }
+            }
+            return s;
+        }
+    }
 
     /**
      * An element's path, rendered only when there is something to report: building the strings for every element of
@@ -83,89 +173,92 @@ public final class JsonStructure {
 
     private void resource(JsonNode node, At path, List<ParseIssue> out) {
         String type = node.path("resourceType").asText("");
-        At at = path == null ? At.root(FhirCodec.isResourceType(type) ? type : "Resource") : path;
-        if (!node.isObject() || !FhirCodec.isResourceType(type)) {
+        boolean known = FhirCodec.isResourceType(type);
+        At at = path == null ? At.root(known ? type : "Resource") : path;
+        if (!node.isObject() || !known) {
             out.add(new ParseIssue(at.toString(), "not an R4 resource (missing or unknown resourceType)"));
             return;
         }
-        composite(CTX.getResourceDefinition(type), node, at, out);
+        composite(RESOURCES.computeIfAbsent(type, t -> Table.of(CTX.getResourceDefinition(t))), node, at, out);
     }
 
-    private void composite(BaseRuntimeElementCompositeDefinition<?> def, JsonNode node, At path,
-            List<ParseIssue> out) {
+    private void composite(Table table, JsonNode node, At path, List<ParseIssue> out) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> f = it.next();
             String name = f.getKey();
             if (name.equals("resourceType") || name.equals("fhir_comments")) {
                 continue;
             }
+            JsonNode v = f.getValue();
             if (name.startsWith("_")) {
                 // A primitive's id/extension sidecar: an object, or an array of objects and nulls.
-                JsonNode v = f.getValue();
                 if (!(v.isObject() || v.isArray() || v.isNull())) {
                     out.add(new ParseIssue(path.child(shown(name)).toString(), "wrong JSON type: expected an object"));
                 }
                 continue;
             }
-            BaseRuntimeChildDefinition child = def.getChildByName(name);
-            BaseRuntimeElementDefinition<?> type = child == null ? null : child.getChildByName(name);
-            if (type == null) {
+            Slot slot = table.slot(name);
+            if (slot == null) {
                 if (rejectUnknown) {
                     out.add(new ParseIssue(path.child(shown(name)).toString(), "unknown element"));
                 }
                 continue;
             }
-            JsonNode v = f.getValue();
-            if (child.getMax() != 1) {
+            if (slot.repeats) {
                 if (!v.isArray()) {
                     out.add(new ParseIssue(path.child(name).toString(), "wrong JSON type: expected an array"));
                     continue;
                 }
                 for (int i = 0; i < v.size(); i++) {
-                    value(type, v.get(i), path.item(name, i), out);
+                    value(slot, v.get(i), path.item(name, i), out);
                 }
             } else if (v.isArray()) {
                 out.add(new ParseIssue(path.child(name).toString(), "element repeats but may occur at most once"));
             } else {
-                value(type, v, path.child(name), out);
+                value(slot, v, path.child(name), out);
             }
         }
     }
 
-    private void value(BaseRuntimeElementDefinition<?> type, JsonNode v, At path, List<ParseIssue> out) {
-        switch (type.getChildType()) {
-            case PRIMITIVE_DATATYPE, ID_DATATYPE, PRIMITIVE_XHTML, PRIMITIVE_XHTML_HL7ORG -> primitive(type.getName(),
-                    v,
-                    path, out);
-            case COMPOSITE_DATATYPE, RESOURCE_BLOCK -> {
+    private void value(Slot slot, JsonNode v, At path, List<ParseIssue> out) {
+        switch (slot.kind) {
+            case COMPOSITE -> {
                 if (!v.isObject()) {
                     out.add(new ParseIssue(path.toString(), "wrong JSON type: expected an object"));
                 } else {
-                    composite((BaseRuntimeElementCompositeDefinition<?>) type, v, path, out);
+                    composite(slot.table(), v, path, out);
                 }
             }
-            case RESOURCE, CONTAINED_RESOURCE_LIST, CONTAINED_RESOURCES -> resource(v, path, out);
-            default -> {
-                // declared extensions: HAPI's own structures have none in R4 core; nothing to check
+            case RESOURCE -> resource(v, path, out);
+            case UNCHECKED -> {
+                // nothing defined to check
             }
+            default -> primitive(slot, v, path, out);
         }
     }
 
-    private static void primitive(String type, JsonNode v, At path, List<ParseIssue> out) {
-        boolean ok = switch (type) {
-            case "boolean" -> v.isBoolean();
-            case "integer", "positiveInt", "unsignedInt" -> v.isIntegralNumber() && v.canConvertToInt()
-                    && (type.equals("integer") || v.asInt() >= (type.equals("positiveInt") ? 1 : 0));
-            case "decimal" -> v.isNumber();
+    private static void primitive(Slot slot, JsonNode v, At path, List<ParseIssue> out) {
+        boolean jsonType = switch (slot.kind) {
+            case BOOLEAN -> v.isBoolean();
+            case INTEGER -> v.isIntegralNumber() && v.canConvertToInt();
+            case POSITIVE_INT -> v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 1;
+            case UNSIGNED_INT -> v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 0;
+            case DECIMAL -> v.isNumber();
             default -> v.isTextual();
         };
-        if (!ok) {
+        if (!jsonType) {
             out.add(new ParseIssue(path.toString(), v.isValueNode() ? "invalid value for the element's data type"
-                    : "wrong JSON type: expected a " + type + " value"));
+                    : "wrong JSON type: expected a " + slot.typeName + " value"));
             return;
         }
-        Pattern format = FORMATS.get(type);
-        if (format != null && !format.matcher(v.asText()).matches()) {
+        boolean format = switch (slot.kind) {
+            case DATE -> Temporal.date(v.textValue());
+            case DATE_TIME -> Temporal.dateTime(v.textValue());
+            case INSTANT -> Temporal.instant(v.textValue());
+            case TIME -> Temporal.time(v.textValue());
+            default -> true;
+        };
+        if (!format) {
             out.add(new ParseIssue(path.toString(), "invalid value for the element's data type"));
         }
     }

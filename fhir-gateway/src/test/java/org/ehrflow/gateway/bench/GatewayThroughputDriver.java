@@ -102,6 +102,9 @@ public final class GatewayThroughputDriver {
     /** Bundles/s over {@code seconds}, {@link #CONNECTIONS} threads in a closed loop. */
     private static double window(int seconds, List<String> bundles, Send send) throws Exception {
         AtomicLong done = new AtomicLong();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
         try {
@@ -123,6 +126,9 @@ public final class GatewayThroughputDriver {
         } finally {
             pool.shutdownNow();
         }
+        double cores = (os.getProcessCpuTime() - cpu0) / 1e9 / seconds;
+        System.out.printf("  window: %.0f bundles/s, process CPU %.2f cores, %.2f ms CPU per bundle%n",
+                done.get() / (double) seconds, cores, cores * 1000 * seconds / Math.max(1, done.get()));
         return done.get() / (double) seconds;
     }
 
