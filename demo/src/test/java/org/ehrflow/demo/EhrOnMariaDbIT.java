@@ -26,6 +26,7 @@ import org.ehrflow.documents.DocumentExtractorApp;
 import org.ehrflow.documents.DocumentExtractorConfig;
 import org.ehrflow.ehrsim.EhrMariaDb;
 import org.ehrflow.ehrsim.EhrWriter;
+import org.ehrflow.ehrsim.sim.EhrSimulator;
 import org.ehrflow.localstack.KafkaFixture;
 import org.ehrflow.localstack.LocalMariaDb;
 import org.ehrflow.localstack.LocalPostgres;
@@ -50,8 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14's done-when for the demo EHR schema on the second engine: the seven tables of PostgreSQL's {@code db/ehr}
  * on MariaDB 10.11 ({@code db/ehr-mariadb}), written by the same EhrWriter, captured from the binlog and mapped by
  * the SAME {@code demo-ehr.yaml} the demo uses on PostgreSQL, reach {@code ehrflow.chunk}: insert, update (a
- * corrected result), delete (a note), entered-in-error (this schema's soft delete: a result and a note), and a
- * column renamed while running (CDC_SCHEMA_DRIFT dead letters for that table only, the others still flowing).
+ * corrected result), delete (a note), entered-in-error (this schema's soft delete: a result and a note), the
+ * demo's simulator profile (200 changes of every kind, none dead-lettered), and a column renamed while running (CDC_SCHEMA_DRIFT dead letters for that table only, the others still flowing).
  */
 class EhrOnMariaDbIT {
 
@@ -103,6 +104,12 @@ class EhrOnMariaDbIT {
                         && !t.contains("123.4") && !t.contains("456.7") && !t.contains("Wrong chart")
                         && !t.contains("Dressing changed") && t.contains("dizziness"));
 
+                // The demo's simulator profile writes to MariaDB unchanged (every kind of change, deletes too).
+                EhrSimulator.Result sim = new EhrSimulator(ehr, 11).run(200, Duration.ofSeconds(30), 200);
+                assertThat(sim.changes()).isEqualTo(200);
+                lab(ehr, patient, enc, 55.5);
+                awaitChunks(rag, pg, "the lab after the simulator", t -> t.contains("55.5"));
+
                 // A schema change while running: the mapping reads allergies.reaction, which is now gone.
                 db.execute("ALTER TABLE ehr.allergies RENAME COLUMN reaction TO reaction_text");
                 db.execute("INSERT INTO ehr.allergies (patient_id, substance, reaction_text, clinical_status, "
@@ -115,11 +122,14 @@ class EhrOnMariaDbIT {
                     drift.addAll(deadLetters(settings));
                     return !drift.isEmpty();
                 }, WAIT);
+                // ... and the only dead letters are the renamed table's: the simulator's 200 changes all mapped.
                 assertThat(drift).allSatisfy(d -> {
                     assertThat(d.reasonCode()).isEqualTo("CDC_SCHEMA_DRIFT");
                     assertThat(d.sourceMessageId()).startsWith("ehr.allergies:");
                 });
                 assertThat(String.join("\n", texts(rag, pg))).doesNotContain("Latex");
+                assertThat(TopicReader.readAll(settings.clientProps(), Topics.dlq(Topics.APP_CDC_CAPTURE).name(),
+                        Duration.ofSeconds(10))).isEmpty();
                 assertThat(rows(rag, pg, "SELECT DISTINCT source_type FROM ehrflow.chunk WHERE patient_key = ?"))
                         .containsExactly("CDC");
             } finally {
