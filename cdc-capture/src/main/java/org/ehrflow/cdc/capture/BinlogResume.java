@@ -36,6 +36,8 @@ final class BinlogResume {
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
         credentials.setProperty("connectTimeout", "10000");
+        // one page of the event list, never a stuck start: a hung read fails (and the engine retries)
+        credentials.setProperty("socketTimeout", "60000");
     }
 
     /** The position to resume at in {@code file}: {@code pos} or the start of the transaction around it. */
