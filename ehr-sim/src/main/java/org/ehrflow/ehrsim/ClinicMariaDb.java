@@ -27,23 +27,32 @@ public final class ClinicMariaDb {
 
     /** Creates database {@code clinic} and its tables as an admin (root) over {@code jdbcUrl}. */
     public static void create(String jdbcUrl, String user, Secret password) {
+        run(SCRIPT, "clinic", jdbcUrl, user, password);
+    }
+
+    /** Runs one of ehr-sim's MariaDB scripts (also {@link EhrMariaDb}'s) statement by statement. */
+    static void run(String script, String what, String jdbcUrl, String user, Secret password) {
         try (Connection c = DriverManager.getConnection(jdbcUrl, user, password.value());
                 Statement st = c.createStatement()) {
-            for (String sql : statements()) {
+            for (String sql : statements(script)) {
                 st.execute(sql);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("creating the clinic schema on MariaDB failed, SQLSTATE "
+            throw new IllegalStateException("creating the " + what + " schema on MariaDB failed, SQLSTATE "
                     + e.getSQLState() + " (error " + e.getErrorCode() + ")", e);
         }
     }
 
-    /** The script's statements: split at a ";" that ends a line, comment lines dropped. */
     static String[] statements() {
+        return statements(SCRIPT);
+    }
+
+    /** A script's statements: split at a ";" that ends a line, comment lines dropped. */
+    static String[] statements(String script) {
         String text;
-        try (InputStream in = ClinicMariaDb.class.getClassLoader().getResourceAsStream(SCRIPT)) {
+        try (InputStream in = ClinicMariaDb.class.getClassLoader().getResourceAsStream(script)) {
             if (in == null) {
-                throw new IllegalStateException(SCRIPT + " is missing from the classpath");
+                throw new IllegalStateException(script + " is missing from the classpath");
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -15,13 +16,18 @@ import org.ehrflow.runtime.Secret;
 /**
  * Writes synthetic rows into the demo EHR tables (demo and tests), as the EHR application would. Each call is
  * its own transaction, so each becomes its own change event. Errors carry the SQLSTATE only: PostgreSQL's
- * messages quote the offending values.
+ * messages quote the offending values. PostgreSQL ({@code db/ehr}) or, given a {@code jdbc:mysql:} URL, MariaDB
+ * ({@link EhrMariaDb}): the same statements, the new row's id read back as each driver allows.
  */
 public final class EhrWriter implements AutoCloseable {
 
+    private static final String RETURNING_ID = " RETURNING id";
+
     private final Connection conn;
+    private final boolean mariaDb;
 
     public EhrWriter(String jdbcUrl, String user, Secret password) {
+        this.mariaDb = jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:");
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password.value());
@@ -30,8 +36,10 @@ public final class EhrWriter implements AutoCloseable {
             conn.setAutoCommit(true);
             // Commit durably, as an EHR would: logical decoding only sends flushed WAL, so a throw-away cluster's
             // synchronous_commit=off would add up to wal_writer_delay (200 ms) to every change's capture latency.
-            try (var st = conn.createStatement()) {
-                st.execute("SET synchronous_commit TO on");
+            if (!mariaDb) {
+                try (var st = conn.createStatement()) {
+                    st.execute("SET synchronous_commit TO on");
+                }
             }
         } catch (SQLException e) {
             throw failure("connect", e);
@@ -170,6 +178,19 @@ public final class EhrWriter implements AutoCloseable {
     }
 
     private long insertReturningId(String sql, Object... args) {
+        if (mariaDb) {
+            // MySQL Connector/J refuses executeQuery() for an INSERT; the generated key is the same id.
+            String insert = sql.substring(0, sql.length() - RETURNING_ID.length());
+            try (PreparedStatement st = prepare(insert, Statement.RETURN_GENERATED_KEYS, args)) {
+                st.executeUpdate();
+                try (ResultSet rs = st.getGeneratedKeys()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } catch (SQLException e) {
+                throw failure("insert", e);
+            }
+        }
         try (PreparedStatement st = prepare(sql, args); ResultSet rs = st.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -187,7 +208,11 @@ public final class EhrWriter implements AutoCloseable {
     }
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement st = conn.prepareStatement(sql);
+        return prepare(sql, Statement.NO_GENERATED_KEYS, args);
+    }
+
+    private PreparedStatement prepare(String sql, int keys, Object... args) throws SQLException {
+        PreparedStatement st = conn.prepareStatement(sql, keys);
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == null) {

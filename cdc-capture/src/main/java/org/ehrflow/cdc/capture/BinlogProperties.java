@@ -17,6 +17,8 @@ final class BinlogProperties {
     static final String CONNECTOR = "io.debezium.connector.mysql.MySqlConnector";
     /** The heartbeat table each captured MariaDB database carries (created with the schema). */
     static final String HEARTBEAT_TABLE = "cdc_heartbeat";
+    /** Our own engine property: the JDBC URL the offset store reads the binlog's event list with (BinlogResume). */
+    static final String RESUME_JDBC_URL = "ehrflow.binlog.jdbc.url";
 
     private BinlogProperties() {
     }
@@ -26,8 +28,18 @@ final class BinlogProperties {
         return "UPDATE " + c.database() + "." + HEARTBEAT_TABLE + " SET ts = NOW(6) WHERE id = 1";
     }
 
+    /** The restart-position finder for the offset store, from the engine's settings; null for other engines. */
+    static BinlogResume resume(Map<String, ?> engine) {
+        if (!CONNECTOR.equals(engine.get("connector.class")) || engine.get(RESUME_JDBC_URL) == null) {
+            return null;
+        }
+        return new BinlogResume(String.valueOf(engine.get(RESUME_JDBC_URL)), String.valueOf(engine.get(
+                "database.user")), String.valueOf(engine.get("database.password")));
+    }
+
     static void apply(Properties p, CdcConfig c, CaptureTables tables) {
         p.setProperty("connector.class", CONNECTOR);
+        p.setProperty(RESUME_JDBC_URL, c.jdbcUrl());
         p.setProperty("database.hostname", c.dbHost());
         p.setProperty("database.port", Integer.toString(c.dbPort()));
         p.setProperty("database.user", c.dbUser());

@@ -25,11 +25,15 @@ public final class LiveSchema {
              WHERE table_schema = ? ORDER BY table_name, ordinal_position""";
     /**
      * MariaDB: the schema is the database; BOOLEAN is stored as tinyint(1), which the capture converts to a JSON
-     * boolean (EngineProperties), so the catalog's column_type tells a boolean from a small integer.
+     * boolean (EngineProperties), so the catalog's column_type tells a boolean from a small integer. MariaDB's
+     * TIMESTAMP is an instant (stored in UTC, sent by Debezium as ISO text with Z, as PostgreSQL's timestamptz is),
+     * not a local time (that is DATETIME): it is named as PostgreSQL names timestamptz, so one mapping file's
+     * {@code timestamptz} columns fit both engines.
      */
     private static final String MARIADB_COLUMNS = """
             SELECT table_name, column_name,
-                   CASE WHEN column_type LIKE 'tinyint(1)%' THEN 'boolean' ELSE data_type END
+                   CASE WHEN column_type LIKE 'tinyint(1)%' THEN 'boolean'
+                        WHEN data_type = 'timestamp' THEN 'timestamp with time zone' ELSE data_type END
               FROM information_schema.columns
              WHERE table_schema = ? ORDER BY table_name, ordinal_position""";
 

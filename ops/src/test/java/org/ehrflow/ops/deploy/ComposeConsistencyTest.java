@@ -82,12 +82,16 @@ class ComposeConsistencyTest {
                 .get("services");
     }
 
-    /** The service's environment with ${VAR...} references replaced by a stand-in value. */
+    /**
+     * The service's environment as compose gives it when nothing is set: ${VAR:-default} is its default, other
+     * ${VAR...} references (required secrets) a stand-in value.
+     */
     @SuppressWarnings("unchecked")
     private static Map<String, String> env(Map<String, Object> service) {
         Map<String, String> out = new HashMap<>();
         ((Map<String, Object>) service.getOrDefault("environment", Map.of())).forEach((k, v) ->
-                out.put(k, String.valueOf(v).replaceAll("\\$\\{[^}]*}", "stand-in")));
+                out.put(k, String.valueOf(v).replaceAll("\\$\\{[A-Za-z0-9_]+:-([^}]*)}", "$1")
+                        .replaceAll("\\$\\{[^}]*}", "stand-in")));
         return out;
     }
 
