@@ -46,8 +46,8 @@ final class ExchangeIo {
         try (InputStream in = ex.getRequestBody()) {
             if (length >= 0) {
                 // The common case: read straight into an array of the declared size (no buffer, no copy).
-                byte[] body = in.readNBytes((int) length);
-                if (body.length < length) {
+                byte[] body = new byte[(int) length];
+                if (in.readNBytes(body, 0, body.length) < length) {
                     throw new IOException("body shorter than its Content-Length");
                 }
                 return body;

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +52,8 @@ import org.ehrflow.schemas.Topics;
  * (the demo publisher's way: Jackson read for the key, one idempotent acks=all send, wait), alternating in one JVM
  * with one broker; then the latency of single-resource POSTs, one connection, closed loop.
  *
- * <p>Args: reps, seconds per window, single-POST count[, {@code gateway-only}].
+ * <p>Args: reps, seconds per window, single-POST count, then flags: {@code jdk-client} (the JDK HttpClient as the
+ * client instead of {@link LeanHttpClient}), {@code gateway-only} (no direct windows after the warm-up: profiling).
  */
 public final class GatewayThroughputDriver {
 
@@ -65,6 +67,7 @@ public final class GatewayThroughputDriver {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int singles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        Set<String> flags = Set.copyOf(Arrays.asList(args).subList(Math.min(3, args.length), args.length));
         List<String> bundles = bundles(Path.of("../../shared/corpus/fhir/bundles"));
         System.out.printf("%d transaction bundles of %d entries, %d connections, load average %.1f%n",
                 bundles.size(), ENTRIES, CONNECTIONS,
@@ -80,16 +83,18 @@ public final class GatewayThroughputDriver {
                             GatewayPublisher.producerProps(settings, Duration.ofSeconds(10), config.maxBodyBytes()),
                             new StringSerializer(), new ByteArraySerializer())) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                Callable<Connection> gateway = gateway(http, app.baseUrl(), flags.contains("jdk-client"));
+                Callable<Connection> produce = () -> b -> produce(direct, b);
                 // Warm-up: JIT for both paths.
-                window(5, bundles, b -> post(http, app.baseUrl(), b));
-                window(5, bundles, b -> produce(direct, b));
+                window(10, bundles, gateway);
+                window(10, bundles, produce);
                 double[] gw = new double[reps];
                 double[] base = new double[reps];
-                // "gateway-only" (4th arg): for a profiler, no direct windows after the warm-up.
-                boolean both = args.length < 4 || !args[3].equals("gateway-only");
+                // "gateway-only": for a profiler, no direct windows after the warm-up.
+                boolean both = !flags.contains("gateway-only");
                 for (int r = 0; r < reps; r++) {
-                    base[r] = both ? window(seconds, bundles, b -> produce(direct, b)) * ENTRIES : 1;
-                    gw[r] = window(seconds, bundles, b -> post(http, app.baseUrl(), b)) * ENTRIES;
+                    base[r] = both ? window(seconds, bundles, produce) * ENTRIES : 1;
+                    gw[r] = window(seconds, bundles, gateway) * ENTRIES;
                     System.out.printf("rep %d: direct %.0f resources/s, gateway %.0f resources/s, ratio %.2f%n", r + 1,
                             base[r], gw[r], gw[r] / base[r]);
                 }
@@ -102,12 +107,17 @@ public final class GatewayThroughputDriver {
         }
     }
 
-    interface Send {
+    /** One client connection's sender; closed when its window ends. */
+    interface Connection extends AutoCloseable {
         void send(String bundle) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
     }
 
-    /** Bundles/s over {@code seconds}, {@link #CONNECTIONS} threads in a closed loop. */
-    private static double window(int seconds, List<String> bundles, Send send) throws Exception {
+    /** Bundles/s over {@code seconds}, {@link #CONNECTIONS} threads in a closed loop, each on its own connection. */
+    private static double window(int seconds, List<String> bundles, Callable<Connection> open) throws Exception {
         AtomicLong done = new AtomicLong();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -119,10 +129,12 @@ public final class GatewayThroughputDriver {
             for (int c = 0; c < CONNECTIONS; c++) {
                 int offset = c;
                 fs.add(pool.submit(() -> {
-                    int i = offset;
-                    while (System.nanoTime() < until) {
-                        send.send(bundles.get(i++ % bundles.size()));
-                        done.incrementAndGet();
+                    try (Connection conn = open.call()) {
+                        int i = offset;
+                        while (System.nanoTime() < until) {
+                            conn.send(bundles.get(i++ % bundles.size()));
+                            done.incrementAndGet();
+                        }
                     }
                     return null;
                 }));
@@ -139,11 +151,39 @@ public final class GatewayThroughputDriver {
         return done.get() / (double) seconds;
     }
 
+    /** A lean keep-alive connection to the gateway (default), or the JDK HttpClient's pool ({@code jdk-client}). */
+    private static Callable<Connection> gateway(HttpClient http, String base, boolean jdkClient) {
+        if (jdkClient) {
+            return () -> b -> post(http, base, b);
+        }
+        return () -> {
+            LeanHttpClient c = new LeanHttpClient(URI.create(base), TOKEN);
+            return new Connection() {
+                @Override
+                public void send(String bundle) throws Exception {
+                    int status = c.post(bytes(bundle));
+                    if (status != 200) {
+                        throw new IllegalStateException("gateway answered " + status);
+                    }
+                }
+
+                @Override
+                public void close() throws Exception {
+                    c.close();
+                }
+            };
+        };
+    }
+
+    private static byte[] bytes(String bundle) {
+        return BYTES.computeIfAbsent(bundle, b -> b.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void post(HttpClient http, String base, String bundle) throws Exception {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(BYTES.computeIfAbsent(bundle,
-                        b -> b.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.discarding());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(bundle))).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("gateway answered " + r.statusCode());
         }
