@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,9 +84,8 @@ public final class FhirHandler implements HttpHandler {
                     reply = Replies.unauthorized();
                 } else {
                     byte[] body = ExchangeIo.body(ex, settings.maxBodyBytes());
-                    FhirRequest req = new FhirRequest(method, path, query,
-                            ex.getRequestHeaders().getFirst("Content-Type"),
-                            new String(body, StandardCharsets.UTF_8), client.get());
+                    FhirRequest req = FhirRequest.ofBytes(method, path, query,
+                            ex.getRequestHeaders().getFirst("Content-Type"), body, client.get());
                     Plan plan = planner.plan(req);
                     if (plan instanceof Plan.Publish p) {
                         records = p.records().size();

@@ -1,7 +1,7 @@
 package org.ehrflow.gateway.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.ehrflow.gateway.fhir.FhirCodec;
@@ -67,6 +67,22 @@ final class Body {
         return new Body(json, tree, null);
     }
 
+    /**
+     * Whether the body starts as UTF-8 without a byte order mark. Jackson's byte reader would otherwise detect
+     * UTF-16/32 (zero bytes) or skip a BOM, and the text the raw topic carries (decoded as UTF-8) would differ from
+     * what was checked.
+     */
+    private static boolean plainUtf8Start(byte[] b) {
+        for (int i = 0; i < Math.min(4, b.length); i++) {
+            if (b[i] == 0) {
+                return false;
+            }
+        }
+        boolean bom8 = b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
+        boolean bom16 = b.length >= 2 && ((b[0] & 0xFF) == 0xFE || (b[0] & 0xFF) == 0xFF);
+        return !bom8 && !bom16;
+    }
+
     /** The checked body, or the refusal to answer with. */
     static Object read(FhirRequest req, FhirCodec codec, JsonStructure structure) {
         Optional<FhirFormat> format = FhirFormat.ofContentType(req.contentType());
@@ -90,8 +106,14 @@ final class Body {
         }
         JsonNode tree;
         try {
-            tree = Json.MAPPER.readTree(req.body());
-        } catch (JsonProcessingException e) {
+            byte[] utf8 = req.utf8();
+            if (!plainUtf8Start(utf8)) {
+                return Replies.badRequest("the body is not UTF-8 JSON (FHIR's encoding) without a byte order mark");
+            }
+            // From the bytes: Jackson's UTF-8 reader is faster than decoding to text first, and it refuses invalid
+            // UTF-8 instead of letting replacement characters into a clinical text.
+            tree = Json.MAPPER.readTree(utf8);
+        } catch (IOException e) {
             return Replies.badRequest("the body is not a FHIR R4 JSON resource");
         }
         if (tree == null || !tree.isObject()

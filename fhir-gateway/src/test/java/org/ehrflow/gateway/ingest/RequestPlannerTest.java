@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -187,6 +188,37 @@ class RequestPlannerTest {
         assertThat(p.onAck().status()).isEqualTo(201);
         assertThat(p.records().get(0).key()).isEqualTo("fhir-patient:p9");
         assertThat(p.records().get(0).message().provenance().sourceMessageId()).isEqualTo("Observation/o1/_history/1");
+    }
+
+    @Test
+    void bytesAreReadAsUtf8AndCarriedAsTheSameText() {
+        String body = "{\"resourceType\":\"Observation\",\"id\":\"o2\",\"status\":\"final\",\"code\":{\"text\":"
+                + "\"Blutzucker n\u00fcchtern \u7cd6 \ud83e\ude78\"},\"subject\":{\"reference\":\"Patient/p9\"}}";
+        Plan.Publish p = published(planner.plan(FhirRequest.ofBytes("POST", List.of("Observation"), Map.of(),
+                "application/fhir+json", body.getBytes(StandardCharsets.UTF_8), ANY)));
+        assertThat(p.records().get(0).message().payload()).isEqualTo(body);
+    }
+
+    @Test
+    void bodiesThatAreNotPlainUtf8Are400() {
+        String body = "{\"resourceType\":\"Observation\",\"id\":\"o3\",\"status\":\"final\",\"code\":{\"text\":"
+                + "\"x\"},\"subject\":{\"reference\":\"Patient/p9\"}}";
+        byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+        byte[] badByte = utf8.clone();
+        badByte[body.indexOf("\"x\"") + 1] = (byte) 0xC3; // a lead byte followed by '"': not UTF-8
+        byte[] bom = new byte[utf8.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(utf8, 0, bom, 3, utf8.length);
+        for (byte[] b : List.of(badByte, bom, body.getBytes(StandardCharsets.UTF_16LE),
+                body.getBytes(StandardCharsets.UTF_16))) {
+            Reply r = answered(planner.plan(FhirRequest.ofBytes("POST", List.of("Observation"), Map.of(),
+                    "application/fhir+json", b, ANY)));
+            assertThat(r.status()).isEqualTo(400);
+        }
+        assertThat(published(planner.plan(FhirRequest.ofBytes("POST", List.of("Observation"), Map.of(),
+                "application/fhir+json", utf8, ANY))).onAck().status()).isEqualTo(201);
     }
 
     @Test
