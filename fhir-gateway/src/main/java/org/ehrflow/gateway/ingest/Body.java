@@ -4,17 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import org.ehrflow.gateway.fhir.CheckedJsonReader;
 import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.fhir.FhirFormat;
-import org.ehrflow.gateway.fhir.JsonStructure;
 import org.ehrflow.gateway.fhir.ParseIssue;
-import org.ehrflow.schemas.Json;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
  * A request body that is a valid R4 resource: the JSON text the raw topic will carry (the client's own bytes for
  * JSON, HAPI's encoding for XML) and its JSON tree, on which keys and checks work. JSON is checked by
- * {@link JsonStructure} without building HAPI's model (the full parse costs ~7x a Jackson read on Synthea bundles);
+ * {@link org.ehrflow.gateway.fhir.JsonStructure} (read and checked in one pass by {@link CheckedJsonReader})
+ * without building HAPI's model (the full parse costs ~7x a Jackson read on Synthea bundles);
  * the model is built only where a step needs it ({@link #model()}), and always for XML, which only HAPI reads.
  */
 final class Body {
@@ -84,7 +84,7 @@ final class Body {
     }
 
     /** The checked body, or the refusal to answer with. */
-    static Object read(FhirRequest req, FhirCodec codec, JsonStructure structure) {
+    static Object read(FhirRequest req, FhirCodec codec, CheckedJsonReader reader) {
         Optional<FhirFormat> format = FhirFormat.ofContentType(req.contentType());
         if (format.isEmpty()) {
             return Replies.unsupportedMediaType();
@@ -104,23 +104,25 @@ final class Body {
             String json = FhirCodec.toJson(r);
             return new Body(json, RequestPlanner.readTree(json), r);
         }
-        JsonNode tree;
+        CheckedJsonReader.Result read;
         try {
             byte[] utf8 = req.utf8();
             if (!plainUtf8Start(utf8)) {
                 return Replies.badRequest("the body is not UTF-8 JSON (FHIR's encoding) without a byte order mark");
             }
-            // From the bytes: Jackson's UTF-8 reader is faster than decoding to text first, and it refuses invalid
-            // UTF-8 instead of letting replacement characters into a clinical text.
-            tree = Json.MAPPER.readTree(utf8);
+            // From the bytes, tree and R4 structure check in one pass: Jackson's UTF-8 reader is faster than
+            // decoding to text first, and it refuses invalid UTF-8 instead of letting replacement characters into a
+            // clinical text.
+            read = reader.read(utf8);
         } catch (IOException e) {
             return Replies.badRequest("the body is not a FHIR R4 JSON resource");
         }
+        JsonNode tree = read.tree();
         if (tree == null || !tree.isObject()
                 || !FhirCodec.isResourceType(tree.path("resourceType").asText(""))) {
             return Replies.badRequest("the body is not a FHIR R4 JSON resource");
         }
-        List<ParseIssue> issues = structure.check(tree);
+        List<ParseIssue> issues = read.issues();
         if (!issues.isEmpty()) {
             return Replies.invalid(issues);
         }

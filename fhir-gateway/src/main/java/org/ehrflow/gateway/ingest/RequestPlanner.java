@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.ehrflow.gateway.fhir.CheckedJsonReader;
 import org.ehrflow.gateway.fhir.FhirCodec;
+import org.ehrflow.gateway.fhir.JsonStructure;
 import org.ehrflow.gateway.fhir.Outcomes;
 import org.ehrflow.schemas.Json;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -26,7 +28,7 @@ public final class RequestPlanner {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final FhirCodec codec;
-    private final org.ehrflow.gateway.fhir.JsonStructure structure;
+    private final CheckedJsonReader reader;
     private final WriteChecks checks;
     private final PatientIndex index;
     private final Records records;
@@ -48,7 +50,7 @@ public final class RequestPlanner {
             CapabilityStatement capability, List<org.ehrflow.gateway.subscription.SubscriptionSource> sources,
             org.ehrflow.gateway.subscription.SourceFetcher fetcher, org.ehrflow.gateway.subscription.EventLog events) {
         this.codec = codec;
-        this.structure = new org.ehrflow.gateway.fhir.JsonStructure(codec.rejectsUnknownElements());
+        this.reader = new CheckedJsonReader(new JsonStructure(codec.rejectsUnknownElements()));
         this.checks = new WriteChecks(identity);
         this.index = index;
         this.records = new Records(clock);
@@ -56,7 +58,7 @@ public final class RequestPlanner {
         this.messages = new MessageWrites(checks, records, clock);
         this.capability = capability;
         this.subscriptions = sources.isEmpty() ? null
-                : new SubscriptionWrites(sources, fetcher, events, checks, records, codec, structure);
+                : new SubscriptionWrites(sources, fetcher, events, checks, records, codec, reader);
     }
 
     /** The CapabilityStatement served at {@code GET [base]/metadata} (no authentication needed). */
@@ -107,7 +109,7 @@ public final class RequestPlanner {
     }
 
     private Plan withBody(FhirRequest req, Function<Body, Plan> next) {
-        Object read = Body.read(req, codec, structure);
+        Object read = Body.read(req, codec, reader);
         return read instanceof Reply r ? answer(r) : next.apply((Body) read);
     }
 

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ehrflow.gateway.fhir.CheckedJsonReader;
 import org.ehrflow.gateway.fhir.FhirCodec;
 import org.ehrflow.gateway.fhir.FhirFormat;
-import org.ehrflow.gateway.fhir.JsonStructure;
 import org.ehrflow.gateway.fhir.Outcomes;
 import org.ehrflow.gateway.subscription.EventLog;
 import org.ehrflow.gateway.subscription.Notification;
@@ -34,12 +34,12 @@ final class SubscriptionWrites {
     private final WriteChecks checks;
     private final Records records;
     private final FhirCodec codec;
-    private final JsonStructure structure;
+    private final CheckedJsonReader reader;
 
     SubscriptionWrites(List<SubscriptionSource> sources, SourceFetcher fetcher, EventLog events, WriteChecks checks,
-            Records records, FhirCodec codec, JsonStructure structure) {
+            Records records, FhirCodec codec, CheckedJsonReader reader) {
         this.codec = codec;
-        this.structure = structure;
+        this.reader = reader;
         this.sources = List.copyOf(sources);
         this.fetcher = fetcher;
         this.events = events;
@@ -133,7 +133,7 @@ final class SubscriptionWrites {
     private Object check(JsonNode resource, FhirRequest req) {
         FhirRequest asWrite = new FhirRequest("PUT", List.of(), Map.of(), "application/fhir+json", resource.toString(),
                 req.client());
-        Object parsed = Body.read(asWrite, codec, structure);
+        Object parsed = Body.read(asWrite, codec, reader);
         if (parsed instanceof Reply r) {
             return r;
         }
