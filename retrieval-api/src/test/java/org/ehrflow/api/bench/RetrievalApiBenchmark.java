@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +33,9 @@ import org.ehrflow.api.TestTokens;
 import org.ehrflow.api.audit.AuditChain;
 import org.ehrflow.api.audit.AuditRecord;
 import org.ehrflow.api.audit.AuditWriter;
+import org.ehrflow.api.auth.TextLevel;
+import org.ehrflow.api.search.SearchQuery;
+import org.ehrflow.api.search.SqlSearchBackend;
 import org.ehrflow.api.store.ConnectionFactory;
 import org.ehrflow.api.store.ConnectionPool;
 import org.ehrflow.embedding.ModelVariant;
@@ -59,12 +65,13 @@ public final class RetrievalApiBenchmark {
 
     /** Throughput and latency percentiles of one phase. */
     record Result(String phase, int clients, long requests, long errors, double seconds, double p50Ms,
-            double p99Ms) {
+            double p99Ms, double jvmCpuMs, double pgCpuMs, String load) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT,
-                    "%-22s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d req, %d errors)",
-                    phase, clients, requests / seconds, p50Ms, p99Ms, requests, errors);
+                    "%-48s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU/req jvm %5.2f ms pg %5.2f ms"
+                    + "  (%d req, %d errors, load %s)", phase, clients, requests / seconds, p50Ms, p99Ms,
+                    jvmCpuMs / Math.max(1, requests), pgCpuMs / Math.max(1, requests), requests, errors, load);
         }
     }
 
@@ -125,28 +132,58 @@ public final class RetrievalApiBenchmark {
                             List.of("a#0", "b#0"), List.of("a", "b"), 2, 200, "ALLOWED", null, 3)).get();
                     return true;
                 };
-                for (Call warm : List.of(jdbc, jdbcEmbed, api, apiSingle)) {
-                    run("warm-up", 4, 3, warm);
+                // like-for-like: the API's own search statement (hit rows, twins' sources and cited facts) over JDBC
+                SqlSearchBackend backend = new SqlSearchBackend();
+                Call jdbcApiSql = () -> {
+                    float[] v = embedder.embedQuery(QUERY);
+                    SearchQuery sq = new SearchQuery(patient, QUERY, v, model, K, TextLevel.RAW, "dense", Map.of());
+                    return pool.inTransaction(c -> {
+                        scope(c, patient);
+                        return backend.search(c, sq).size();
+                    }) == K;
+                };
+                Map<String, Call> phases = new LinkedHashMap<>();
+                phases.put("jdbc search", jdbc);
+                phases.put("jdbc embed+search", jdbcEmbed);
+                phases.put("jdbc embed+search, the API's statement", jdbcApiSql);
+                phases.put("api /v1/retrieve, one question per model call", apiSingle);
+                phases.put("api /v1/retrieve, questions batched (default)", api);
+                phases.put("audit append only", auditOnly);
+                String only = System.getProperty("bench.phases");
+                if (only != null) {
+                    phases.keySet().removeIf(name -> Arrays.stream(only.split(",")).noneMatch(name::startsWith));
+                }
+                for (Call warm : phases.values()) {
+                    run("warm-up", 4, 3, warm, null);
+                }
+                CpuMeter cpu;
+                try (Connection c = pg.connect(ApiFixture.DB)) {
+                    cpu = CpuMeter.of(c);
                 }
                 for (int clients : new int[] {16, 64}) {
-                    results.add(run("jdbc search", clients, seconds, jdbc));
-                    results.add(run("jdbc embed+search", clients, seconds, jdbcEmbed));
-                    results.add(run("api /v1/retrieve, one question per model call", clients, seconds, apiSingle));
-                    results.add(run("api /v1/retrieve, questions batched (default)", clients, seconds, api));
-                    results.add(run("audit append only", clients, seconds, auditOnly));
+                    for (Map.Entry<String, Call> e : phases.entrySet()) {
+                        Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu);
+                        System.out.println(r);
+                        results.add(r);
+                    }
                 }
             }
             System.out.printf(Locale.ROOT, "patient with %d chunks, k=%d, pool %d, %d s per phase, %d cores%n", chunks,
                     K, POOL, seconds, Runtime.getRuntime().availableProcessors());
+            System.out.println("summary:");
             results.forEach(System.out::println);
         }
     }
 
-    private static int search(Connection c, String patient, float[] q, String model) throws SQLException {
+    private static void scope(Connection c, String patient) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
             s.setString(1, patient);
             s.executeQuery().close();
         }
+    }
+
+    private static int search(Connection c, String patient, float[] q, String model) throws SQLException {
+        scope(c, patient);
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT chunk_id, text, distance FROM ehrflow.search_chunks(?, ?::vector, ?, ?)")) {
             ps.setString(1, patient);
@@ -163,11 +200,12 @@ public final class RetrievalApiBenchmark {
         }
     }
 
-    private static Result run(String phase, int clients, int seconds, Call call) throws InterruptedException {
+    private static Result run(String phase, int clients, int seconds, Call call, CpuMeter cpu)
+            throws InterruptedException {
+        String load0 = load();
+        double[] cpu0 = cpu == null ? new double[2] : cpu.now();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
-        List<long[]> perThread = new ArrayList<>();
-        List<Integer> counts = new ArrayList<>();
         Thread[] threads = new Thread[clients];
         long[][] lat = new long[clients][];
         int[] n = new int[clients];
@@ -201,6 +239,7 @@ public final class RetrievalApiBenchmark {
             t.join();
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        double[] cpu1 = cpu == null ? new double[2] : cpu.now();
         int total = 0;
         for (int c : n) {
             total += c;
@@ -212,16 +251,24 @@ public final class RetrievalApiBenchmark {
             at += n[i];
         }
         Arrays.sort(all);
-        perThread.clear();
-        counts.clear();
-        return new Result(phase, clients, total, errors.get(), elapsed, pct(all, 0.50), pct(all, 0.99));
+        return new Result(phase, clients, total, errors.get(), elapsed, pct(all, 0.50), pct(all, 0.99),
+                cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], load0 + "-" + load());
+    }
+
+    /** The one-minute load average (other sessions share the machine). */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static double pct(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
     }
 
-    private static void fill(LocalPostgres pg, String patient, int chunks, String model) throws Exception {
+    static void fill(LocalPostgres pg, String patient, int chunks, String model) throws Exception {
         Random rnd = new Random(42);
         try (Connection c = pg.connect(ApiFixture.DB); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, chunk_index, text,
