@@ -3,6 +3,8 @@ package org.ehrflow.api.bench;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * CPU time of the benchmark's two processes, so a phase can say where its requests' cost went: this JVM (client,
@@ -34,6 +38,40 @@ final class CpuMeter {
             long[] stat = stat(Path.of("/proc", Long.toString(rs.getLong(1)), "stat"));
             return new CpuMeter(stat == null ? -1 : stat[0]);
         }
+    }
+
+    /**
+     * CPU milliseconds so far of this JVM's live threads by name (digits folded: "api-http-N"), so a phase can
+     * say which part of the process spent it; threads that ended meanwhile are missing (the benchmark's clients
+     * report their own).
+     */
+    static Map<String, Double> threads() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new TreeMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9]+", "N"), ns / 1e6, Double::sum);
+            }
+        }
+        // the JIT and GC threads are not Java threads: read from /proc (a cold code path costs compile time)
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                String stat = Files.readString(t.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.contains("CompilerThre") || name.startsWith("GC Thread") || name.startsWith("G1")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name.contains("Compiler") ? "jit" : "gc",
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_MS, Double::sum);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: Java threads only
+        }
+        return out;
     }
 
     /** JVM and PostgreSQL CPU milliseconds so far. */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import org.ehrflow.api.ApiConfig;
 import org.ehrflow.api.ApiFixture;
 import org.ehrflow.api.RetrievalApiApp;
@@ -103,13 +107,22 @@ public final class RetrievalApiBenchmark {
             Map<String, String> single = new HashMap<>(env);
             single.put("EHRFLOW_API_QUERY_BATCH", "1");
             single.put("EHRFLOW_API_PORT", "0");
+            ExecutorService clientExecutor = Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "bench-http-client");
+                t.setDaemon(true);
+                return t;
+            });
             try (RetrievalApiApp app = RetrievalApiApp.start(ApiConfig.fromEnv(env), apiModel,
                     new SimpleMeterRegistry());
                     RetrievalApiApp unbatched = RetrievalApiApp.start(ApiConfig.fromEnv(single), apiModel,
                             new SimpleMeterRegistry()); ConnectionPool pool = new ConnectionPool(reader, POOL, 30_000);
                     AuditWriter audit = new AuditWriter(reader, new AuditChain(
                             ApiFixture.AUDIT_KEY.getBytes(StandardCharsets.UTF_8)))) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // a fixed executor: the default cached pool keeps starting and retiring threads under a closed
+                // loop, and that churn kept C2 deoptimizing and recompiling the executor's code (1-2 ms of JIT CPU
+                // per request after a minute of warm-up)
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .executor(clientExecutor).build();
                 String token = idp.patient("bench", patient);
                 String body = "{\"patient\":{\"key\":\"" + patient + "\"},\"query\":\"" + QUERY + "\",\"k\":" + K + "}";
                 HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/retrieve"))
@@ -151,10 +164,10 @@ public final class RetrievalApiBenchmark {
                 phases.put("audit append only", auditOnly);
                 String only = System.getProperty("bench.phases");
                 if (only != null) {
-                    phases.keySet().removeIf(name -> Arrays.stream(only.split(",")).noneMatch(name::startsWith));
+                    phases.keySet().removeIf(name -> Arrays.stream(only.split(";")).noneMatch(name::startsWith));
                 }
                 for (Call warm : phases.values()) {
-                    run("warm-up", 4, 3, warm, null);
+                    run("warm-up", 16, Integer.getInteger("bench.warmup", 3), warm, null);
                 }
                 CpuMeter cpu;
                 try (Connection c = pg.connect(ApiFixture.DB)) {
@@ -204,6 +217,8 @@ public final class RetrievalApiBenchmark {
             throws InterruptedException {
         String load0 = load();
         double[] cpu0 = cpu == null ? new double[2] : cpu.now();
+        Map<String, Double> threads0 = CpuMeter.threads();
+        DoubleAdder clientCpu = new DoubleAdder();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
         Thread[] threads = new Thread[clients];
@@ -227,6 +242,7 @@ public final class RetrievalApiBenchmark {
                     }
                     lat[id][n[id]++] = System.nanoTime() - t;
                 }
+                clientCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e6);
             });
         }
         long t0 = System.nanoTime();
@@ -240,6 +256,9 @@ public final class RetrievalApiBenchmark {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double[] cpu1 = cpu == null ? new double[2] : cpu.now();
+        if (cpu != null && Boolean.getBoolean("bench.threads")) {
+            threadReport(phase, clients, total(n), threads0, CpuMeter.threads(), clientCpu.sum());
+        }
         int total = 0;
         for (int c : n) {
             total += c;
@@ -253,6 +272,29 @@ public final class RetrievalApiBenchmark {
         Arrays.sort(all);
         return new Result(phase, clients, total, errors.get(), elapsed, pct(all, 0.50), pct(all, 0.99),
                 cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], load0 + "-" + load());
+    }
+
+    private static int total(int[] n) {
+        int total = 0;
+        for (int c : n) {
+            total += c;
+        }
+        return total;
+    }
+
+    /** JVM CPU per request by thread group (-Dbench.threads=true): which part of the process spent it. */
+    private static void threadReport(String phase, int clients, int requests, Map<String, Double> before,
+            Map<String, Double> after, double clientCpu) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  threads %s, %d clients, ms/request:",
+                phase, clients));
+        b.append(String.format(Locale.ROOT, " bench-clients=%.3f", clientCpu / Math.max(1, requests)));
+        after.forEach((name, ms) -> {
+            double d = (ms - before.getOrDefault(name, 0.0)) / Math.max(1, requests);
+            if (d >= 0.005 && !name.startsWith("Thread-N")) {
+                b.append(String.format(Locale.ROOT, " %s=%.3f", name, d));
+            }
+        });
+        System.out.println(b);
     }
 
     /** The one-minute load average (other sessions share the machine). */
