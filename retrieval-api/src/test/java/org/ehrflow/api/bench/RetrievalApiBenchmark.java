@@ -51,12 +51,16 @@ import org.ehrflow.schemas.PatientKey;
 /**
  * {@code /v1/retrieve} against the search function over JDBC, in one run, for one patient with 5,000 chunks
  * (BENCHMARKS.md "Retrieval API"). Phases per client count: (1) JDBC: scope + {@code search_chunks} with a
- * precomputed query vector, on a pool as large as the API's; (2) JDBC + embedding the question per call, the same
- * work the API does minus HTTP, auth and audit; (3) the API over HTTP (JDK HttpClient, keep-alive); (4) audit
- * appends alone (group commit). Usage: {@code mvn -o -q -pl retrieval-api
- * org.codehaus.mojo:exec-maven-plugin:3.5.0:java
- * -Dexec.classpathScope=test -Dexec.mainClass=org.ehrflow.api.bench.RetrievalApiBenchmark -Dexec.args="<seconds per
- * phase> <chunks>"}.
+ * precomputed query vector, on a pool as large as the API's (the issue's baseline); (2) JDBC + embedding the
+ * question per call; (3) JDBC + embedding + the API's own search statement ({@code SqlSearchBackend}: the hits
+ * with their twins' sources and cited facts), the same work the API does minus HTTP, auth and audit; (4, 5) the
+ * API over HTTP (JDK HttpClient, keep-alive), one question per model call and batched; (6) audit appends alone
+ * (group commit). Each line reports CPU per request of this JVM and of the PostgreSQL cluster, and the load
+ * average. System properties: {@code bench.phases} (phase name prefixes separated by {@code ;}),
+ * {@code bench.clients} (default {@code 16,64}), {@code bench.warmup} (seconds per phase at 16 clients before
+ * measuring, default 20: the API's code path is large and C2 was still compiling it after a minute at 3 s),
+ * {@code bench.threads=true} (JVM CPU per request by thread group, JIT and GC included). Usage:
+ * {@code java -cp <test classpath> org.ehrflow.api.bench.RetrievalApiBenchmark <seconds per phase> <chunks>}.
  */
 public final class RetrievalApiBenchmark {
 
@@ -167,17 +171,24 @@ public final class RetrievalApiBenchmark {
                     phases.keySet().removeIf(name -> Arrays.stream(only.split(";")).noneMatch(name::startsWith));
                 }
                 for (Call warm : phases.values()) {
-                    run("warm-up", 16, Integer.getInteger("bench.warmup", 3), warm, null);
+                    run("warm-up", 16, Integer.getInteger("bench.warmup", 20), warm, null);
                 }
                 CpuMeter cpu;
                 try (Connection c = pg.connect(ApiFixture.DB)) {
                     cpu = CpuMeter.of(c);
                 }
-                for (int clients : new int[] {16, 64}) {
-                    for (Map.Entry<String, Call> e : phases.entrySet()) {
-                        Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu);
-                        System.out.println(r);
-                        results.add(r);
+                // the audit phase last: its 100,000+ appends leave autovacuum and WAL work behind that the
+                // cluster's CPU meter would otherwise charge to the phases after it
+                for (boolean auditPhase : new boolean[] {false, true}) {
+                    for (String clientCount : System.getProperty("bench.clients", "16,64").split(",")) {
+                        int clients = Integer.parseInt(clientCount.strip());
+                        for (Map.Entry<String, Call> e : phases.entrySet()) {
+                            if (e.getValue() == auditOnly == auditPhase) {
+                                Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu);
+                                System.out.println(r);
+                                results.add(r);
+                            }
+                        }
                     }
                 }
             }

@@ -100,7 +100,7 @@ class SqlSearchBackendIT {
         int compared = 0;
         try (Connection c = reader.open()) {
             c.setAutoCommit(false);
-            // more than five runs per statement on one connection: the driver's server-side prepare kicks in too
+            // many runs on one connection, as a pooled connection sees them
             for (String question : List.of("knee fracture after a fall", "fever and cough", "blood pressure")) {
                 float[] v = embedder.embedQuery(question);
                 for (int k = 1; k <= 12; k++) {
