@@ -37,6 +37,7 @@ public final class JwtVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TOKEN_CHARS = 16 * 1024;
+    private static final int MAX_CACHED_TOKENS = 10_000;
 
     private final KeySource keys;
     private final String issuer;
@@ -44,6 +45,7 @@ public final class JwtVerifier {
     private final Duration skew;
     private final String patientsClaim;
     private final Clock clock;
+    private final VerifiedTokens verified = new VerifiedTokens(MAX_CACHED_TOKENS);
 
     public JwtVerifier(KeySource keys, String issuer, String audience, Duration skew, String patientsClaim,
             Clock clock) {
@@ -58,6 +60,18 @@ public final class JwtVerifier {
     public Caller verify(String token) throws InvalidToken {
         if (token == null || token.length() > MAX_TOKEN_CHARS) {
             throw new InvalidToken("token_malformed");
+        }
+        String digest = VerifiedTokens.digest(token);
+        VerifiedTokens.Entry seen = verified.get(digest);
+        // the same token signed by the same key as when it was verified: only its time window can have changed
+        if (seen != null && keys.find(seen.kid()) == seen.key()) {
+            try {
+                checkTimes(seen.exp(), seen.nbf());
+            } catch (InvalidToken e) {
+                verified.remove(digest);
+                throw e;
+            }
+            return seen.caller();
         }
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
@@ -76,7 +90,12 @@ public final class JwtVerifier {
             throw new InvalidToken("token_signature_invalid");
         }
         JsonNode claims = decode(parts[1]);
-        checkTimes(claims);
+        if (!claims.path("exp").canConvertToLong()) {
+            throw new InvalidToken("token_without_expiry");
+        }
+        long exp = claims.path("exp").asLong();
+        Long nbf = claims.has("nbf") ? claims.path("nbf").asLong() : null;
+        checkTimes(exp, nbf);
         if (!issuer.equals(claims.path("iss").asText(null))) {
             throw new InvalidToken("token_issuer_refused");
         }
@@ -94,18 +113,17 @@ public final class JwtVerifier {
                 patients.add(n.asText());
             }
         });
-        return new Caller(client != null ? client : sub, sub, scopes, patient, patients);
+        Caller caller = new Caller(client != null ? client : sub, sub, scopes, patient, patients);
+        verified.put(digest, new VerifiedTokens.Entry(caller, header.path("kid").asText(null), key, exp, nbf));
+        return caller;
     }
 
-    private void checkTimes(JsonNode claims) throws InvalidToken {
+    private void checkTimes(long exp, Long nbf) throws InvalidToken {
         long now = clock.instant().getEpochSecond();
-        if (!claims.path("exp").canConvertToLong()) {
-            throw new InvalidToken("token_without_expiry");
-        }
-        if (now - skew.toSeconds() >= claims.path("exp").asLong()) {
+        if (now - skew.toSeconds() >= exp) {
             throw new InvalidToken("token_expired");
         }
-        if (claims.has("nbf") && now + skew.toSeconds() < claims.path("nbf").asLong()) {
+        if (nbf != null && now + skew.toSeconds() < nbf) {
             throw new InvalidToken("token_not_yet_valid");
         }
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,51 @@ class JwtVerifierTest {
                 "{\"alg\":\"HS256\",\"kid\":\"rsa-1\"}".getBytes());
         assertReason(hs + "." + body + ".AAAA", "token_algorithm_refused");
         assertReason("not-a-token", "token_malformed");
+    }
+
+    @Test
+    void aTokenVerifiedBeforeStillExpiresAndNeedsItsKey() throws Exception {
+        Instant[] now = {Instant.now()};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        JwksKeys jwks = JwksKeys.parse(idp.jwks());
+        boolean[] rotatedOut = {false};
+        JwtVerifier v = new JwtVerifier(kid -> rotatedOut[0] ? null : jwks.find(kid), TestTokens.ISSUER,
+                TestTokens.AUDIENCE, Duration.ofSeconds(30), "patients", clock);
+        String token = idp.patient("app-1", PK);
+        Caller first = v.verify(token);
+        assertThat(v.verify(token)).as("the same token again").isEqualTo(first);
+        // exp is 600 s ahead: past it (and the skew), the cached verification refuses as a fresh one does
+        now[0] = now[0].plusSeconds(700);
+        assertThatThrownBy(() -> v.verify(token)).satisfies(
+                e -> assertThat(((JwtVerifier.InvalidToken) e).reason()).isEqualTo("token_expired"));
+        now[0] = now[0].minusSeconds(700);
+        assertThat(v.verify(token).clientId()).isEqualTo("app-1");
+        rotatedOut[0] = true;
+        assertThatThrownBy(() -> v.verify(token)).as("its key is gone").satisfies(
+                e -> assertThat(((JwtVerifier.InvalidToken) e).reason()).isEqualTo("token_unknown_key"));
+        ObjectNode later = idp.claims("app-2", "patient/*.read", Map.of("patient", PK));
+        later.put("nbf", now[0].plusSeconds(300).getEpochSecond());
+        rotatedOut[0] = false;
+        String notYet = idp.sign("RS256", later);
+        assertThatThrownBy(() -> v.verify(notYet)).satisfies(
+                e -> assertThat(((JwtVerifier.InvalidToken) e).reason()).isEqualTo("token_not_yet_valid"));
+        now[0] = now[0].plusSeconds(300);
+        assertThat(v.verify(notYet).clientId()).isEqualTo("app-2");
     }
 
     private void assertReason(String token, String reason) {

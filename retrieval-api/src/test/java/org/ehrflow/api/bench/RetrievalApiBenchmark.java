@@ -6,7 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,13 +19,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import org.ehrflow.api.ApiConfig;
 import org.ehrflow.api.ApiFixture;
 import org.ehrflow.api.RetrievalApiApp;
@@ -30,6 +37,9 @@ import org.ehrflow.api.TestTokens;
 import org.ehrflow.api.audit.AuditChain;
 import org.ehrflow.api.audit.AuditRecord;
 import org.ehrflow.api.audit.AuditWriter;
+import org.ehrflow.api.auth.TextLevel;
+import org.ehrflow.api.search.SearchQuery;
+import org.ehrflow.api.search.SqlSearchBackend;
 import org.ehrflow.api.store.ConnectionFactory;
 import org.ehrflow.api.store.ConnectionPool;
 import org.ehrflow.embedding.ModelVariant;
@@ -41,12 +51,16 @@ import org.ehrflow.schemas.PatientKey;
 /**
  * {@code /v1/retrieve} against the search function over JDBC, in one run, for one patient with 5,000 chunks
  * (BENCHMARKS.md "Retrieval API"). Phases per client count: (1) JDBC: scope + {@code search_chunks} with a
- * precomputed query vector, on a pool as large as the API's; (2) JDBC + embedding the question per call, the same
- * work the API does minus HTTP, auth and audit; (3) the API over HTTP (JDK HttpClient, keep-alive); (4) audit
- * appends alone (group commit). Usage: {@code mvn -o -q -pl retrieval-api
- * org.codehaus.mojo:exec-maven-plugin:3.5.0:java
- * -Dexec.classpathScope=test -Dexec.mainClass=org.ehrflow.api.bench.RetrievalApiBenchmark -Dexec.args="<seconds per
- * phase> <chunks>"}.
+ * precomputed query vector, on a pool as large as the API's (the issue's baseline); (2) JDBC + embedding the
+ * question per call; (3) JDBC + embedding + the API's own search statement ({@code SqlSearchBackend}: the hits
+ * with their twins' sources and cited facts), the same work the API does minus HTTP, auth and audit; (4, 5) the
+ * API over HTTP (JDK HttpClient, keep-alive), one question per model call and batched; (6) audit appends alone
+ * (group commit). Each line reports CPU per request of this JVM and of the PostgreSQL cluster, and the load
+ * average. System properties: {@code bench.phases} (phase name prefixes separated by {@code ;}),
+ * {@code bench.clients} (default {@code 16,64}), {@code bench.warmup} (seconds per phase at 16 clients before
+ * measuring, default 20: the API's code path is large and C2 was still compiling it after a minute at 3 s),
+ * {@code bench.threads=true} (JVM CPU per request by thread group, JIT and GC included). Usage:
+ * {@code java -cp <test classpath> org.ehrflow.api.bench.RetrievalApiBenchmark <seconds per phase> <chunks>}.
  */
 public final class RetrievalApiBenchmark {
 
@@ -59,12 +73,13 @@ public final class RetrievalApiBenchmark {
 
     /** Throughput and latency percentiles of one phase. */
     record Result(String phase, int clients, long requests, long errors, double seconds, double p50Ms,
-            double p99Ms) {
+            double p99Ms, double jvmCpuMs, double pgCpuMs, String load) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT,
-                    "%-22s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  (%d req, %d errors)",
-                    phase, clients, requests / seconds, p50Ms, p99Ms, requests, errors);
+                    "%-48s clients=%3d  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  CPU/req jvm %5.2f ms pg %5.2f ms"
+                    + "  (%d req, %d errors, load %s)", phase, clients, requests / seconds, p50Ms, p99Ms,
+                    jvmCpuMs / Math.max(1, requests), pgCpuMs / Math.max(1, requests), requests, errors, load);
         }
     }
 
@@ -96,13 +111,22 @@ public final class RetrievalApiBenchmark {
             Map<String, String> single = new HashMap<>(env);
             single.put("EHRFLOW_API_QUERY_BATCH", "1");
             single.put("EHRFLOW_API_PORT", "0");
+            ExecutorService clientExecutor = Executors.newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "bench-http-client");
+                t.setDaemon(true);
+                return t;
+            });
             try (RetrievalApiApp app = RetrievalApiApp.start(ApiConfig.fromEnv(env), apiModel,
                     new SimpleMeterRegistry());
                     RetrievalApiApp unbatched = RetrievalApiApp.start(ApiConfig.fromEnv(single), apiModel,
                             new SimpleMeterRegistry()); ConnectionPool pool = new ConnectionPool(reader, POOL, 30_000);
                     AuditWriter audit = new AuditWriter(reader, new AuditChain(
                             ApiFixture.AUDIT_KEY.getBytes(StandardCharsets.UTF_8)))) {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // a fixed executor: the default cached pool keeps starting and retiring threads under a closed
+                // loop, and that churn kept C2 deoptimizing and recompiling the executor's code (1-2 ms of JIT CPU
+                // per request after a minute of warm-up)
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .executor(clientExecutor).build();
                 String token = idp.patient("bench", patient);
                 String body = "{\"patient\":{\"key\":\"" + patient + "\"},\"query\":\"" + QUERY + "\",\"k\":" + K + "}";
                 HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/retrieve"))
@@ -125,28 +149,65 @@ public final class RetrievalApiBenchmark {
                             List.of("a#0", "b#0"), List.of("a", "b"), 2, 200, "ALLOWED", null, 3)).get();
                     return true;
                 };
-                for (Call warm : List.of(jdbc, jdbcEmbed, api, apiSingle)) {
-                    run("warm-up", 4, 3, warm);
+                // like-for-like: the API's own search statement (hit rows, twins' sources and cited facts) over JDBC
+                SqlSearchBackend backend = new SqlSearchBackend();
+                Call jdbcApiSql = () -> {
+                    float[] v = embedder.embedQuery(QUERY);
+                    SearchQuery sq = new SearchQuery(patient, QUERY, v, model, K, TextLevel.RAW, "dense", Map.of());
+                    return pool.inTransaction(c -> {
+                        scope(c, patient);
+                        return backend.search(c, sq).size();
+                    }) == K;
+                };
+                Map<String, Call> phases = new LinkedHashMap<>();
+                phases.put("jdbc search", jdbc);
+                phases.put("jdbc embed+search", jdbcEmbed);
+                phases.put("jdbc embed+search, the API's statement", jdbcApiSql);
+                phases.put("api /v1/retrieve, one question per model call", apiSingle);
+                phases.put("api /v1/retrieve, questions batched (default)", api);
+                phases.put("audit append only", auditOnly);
+                String only = System.getProperty("bench.phases");
+                if (only != null) {
+                    phases.keySet().removeIf(name -> Arrays.stream(only.split(";")).noneMatch(name::startsWith));
                 }
-                for (int clients : new int[] {16, 64}) {
-                    results.add(run("jdbc search", clients, seconds, jdbc));
-                    results.add(run("jdbc embed+search", clients, seconds, jdbcEmbed));
-                    results.add(run("api /v1/retrieve, one question per model call", clients, seconds, apiSingle));
-                    results.add(run("api /v1/retrieve, questions batched (default)", clients, seconds, api));
-                    results.add(run("audit append only", clients, seconds, auditOnly));
+                for (Call warm : phases.values()) {
+                    run("warm-up", 16, Integer.getInteger("bench.warmup", 20), warm, null);
+                }
+                CpuMeter cpu;
+                try (Connection c = pg.connect(ApiFixture.DB)) {
+                    cpu = CpuMeter.of(c);
+                }
+                // the audit phase last: its 100,000+ appends leave autovacuum and WAL work behind that the
+                // cluster's CPU meter would otherwise charge to the phases after it
+                for (boolean auditPhase : new boolean[] {false, true}) {
+                    for (String clientCount : System.getProperty("bench.clients", "16,64").split(",")) {
+                        int clients = Integer.parseInt(clientCount.strip());
+                        for (Map.Entry<String, Call> e : phases.entrySet()) {
+                            if (e.getValue() == auditOnly == auditPhase) {
+                                Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu);
+                                System.out.println(r);
+                                results.add(r);
+                            }
+                        }
+                    }
                 }
             }
             System.out.printf(Locale.ROOT, "patient with %d chunks, k=%d, pool %d, %d s per phase, %d cores%n", chunks,
                     K, POOL, seconds, Runtime.getRuntime().availableProcessors());
+            System.out.println("summary:");
             results.forEach(System.out::println);
         }
     }
 
-    private static int search(Connection c, String patient, float[] q, String model) throws SQLException {
+    private static void scope(Connection c, String patient) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
             s.setString(1, patient);
             s.executeQuery().close();
         }
+    }
+
+    private static int search(Connection c, String patient, float[] q, String model) throws SQLException {
+        scope(c, patient);
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT chunk_id, text, distance FROM ehrflow.search_chunks(?, ?::vector, ?, ?)")) {
             ps.setString(1, patient);
@@ -163,11 +224,14 @@ public final class RetrievalApiBenchmark {
         }
     }
 
-    private static Result run(String phase, int clients, int seconds, Call call) throws InterruptedException {
+    private static Result run(String phase, int clients, int seconds, Call call, CpuMeter cpu)
+            throws InterruptedException {
+        String load0 = load();
+        double[] cpu0 = cpu == null ? new double[2] : cpu.now();
+        Map<String, Double> threads0 = CpuMeter.threads();
+        DoubleAdder clientCpu = new DoubleAdder();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
-        List<long[]> perThread = new ArrayList<>();
-        List<Integer> counts = new ArrayList<>();
         Thread[] threads = new Thread[clients];
         long[][] lat = new long[clients][];
         int[] n = new int[clients];
@@ -189,6 +253,7 @@ public final class RetrievalApiBenchmark {
                     }
                     lat[id][n[id]++] = System.nanoTime() - t;
                 }
+                clientCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1e6);
             });
         }
         long t0 = System.nanoTime();
@@ -201,6 +266,10 @@ public final class RetrievalApiBenchmark {
             t.join();
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        double[] cpu1 = cpu == null ? new double[2] : cpu.now();
+        if (cpu != null && Boolean.getBoolean("bench.threads")) {
+            threadReport(phase, clients, total(n), threads0, CpuMeter.threads(), clientCpu.sum());
+        }
         int total = 0;
         for (int c : n) {
             total += c;
@@ -212,16 +281,47 @@ public final class RetrievalApiBenchmark {
             at += n[i];
         }
         Arrays.sort(all);
-        perThread.clear();
-        counts.clear();
-        return new Result(phase, clients, total, errors.get(), elapsed, pct(all, 0.50), pct(all, 0.99));
+        return new Result(phase, clients, total, errors.get(), elapsed, pct(all, 0.50), pct(all, 0.99),
+                cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], load0 + "-" + load());
+    }
+
+    private static int total(int[] n) {
+        int total = 0;
+        for (int c : n) {
+            total += c;
+        }
+        return total;
+    }
+
+    /** JVM CPU per request by thread group (-Dbench.threads=true): which part of the process spent it. */
+    private static void threadReport(String phase, int clients, int requests, Map<String, Double> before,
+            Map<String, Double> after, double clientCpu) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  threads %s, %d clients, ms/request:",
+                phase, clients));
+        b.append(String.format(Locale.ROOT, " bench-clients=%.3f", clientCpu / Math.max(1, requests)));
+        after.forEach((name, ms) -> {
+            double d = (ms - before.getOrDefault(name, 0.0)) / Math.max(1, requests);
+            if (d >= 0.005 && !name.startsWith("Thread-N")) {
+                b.append(String.format(Locale.ROOT, " %s=%.3f", name, d));
+            }
+        });
+        System.out.println(b);
+    }
+
+    /** The one-minute load average (other sessions share the machine). */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static double pct(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
     }
 
-    private static void fill(LocalPostgres pg, String patient, int chunks, String model) throws Exception {
+    static void fill(LocalPostgres pg, String patient, int chunks, String model) throws Exception {
         Random rnd = new Random(42);
         try (Connection c = pg.connect(ApiFixture.DB); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO ehrflow.chunk (patient_key, chunk_id, source_id, resource_type, chunk_index, text,

@@ -1,0 +1,118 @@
+package org.ehrflow.api.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * CPU time of the benchmark's two processes, so a phase can say where its requests' cost went: this JVM (client,
+ * API, model) and the temporary PostgreSQL cluster (postmaster, live backends and the exited children it reaped),
+ * read from {@code /proc} (Linux only; zero elsewhere). Other sessions' load on the machine is not counted.
+ */
+final class CpuMeter {
+
+    private static final double TICK_MS = 10.0;  // USER_HZ is 100 on Linux
+
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final long postmaster;
+
+    private CpuMeter(long postmaster) {
+        this.postmaster = postmaster;
+    }
+
+    /** A meter for the cluster {@code c} is connected to (its backend's parent is the postmaster). */
+    static CpuMeter of(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            long[] stat = stat(Path.of("/proc", Long.toString(rs.getLong(1)), "stat"));
+            return new CpuMeter(stat == null ? -1 : stat[0]);
+        }
+    }
+
+    /**
+     * CPU milliseconds so far of this JVM's live threads by name (digits folded: "api-http-N"), so a phase can
+     * say which part of the process spent it; threads that ended meanwhile are missing (the benchmark's clients
+     * report their own).
+     */
+    static Map<String, Double> threads() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Double> out = new TreeMap<>();
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long ns = mx.getThreadCpuTime(t.getThreadId());
+            if (ns > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9]+", "N"), ns / 1e6, Double::sum);
+            }
+        }
+        // the JIT and GC threads are not Java threads: read from /proc (a cold code path costs compile time)
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                String stat = Files.readString(t.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.contains("CompilerThre") || name.startsWith("GC Thread") || name.startsWith("G1")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name.contains("Compiler") ? "jit" : "gc",
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_MS, Double::sum);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: Java threads only
+        }
+        return out;
+    }
+
+    /** JVM and PostgreSQL CPU milliseconds so far. */
+    double[] now() {
+        return new double[] {os.getProcessCpuTime() / 1e6, pgTicks() * TICK_MS};
+    }
+
+    private long pgTicks() {
+        if (postmaster < 0) {
+            return 0;
+        }
+        long ticks = 0;
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                long[] s = stat(p.resolve("stat"));
+                if (s == null) {
+                    continue;
+                }
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == postmaster) {
+                    ticks += s[1] + s[2];
+                } else if (s[0] == postmaster) {
+                    ticks += s[1];
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks;
+    }
+
+    /** {ppid (or own pid for a postmaster lookup), utime+stime, cutime+cstime}, or null if gone. */
+    private static long[] stat(Path file) {
+        try {
+            String s = Files.readString(file);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            // fields after the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
+            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                Long.parseLong(f[13]) + Long.parseLong(f[14])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
