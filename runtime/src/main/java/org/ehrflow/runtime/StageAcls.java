@@ -1,12 +1,15 @@
 package org.ehrflow.runtime;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
@@ -96,8 +99,29 @@ public final class StageAcls {
         principals.forEach((stage, principal) -> all.addAll(of(stage, principal)));
         try {
             admin.createAcls(all).all().get();
+            awaitVisible(admin, all);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create ACLs: " + e.getCause().getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Waits until the broker answers with every binding: the controller commits ACLs before the broker's
+     * authorizer sees them, and a stage started right after the ACL job could otherwise be refused (seen once in
+     * {@code SecureComposeIT} on a loaded machine). Up to 60 s.
+     */
+    private static void awaitVisible(Admin admin, List<AclBinding> wanted)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Collection<AclBinding> seen = admin.describeAcls(AclBindingFilter.ANY).values().get();
+            if (seen.containsAll(wanted)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("created ACLs not visible on the broker after 60 s");
+            }
+            Thread.sleep(100);
         }
     }
 

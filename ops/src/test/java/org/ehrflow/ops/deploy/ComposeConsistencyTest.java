@@ -90,7 +90,7 @@ class ComposeConsistencyTest {
     private static Map<String, String> env(Map<String, Object> service) {
         Map<String, String> out = new HashMap<>();
         ((Map<String, Object>) service.getOrDefault("environment", Map.of())).forEach((k, v) ->
-                out.put(k, String.valueOf(v).replaceAll("\\$\\{[A-Za-z0-9_]+:-([^}]*)}", "$1")
+                out.put(k, DeployFiles.composeDefault(String.valueOf(v))
                         .replaceAll("\\$\\{[^}]*}", "stand-in")));
         return out;
     }

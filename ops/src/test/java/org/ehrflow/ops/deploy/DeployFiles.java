@@ -24,6 +24,11 @@ final class DeployFiles {
     }
 
     @SuppressWarnings("unchecked")
+    /** A compose value as compose resolves it when the variable is not set: {@code ${VAR:-default}} is its default. */
+    static String composeDefault(String value) {
+        return value.replaceAll("\\$\\{[A-Za-z0-9_]+:-([^}]*)}", "$1");
+    }
+
     static Map<String, Object> yaml(Path file) throws IOException {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);

@@ -174,7 +174,7 @@ class SecureComposeIT {
     private Map<String, String> env(Map<String, Object> service, int port) {
         Map<String, String> out = new HashMap<>();
         ((Map<String, Object>) service.getOrDefault("environment", Map.of())).forEach((k, v) -> out.put(k,
-                local(String.valueOf(v)).replace("kafka:9092", "127.0.0.1:" + port)));
+                local(DeployFiles.composeDefault(String.valueOf(v))).replace("kafka:9092", "127.0.0.1:" + port)));
         return out;
     }
 
