@@ -150,7 +150,7 @@ class GatewayPipelineIT {
     /**
      * A minimal Bulk Data server: kick-off 202 + Content-Location, status 200 + manifest (transactionTime, request,
      * requiresAccessToken, output, error), NDJSON files. Export 0 serves the corpus's bulk Patients and the first 20
-     * Conditions; later exports (they must carry _since) serve one of those Conditions, changed.
+     * Conditions; the next export (it must carry _since) serves one of those Conditions, changed; later ones nothing.
      */
     static final class MiniBulkServer implements AutoCloseable {
         final AtomicInteger exports = new AtomicInteger();
@@ -187,9 +187,11 @@ class GatewayPipelineIT {
                     return;
                 }
                 int n = Integer.parseInt(ex.getRequestURI().getPath().substring("/status/".length()));
+                // As a server with _since does: the change once, then nothing new (an empty output list). Serving the
+                // change on every run re-sent a record every 2 s, and the drain wait below had to be lucky.
                 String files = n == 0 ? "{'type':'Patient','url':'" + base() + "/files/0/Patient.ndjson'},"
                         + "{'type':'Condition','url':'" + base() + "/files/0/Condition.ndjson'}"
-                        : "{'type':'Condition','url':'" + base() + "/files/" + n + "/Condition.ndjson'}";
+                        : n == 1 ? "{'type':'Condition','url':'" + base() + "/files/" + n + "/Condition.ndjson'}" : "";
                 String manifest = ("{'transactionTime':'" + String.format("2026-12-%02dT00:00:00Z", Math.min(n + 1, 28))
                         + "','request':'" + base()
                         + "/fhir/Patient/$export','requiresAccessToken':false,'output':[" + files + "],'error':[]}")
