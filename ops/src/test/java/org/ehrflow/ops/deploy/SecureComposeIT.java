@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -237,13 +238,15 @@ class SecureComposeIT {
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, new byte[] {1})).get(15, TimeUnit.SECONDS);
             return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AuthorizationException) {
-                return false;
+        } catch (ExecutionException | KafkaException e) {
+            // Refused: in the send's future, or, when the idempotent producer's id request was refused before the
+            // send (a race), thrown by send() itself as a KafkaException caused by the authorization error.
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof AuthorizationException) {
+                    return false;
+                }
             }
             throw e;
-        } catch (AuthorizationException e) {
-            return false;
         }
     }
 
