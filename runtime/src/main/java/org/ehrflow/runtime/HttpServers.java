@@ -38,9 +38,4 @@ public final class HttpServers {
     public static HttpsServer https(InetSocketAddress addr, int backlog) throws IOException {
         return HttpsServer.create(addr, backlog);
     }
-
-    /** Whether servers created from now on set {@code TCP_NODELAY} (false only if an operator turned it off). */
-    public static boolean noDelay() {
-        return Boolean.getBoolean(NODELAY);
-    }
 }

@@ -30,10 +30,6 @@ public final class JsonStructure {
         this.rejectUnknown = rejectUnknown;
     }
 
-    boolean rejectsUnknown() {
-        return rejectUnknown;
-    }
-
     /** The findings for a resource tree (empty: structurally valid R4). */
     public List<ParseIssue> check(JsonNode resource) {
         List<ParseIssue> out = new ArrayList<>();
