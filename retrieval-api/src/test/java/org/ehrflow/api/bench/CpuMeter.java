@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +75,55 @@ final class CpuMeter {
         return out;
     }
 
+    /** The cluster's postmaster process id ({@code -1} when not readable). */
+    long postmaster() {
+        return postmaster;
+    }
+
     /** JVM and PostgreSQL CPU milliseconds so far. */
     double[] now() {
         return new double[] {os.getProcessCpuTime() / 1e6, pgTicks() * TICK_MS};
+    }
+
+    /**
+     * CPU milliseconds so far of the cluster's processes by role: a backend by its login (the process title's first
+     * word: {@code ehrflow_reader}, the audit writer's login), a background process by its title
+     * ({@code checkpointer}, {@code walwriter}, {@code autovacuum}), and {@code exited} for the children the
+     * postmaster has reaped (autovacuum workers, closed connections).
+     */
+    Map<String, Double> pgByRole() {
+        Map<String, Double> out = new TreeMap<>();
+        if (postmaster < 0) {
+            return out;
+        }
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                long[] s = stat(p.resolve("stat"));
+                if (s == null) {
+                    continue;
+                }
+                if (Long.parseLong(p.getFileName().toString()) == postmaster) {
+                    out.merge("postmaster", s[1] * TICK_MS, Double::sum);
+                    out.merge("exited", s[2] * TICK_MS, Double::sum);
+                } else if (s[0] == postmaster) {
+                    out.merge(role(p), s[1] * TICK_MS, Double::sum);
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static String role(Path proc) {
+        try {
+            String title = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).strip();
+            String rest = title.startsWith("postgres: ") ? title.substring("postgres: ".length()) : title;
+            int space = rest.indexOf(' ');
+            return "pg:" + (space < 0 ? rest : rest.substring(0, space));
+        } catch (IOException e) {
+            return "pg:?";
+        }
     }
 
     private long pgTicks() {

@@ -59,7 +59,9 @@ import org.ehrflow.schemas.PatientKey;
  * average. System properties: {@code bench.phases} (phase name prefixes separated by {@code ;}),
  * {@code bench.clients} (default {@code 16,64}), {@code bench.warmup} (seconds per phase at 16 clients before
  * measuring, default 20: the API's code path is large and C2 was still compiling it after a minute at 3 s),
- * {@code bench.threads=true} (JVM CPU per request by thread group, JIT and GC included). Usage:
+ * {@code bench.threads=true} (JVM CPU per request by thread group, JIT and GC included), {@code bench.pgCpus} and
+ * {@code bench.jvmCpus} (e.g. {@code 0} and {@code 1}: the cluster and this JVM on separate cores, see
+ * {@link CpuPinning}). Usage:
  * {@code java -cp <test classpath> org.ehrflow.api.bench.RetrievalApiBenchmark <seconds per phase> <chunks>}.
  */
 public final class RetrievalApiBenchmark {
@@ -170,12 +172,16 @@ public final class RetrievalApiBenchmark {
                 if (only != null) {
                     phases.keySet().removeIf(name -> Arrays.stream(only.split(";")).noneMatch(name::startsWith));
                 }
-                for (Call warm : phases.values()) {
-                    run("warm-up", 16, Integer.getInteger("bench.warmup", 20), warm, null);
-                }
                 CpuMeter cpu;
                 try (Connection c = pg.connect(ApiFixture.DB)) {
                     cpu = CpuMeter.of(c);
+                }
+                String pgCpus = System.getProperty("bench.pgCpus");
+                if (pgCpus != null) {
+                    CpuPinning.pin(cpu.postmaster(), pgCpus, System.getProperty("bench.jvmCpus", "1"));
+                }
+                for (Call warm : phases.values()) {
+                    run("warm-up", 16, Integer.getInteger("bench.warmup", 20), warm, null);
                 }
                 // the audit phase last: its 100,000+ appends leave autovacuum and WAL work behind that the
                 // cluster's CPU meter would otherwise charge to the phases after it
@@ -192,8 +198,11 @@ public final class RetrievalApiBenchmark {
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "patient with %d chunks, k=%d, pool %d, %d s per phase, %d cores%n", chunks,
-                    K, POOL, seconds, Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "patient with %d chunks, k=%d, pool %d, %d s per phase, %d cores, %s%n",
+                    chunks, K, POOL, seconds, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("bench.pgCpus") == null ? "every process on every core"
+                            : "PostgreSQL on cores " + System.getProperty("bench.pgCpus") + ", this JVM on "
+                            + System.getProperty("bench.jvmCpus", "1"));
             System.out.println("summary:");
             results.forEach(System.out::println);
         }
@@ -229,6 +238,7 @@ public final class RetrievalApiBenchmark {
         String load0 = load();
         double[] cpu0 = cpu == null ? new double[2] : cpu.now();
         Map<String, Double> threads0 = CpuMeter.threads();
+        Map<String, Double> pg0 = cpu == null ? Map.of() : cpu.pgByRole();
         DoubleAdder clientCpu = new DoubleAdder();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
@@ -269,6 +279,7 @@ public final class RetrievalApiBenchmark {
         double[] cpu1 = cpu == null ? new double[2] : cpu.now();
         if (cpu != null && Boolean.getBoolean("bench.threads")) {
             threadReport(phase, clients, total(n), threads0, CpuMeter.threads(), clientCpu.sum());
+            threadReport(phase, clients, total(n), pg0, cpu.pgByRole(), 0);
         }
         int total = 0;
         for (int c : n) {
@@ -293,12 +304,14 @@ public final class RetrievalApiBenchmark {
         return total;
     }
 
-    /** JVM CPU per request by thread group (-Dbench.threads=true): which part of the process spent it. */
+    /** CPU per request by thread group or cluster role (-Dbench.threads=true): which part of a process spent it. */
     private static void threadReport(String phase, int clients, int requests, Map<String, Double> before,
             Map<String, Double> after, double clientCpu) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  threads %s, %d clients, ms/request:",
                 phase, clients));
-        b.append(String.format(Locale.ROOT, " bench-clients=%.3f", clientCpu / Math.max(1, requests)));
+        if (clientCpu > 0) {
+            b.append(String.format(Locale.ROOT, " bench-clients=%.3f", clientCpu / Math.max(1, requests)));
+        }
         after.forEach((name, ms) -> {
             double d = (ms - before.getOrDefault(name, 0.0)) / Math.max(1, requests);
             if (d >= 0.005 && !name.startsWith("Thread-N")) {
