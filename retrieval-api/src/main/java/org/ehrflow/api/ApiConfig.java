@@ -49,6 +49,7 @@ import org.ehrflow.runtime.Secret;
  * @param embedThreads      ONNX Runtime intra-op threads for query embedding
  * @param queryBatch        most concurrent questions embedded in one model call (1: every question alone)
  * @param queryBatchWait    how long the first waiting question waits for company before its call
+ * @param queryCache        question vectors remembered (least recently used evicted; 0: none)
  * @param demoPage          serve the search page at {@code /} (for trying the API with a demo token)
  * @param auditUnauthenticatedWindow per address, one record for the first refusal without a valid token in this
  *                          window and one counting the rest
@@ -61,7 +62,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         UserRule userRule, String userPatientsClaim, int defaultK, int maxK, int maxBodyBytes,
         int ratePerSecond, int rateBurst, Duration maxFreshnessWait, Secret auditKey, boolean auditQueryText,
         Duration auditRetention, ModelVariant modelVariant, int embedThreads, int queryBatch, Duration queryBatchWait,
-        boolean demoPage, Duration auditUnauthenticatedWindow) {
+        int queryCache, boolean demoPage, Duration auditUnauthenticatedWindow) {
 
     public static final String PREFIX = "EHRFLOW_API_";
     public static final int DEFAULT_PORT = 8480;
@@ -124,6 +125,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
         int queryBatch = r.integer("QUERY_BATCH", 32, 1, 1024);
         Duration batchWait = r.duration("QUERY_BATCH_WAIT", Duration.ofMillis(2), Duration.ZERO,
                 Duration.ofMillis(100));
+        int queryCache = r.integer("QUERY_CACHE", 10_000, 0, 1_000_000);
         boolean demoPage = r.bool("DEMO_PAGE", false);
         Duration unauthWindow = r.duration("AUDIT_UNAUTHENTICATED_WINDOW", Duration.ofMinutes(1),
                 Duration.ofSeconds(1), Duration.ofHours(1));
@@ -132,7 +134,8 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
                 deidPassword, auditUser, auditPassword, migrateUser, migratePassword, poolSize, workers, jwksFile,
                 jwksUrl, jwksRefresh, issuer, audience, skew, userRule, patientsClaim, defaultK, maxK, maxBody, rate,
                         burst, maxWait,
-                auditKey, queryText, retention, variant, threads, queryBatch, batchWait, demoPage, unauthWindow);
+                auditKey, queryText, retention, variant, threads, queryBatch, batchWait, queryCache, demoPage,
+                unauthWindow);
     }
 
     private static URI jwksUrl(ConfigReader r) {
@@ -166,6 +169,7 @@ public record ApiConfig(String host, int port, String opsHost, int opsPort, Stri
                 + ratePerSecond + "/s burst " + rateBurst + ", maxFreshnessWait=" + maxFreshnessWait
                 + ", auditKey=" + auditKey + ", auditQueryText=" + auditQueryText + ", auditRetention="
                 + auditRetention + ", auditUnauthenticatedWindow=" + auditUnauthenticatedWindow + ", model="
-                + modelVariant + ", demoPage=" + demoPage + "]";
+                + modelVariant + ", queryBatch=" + queryBatch + ", queryCache=" + queryCache + ", demoPage=" + demoPage
+                + "]";
     }
 }

@@ -33,6 +33,7 @@ import org.ehrflow.api.store.RetrievalSets;
 import org.ehrflow.embedding.Embedder;
 import org.ehrflow.embedding.OnnxEmbedder;
 import org.ehrflow.embedding.QueryBatcher;
+import org.ehrflow.embedding.QueryCache;
 import org.ehrflow.runtime.AppRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,9 +122,12 @@ public final class RetrievalApiApp implements AutoCloseable {
                 config.clockSkew(), config.userPatientsClaim(), Clock.systemUTC());
         // Concurrent questions share one model call (dynamic batching); the caller still owns the model.
         QueryBatcher queries = new QueryBatcher(embedder, config.queryBatch(), config.queryBatchWait());
+        // A repeated question (the same question of many patients) skips the model; hits never wait for a batch.
+        QueryCache cache = config.queryCache() > 0 ? new QueryCache(queries, config.queryCache()) : null;
+        Embedder questions = cache != null ? cache : queries;
         List<ApiServer.Route> routes = List.of(
                 new ApiServer.Route("POST", Pattern.compile("/v1/retrieve"), "POST /v1/retrieve",
-                        new RetrieveEndpoint(policy, queries, backend, readers, new RetrieveEndpoint.Limits(
+                        new RetrieveEndpoint(policy, questions, backend, readers, new RetrieveEndpoint.Limits(
                                 config.defaultK(), config.maxK(), config.maxFreshnessWait(), MAX_QUERY_CHARS))),
                 new ApiServer.Route("GET", Pattern.compile("/v1/patients/(?<patient>[^/]+)/timeline"),
                         "GET /v1/patients/{patient}/timeline", new TimelineEndpoint(policy, readers)),
@@ -138,7 +142,7 @@ public final class RetrievalApiApp implements AutoCloseable {
                 config.maxBodyBytes(), config.auditQueryText(), config.auditUnauthenticatedWindow()), routes, docs,
                 verifier,
                 new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime), audit, registry);
-        ApiMetrics.bind(registry, server);
+        ApiMetrics.bind(registry, server, cache);
         return new RetrievalApiApp(server, readers, auditPool, audit, queries);
     }
 

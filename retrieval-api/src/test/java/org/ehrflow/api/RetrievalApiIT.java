@@ -65,6 +65,7 @@ class RetrievalApiIT {
     private static LocalPostgres pg;
     private static OnnxEmbedder embedder;
     private static RetrievalApiApp app;
+    private static SimpleMeterRegistry registry;
     private static HttpClient http;
     private static TestTokens idp;
     private static Map<String, String> env;
@@ -105,7 +106,8 @@ class RetrievalApiIT {
         idp = new TestTokens();
         Path jwks = ApiFixture.writeJwks(idp);
         env = ApiFixture.env(pg, jwks, Map.of("EHRFLOW_API_RATE_PER_SECOND", "2", "EHRFLOW_API_RATE_BURST", "25"));
-        app = RetrievalApiApp.start(ApiConfig.fromEnv(env), embedder, new SimpleMeterRegistry());
+        registry = new SimpleMeterRegistry();
+        app = RetrievalApiApp.start(ApiConfig.fromEnv(env), embedder, registry);
         base = "http://127.0.0.1:" + app.port();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -135,6 +137,12 @@ class RetrievalApiIT {
         assertThat(hits.get(0).path("citations").get(0).path("version").asText()).isEqualTo("1");
         assertThat(hits.get(0).path("score").asDouble()).isGreaterThan(hits.get(2).path("score").asDouble());
         assertThat(r.body()).as("RLS: never another patient's rows").doesNotContain(B_TEXT);
+        // the same question again: its vector comes from the question cache, and the answer is the same
+        HttpResponse<String> again = post(idp.patient("app-a", A), "/v1/retrieve",
+                "{\"patient\":{\"key\":\"" + A + "\"},\"query\":\"has the fever gone\",\"k\":3}");
+        assertThat(JSON.readTree(again.body()).path("hits")).isEqualTo(hits);
+        assertThat(registry.get("ehrflow.api.query_cache.requests").tag("result", "hit").functionCounter().count())
+                .isGreaterThanOrEqualTo(1);
 
         // the same patient named by identifier: the key is derived like ehrflow.patient_key
         HttpResponse<String> byMrn = post(idp.patient("app-a", A), "/v1/retrieve", "{\"patient\":{\"system\":\""

@@ -54,7 +54,9 @@ import org.ehrflow.schemas.PatientKey;
  * precomputed query vector, on a pool as large as the API's (the issue's baseline); (2) JDBC + embedding the
  * question per call; (3) JDBC + embedding + the API's own search statement ({@code SqlSearchBackend}: the hits
  * with their twins' sources and cited facts), the same work the API does minus HTTP, auth and audit; (4, 5) the
- * API over HTTP (JDK HttpClient, keep-alive), one question per model call and batched; (6) audit appends alone
+ * API over HTTP (JDK HttpClient, keep-alive), one question per model call and batched, the question cache off;
+ * (6) the API with its default question cache: the benchmark's one question is then a hit after the first request,
+ * the case of a question asked of many patients, not of a new question; (7) audit appends alone
  * (group commit). Each line reports CPU per request of this JVM and of the PostgreSQL cluster, and the load
  * average. System properties: {@code bench.phases} (phase name prefixes separated by {@code ;}),
  * {@code bench.clients} (default {@code 16,64}), {@code bench.warmup} (seconds per phase at 16 clients before
@@ -105,6 +107,12 @@ public final class RetrievalApiBenchmark {
             Map<String, String> env = ApiFixture.env(pg, jwks, Map.of("EHRFLOW_API_RATE_PER_SECOND", "100000",
                     "EHRFLOW_API_RATE_BURST", "100000", "EHRFLOW_API_POOL_SIZE", Integer.toString(POOL),
                     "EHRFLOW_API_WORKER_THREADS", "64", "EHRFLOW_API_MAX_K", "50"));
+            // every question through the model (the benchmark asks one question: with the default cache, every
+            // request after the first is a hit; that is measured separately below)
+            Map<String, String> cached = new HashMap<>(env);
+            cached.put("EHRFLOW_API_PORT", "0");
+            env = new HashMap<>(env);
+            env.put("EHRFLOW_API_QUERY_CACHE", "0");
             ConnectionFactory reader = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
                     new Secret(ApiFixture.PASSWORD), "bench-jdbc");
             float[] q = embedder.embed(List.of(QUERY)).get(0);
@@ -121,6 +129,8 @@ public final class RetrievalApiBenchmark {
             try (RetrievalApiApp app = RetrievalApiApp.start(ApiConfig.fromEnv(env), apiModel,
                     new SimpleMeterRegistry());
                     RetrievalApiApp unbatched = RetrievalApiApp.start(ApiConfig.fromEnv(single), apiModel,
+                            new SimpleMeterRegistry());
+                    RetrievalApiApp withCache = RetrievalApiApp.start(ApiConfig.fromEnv(cached), apiModel,
                             new SimpleMeterRegistry()); ConnectionPool pool = new ConnectionPool(reader, POOL, 30_000);
                     AuditWriter audit = new AuditWriter(reader, new AuditChain(
                             ApiFixture.AUDIT_KEY.getBytes(StandardCharsets.UTF_8)))) {
@@ -145,6 +155,11 @@ public final class RetrievalApiBenchmark {
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
                         .build();
                 Call apiSingle = () -> http.send(reqSingle, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                HttpRequest reqCached = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withCache.port()
+                        + "/v1/retrieve")).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+                Call apiCached = () -> http.send(reqCached, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
                 Call auditOnly = () -> {
                     audit.append(new AuditRecord(Instant.now(), UUID.randomUUID(), "POST /v1/retrieve", "bench",
                             "u", List.of("patient/*.read"), null, patient, "RAW", "h", null, K,
@@ -166,7 +181,8 @@ public final class RetrievalApiBenchmark {
                 phases.put("jdbc embed+search", jdbcEmbed);
                 phases.put("jdbc embed+search, the API's statement", jdbcApiSql);
                 phases.put("api /v1/retrieve, one question per model call", apiSingle);
-                phases.put("api /v1/retrieve, questions batched (default)", api);
+                phases.put("api /v1/retrieve, questions batched, no cache", api);
+                phases.put("api /v1/retrieve, a repeated question, cached (default)", apiCached);
                 phases.put("audit append only", auditOnly);
                 String only = System.getProperty("bench.phases");
                 if (only != null) {
