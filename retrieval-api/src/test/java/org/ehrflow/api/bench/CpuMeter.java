@@ -87,15 +87,17 @@ final class CpuMeter {
 
     /**
      * CPU milliseconds so far of the cluster's processes by role: a backend by its login (the process title's first
-     * word: {@code ehrflow_reader}, the audit writer's login), a background process by its title
+     * word: {@code ehrflow_reader}, the audit writer's login; its application name where {@code monitor} can read
+     * it, which tells the API's searches from its audit writer), a background process by its title
      * ({@code checkpointer}, {@code walwriter}, {@code autovacuum}), and {@code exited} for the children the
      * postmaster has reaped (autovacuum workers, closed connections).
      */
-    Map<String, Double> pgByRole() {
+    Map<String, Double> pgByRole(Connection monitor) {
         Map<String, Double> out = new TreeMap<>();
         if (postmaster < 0) {
             return out;
         }
+        Map<Long, String> apps = applications(monitor);
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path p : procs) {
                 long[] s = stat(p.resolve("stat"));
@@ -106,10 +108,27 @@ final class CpuMeter {
                     out.merge("postmaster", s[1] * TICK_MS, Double::sum);
                     out.merge("exited", s[2] * TICK_MS, Double::sum);
                 } else if (s[0] == postmaster) {
-                    out.merge(role(p), s[1] * TICK_MS, Double::sum);
+                    String app = apps.get(Long.parseLong(p.getFileName().toString()));
+                    out.merge(app != null ? "pg:" + app : role(p), s[1] * TICK_MS, Double::sum);
                 }
             }
         } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static Map<Long, String> applications(Connection monitor) {
+        Map<Long, String> out = new TreeMap<>();
+        if (monitor == null) {
+            return out;
+        }
+        try (Statement st = monitor.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT pid, application_name FROM pg_stat_activity WHERE application_name <> ''")) {
+            while (rs.next()) {
+                out.put(rs.getLong(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
             return out;
         }
         return out;

@@ -188,16 +188,15 @@ public final class RetrievalApiBenchmark {
                 if (only != null) {
                     phases.keySet().removeIf(name -> Arrays.stream(only.split(";")).noneMatch(name::startsWith));
                 }
-                CpuMeter cpu;
-                try (Connection c = pg.connect(ApiFixture.DB)) {
-                    cpu = CpuMeter.of(c);
-                }
+                // held for the run: the meter asks it which backend is whose (application name)
+                Connection monitor = pg.connect(ApiFixture.DB);
+                CpuMeter cpu = CpuMeter.of(monitor);
                 String pgCpus = System.getProperty("bench.pgCpus");
                 if (pgCpus != null) {
                     CpuPinning.pin(cpu.postmaster(), pgCpus, System.getProperty("bench.jvmCpus", "1"));
                 }
                 for (Call warm : phases.values()) {
-                    run("warm-up", 16, Integer.getInteger("bench.warmup", 20), warm, null);
+                    run("warm-up", 16, Integer.getInteger("bench.warmup", 20), warm, null, null);
                 }
                 // the audit phase last: its 100,000+ appends leave autovacuum and WAL work behind that the
                 // cluster's CPU meter would otherwise charge to the phases after it
@@ -206,13 +205,14 @@ public final class RetrievalApiBenchmark {
                         int clients = Integer.parseInt(clientCount.strip());
                         for (Map.Entry<String, Call> e : phases.entrySet()) {
                             if (e.getValue() == auditOnly == auditPhase) {
-                                Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu);
+                                Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu, monitor);
                                 System.out.println(r);
                                 results.add(r);
                             }
                         }
                     }
                 }
+                monitor.close();
             }
             System.out.printf(Locale.ROOT, "patient with %d chunks, k=%d, pool %d, %d s per phase, %d cores, %s%n",
                     chunks, K, POOL, seconds, Runtime.getRuntime().availableProcessors(),
@@ -249,12 +249,12 @@ public final class RetrievalApiBenchmark {
         }
     }
 
-    private static Result run(String phase, int clients, int seconds, Call call, CpuMeter cpu)
+    private static Result run(String phase, int clients, int seconds, Call call, CpuMeter cpu, Connection monitor)
             throws InterruptedException {
         String load0 = load();
         double[] cpu0 = cpu == null ? new double[2] : cpu.now();
         Map<String, Double> threads0 = CpuMeter.threads();
-        Map<String, Double> pg0 = cpu == null ? Map.of() : cpu.pgByRole();
+        Map<String, Double> pg0 = cpu == null ? Map.of() : cpu.pgByRole(monitor);
         DoubleAdder clientCpu = new DoubleAdder();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong errors = new AtomicLong();
@@ -295,7 +295,7 @@ public final class RetrievalApiBenchmark {
         double[] cpu1 = cpu == null ? new double[2] : cpu.now();
         if (cpu != null && Boolean.getBoolean("bench.threads")) {
             threadReport(phase, clients, total(n), threads0, CpuMeter.threads(), clientCpu.sum());
-            threadReport(phase, clients, total(n), pg0, cpu.pgByRole(), 0);
+            threadReport(phase, clients, total(n), pg0, cpu.pgByRole(monitor), 0);
         }
         int total = 0;
         for (int c : n) {

@@ -116,6 +116,19 @@ public final class RetrievalSqlProfile {
                 }
             }
         }
+        if (print) {
+            // relation locks the transaction took: beyond 16 per backend they leave the fast path for the shared
+            // lock table, whose partition locks concurrent searches then contend on
+            try (PreparedStatement l = c.prepareStatement("SELECT fastpath, count(*), "
+                    + "string_agg(relation::regclass::text, ' ' ORDER BY relation::regclass::text) FROM pg_locks "
+                    + "WHERE pid = pg_backend_pid() AND locktype = 'relation' GROUP BY fastpath");
+                    ResultSet rs = l.executeQuery()) {
+                while (rs.next()) {
+                    System.out.println("relation locks held, fast path " + rs.getBoolean(1) + ": " + rs.getInt(2)
+                            + " (" + rs.getString(3) + ")");
+                }
+            }
+        }
         c.rollback();
     }
 }
