@@ -80,6 +80,8 @@ class SqlSearchBackendIT {
                     + "WHERE chunk_id = 'Encounter/e1#0'");
             st.execute("UPDATE ehrflow.chunk SET cites = ARRAY['Encounter/e2', 'MedicationRequest/m1'] "
                     + "WHERE chunk_id = 'Encounter/e2#0'");
+            // an empty (not NULL) cites array: the row still counts as its text's source
+            st.execute("UPDATE ehrflow.chunk SET cites = '{}' WHERE chunk_id = 'Observation/o2#0'");
         }
         reader = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER, new Secret(ApiFixture.PASSWORD),
                 "sql-backend-it");
