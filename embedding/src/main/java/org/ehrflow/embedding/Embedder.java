@@ -27,6 +27,14 @@ public interface Embedder extends AutoCloseable {
         return questions.stream().map(this::embedQuery).toList();
     }
 
+    /**
+     * Most texts one inference takes; a larger call is cut into inferences of this size and answers when the last
+     * is done, so a caller that hands over independent questions (QueryBatcher) can answer each part as it is done.
+     */
+    default int inferenceBatch() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Name stored with every row, so rows embedded by another model can be found and re-embedded. */
     String modelName();
 

@@ -177,6 +177,11 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     @Override
+    public int inferenceBatch() {
+        return maxBatch;
+    }
+
+    @Override
     public float[] embedQuery(String question) {
         return embed(List.of(variant.queryInstruction() + question)).get(0);
     }

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
  * {@code maxBatch}, waiting at most {@code maxWait} for company once the first arrives). On a few cores, one
  * call over 16 questions costs far less than 16 concurrent calls fighting for the same threads. A lone caller
  * pays at most {@code maxWait} extra. The vectors are the delegate's own ({@link Embedder#embedQuery}'s
- * instruction prefix included), so results equal unbatched ones.
+ * instruction prefix included), so results equal unbatched ones. Callers are answered per inference
+ * ({@link Embedder#inferenceBatch}); for a model that runs one text per inference (the INT8 default) nobody waits
+ * for company and the thread only serialises the questions on one core.
  */
 public final class QueryBatcher implements Embedder {
 
@@ -37,7 +39,8 @@ public final class QueryBatcher implements Embedder {
         }
         this.delegate = delegate;
         this.maxBatch = maxBatch;
-        this.maxWaitNanos = maxWait.toNanos();
+        // a model that runs one text per inference gains nothing from company: no question waits for it
+        this.maxWaitNanos = delegate.inferenceBatch() > 1 ? maxWait.toNanos() : 0;
         this.queue = new ArrayBlockingQueue<>(Math.max(1024, maxBatch * 8));
         this.worker = new Thread(this::run, "query-batcher");
         this.worker.setDaemon(true);
@@ -82,6 +85,11 @@ public final class QueryBatcher implements Embedder {
         return delegate.modelName();
     }
 
+    @Override
+    public int inferenceBatch() {
+        return delegate.inferenceBatch();
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
         try {
@@ -124,14 +132,23 @@ public final class QueryBatcher implements Embedder {
         }
     }
 
+    /**
+     * Embeds the waiting questions one inference at a time and answers each inference's callers as soon as it is
+     * done: a model that runs one text per inference (INT8) would otherwise make the first of 16 waiting questions
+     * wait for all 16 (measured: 3-7% less throughput with the search's database on its own core).
+     */
     private void embedBatch(List<Pending> batch) {
-        try {
-            List<float[]> vectors = delegate.embedQueries(batch.stream().map(Pending::question).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).vector().complete(vectors.get(i));
+        int step = Math.max(1, delegate.inferenceBatch());
+        for (int from = 0; from < batch.size(); from += step) {
+            List<Pending> part = batch.subList(from, Math.min(batch.size(), from + step));
+            try {
+                List<float[]> vectors = delegate.embedQueries(part.stream().map(Pending::question).toList());
+                for (int i = 0; i < part.size(); i++) {
+                    part.get(i).vector().complete(vectors.get(i));
+                }
+            } catch (RuntimeException e) {
+                part.forEach(p -> p.vector().completeExceptionally(e));
             }
-        } catch (RuntimeException e) {
-            batch.forEach(p -> p.vector().completeExceptionally(e));
         }
     }
 

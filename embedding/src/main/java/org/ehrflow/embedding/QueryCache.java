@@ -91,6 +91,11 @@ public final class QueryCache implements Embedder {
     }
 
     @Override
+    public int inferenceBatch() {
+        return delegate.inferenceBatch();
+    }
+
+    @Override
     public int dimensions() {
         return delegate.dimensions();
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -112,6 +113,69 @@ class QueryBatcherTest {
         try (QueryBatcher batcher = new QueryBatcher(model, 4, Duration.ZERO)) {
             assertThatThrownBy(() -> batcher.embedQuery("x")).isInstanceOf(IllegalStateException.class)
                     .hasMessage("model failed");
+        }
+    }
+    @Test
+    void eachInferencesCallersAreAnsweredWhenItIsDoneNotAtTheEndOfTheBatch() throws Exception {
+        CountDownLatch secondInference = new CountDownLatch(1);
+        AtomicInteger inferences = new AtomicInteger();
+        Embedder model = new Embedder() {
+            @Override
+            public List<float[]> embed(List<String> texts) {
+                if (inferences.incrementAndGet() == 2) {
+                    try {
+                        secondInference.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return texts.stream().map(t -> new float[] {t.length()}).toList();
+            }
+
+            @Override
+            public List<float[]> embedQueries(List<String> questions) {
+                return embed(questions);
+            }
+
+            @Override
+            public int inferenceBatch() {
+                return 2;
+            }
+
+            @Override
+            public String modelName() {
+                return "pairs";
+            }
+
+            @Override
+            public int dimensions() {
+                return 1;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try (QueryBatcher batcher = new QueryBatcher(model, 8, Duration.ofMillis(300))) {
+            List<Future<float[]>> answers = new ArrayList<>();
+            for (String q : List.of("a", "bb", "ccc", "dddd")) {
+                answers.add(callers.submit(() -> batcher.embedQuery(q)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (answers.stream().noneMatch(Future::isDone) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(100); // the second inference is held: nothing else may finish meanwhile
+            long done = answers.stream().filter(Future::isDone).count();
+            assertThat(done).as("the first inference's callers, while the second is held").isBetween(1L, 2L);
+            secondInference.countDown();
+            for (int i = 0; i < 4; i++) {
+                assertThat(answers.get(i).get(10, TimeUnit.SECONDS)).containsExactly(i + 1);
+            }
+            assertThat(inferences.get()).isGreaterThanOrEqualTo(2);
+        } finally {
+            callers.shutdownNow();
         }
     }
 }

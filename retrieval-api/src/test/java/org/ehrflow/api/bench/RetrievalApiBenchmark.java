@@ -24,12 +24,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.stream.Collectors;
 import org.ehrflow.api.ApiConfig;
 import org.ehrflow.api.ApiFixture;
 import org.ehrflow.api.RetrievalApiApp;
@@ -63,7 +65,8 @@ import org.ehrflow.schemas.PatientKey;
  * measuring, default 20: the API's code path is large and C2 was still compiling it after a minute at 3 s),
  * {@code bench.threads=true} (JVM CPU per request by thread group, JIT and GC included), {@code bench.pgCpus} and
  * {@code bench.jvmCpus} (e.g. {@code 0} and {@code 1}: the cluster and this JVM on separate cores, see
- * {@link CpuPinning}). Usage:
+ * {@link CpuPinning}), {@code bench.rounds} (the phase list repeated per client count; the summary then gives each
+ * phase's median ratio to the first phase of the same round). Usage:
  * {@code java -cp <test classpath> org.ehrflow.api.bench.RetrievalApiBenchmark <seconds per phase> <chunks>}.
  */
 public final class RetrievalApiBenchmark {
@@ -200,14 +203,19 @@ public final class RetrievalApiBenchmark {
                 }
                 // the audit phase last: its 100,000+ appends leave autovacuum and WAL work behind that the
                 // cluster's CPU meter would otherwise charge to the phases after it
+                // rounds: the phases one after another, again and again, so each round's ratio compares phases
+                // measured seconds apart (this VM's speed drifts by +-30% over minutes)
+                int rounds = Integer.getInteger("bench.rounds", 1);
                 for (boolean auditPhase : new boolean[] {false, true}) {
                     for (String clientCount : System.getProperty("bench.clients", "16,64").split(",")) {
                         int clients = Integer.parseInt(clientCount.strip());
-                        for (Map.Entry<String, Call> e : phases.entrySet()) {
-                            if (e.getValue() == auditOnly == auditPhase) {
-                                Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu, monitor);
-                                System.out.println(r);
-                                results.add(r);
+                        for (int round = 0; round < rounds; round++) {
+                            for (Map.Entry<String, Call> e : phases.entrySet()) {
+                                if (e.getValue() == auditOnly == auditPhase) {
+                                    Result r = run(e.getKey(), clients, seconds, e.getValue(), cpu, monitor);
+                                    System.out.println(r);
+                                    results.add(r);
+                                }
                             }
                         }
                     }
@@ -221,7 +229,34 @@ public final class RetrievalApiBenchmark {
                             + System.getProperty("bench.jvmCpus", "1"));
             System.out.println("summary:");
             results.forEach(System.out::println);
+            ratios(results);
         }
+    }
+
+    /**
+     * Per client count and phase: each round's throughput over the first phase's in the same round (the issue's
+     * baseline when it runs first), and the median of those ratios.
+     */
+    private static void ratios(List<Result> results) {
+        Map<Integer, Map<String, List<Double>>> byClients = new TreeMap<>();
+        Map<Integer, Double> base = new HashMap<>();
+        String first = results.isEmpty() ? null : results.get(0).phase();
+        for (Result r : results) {
+            double rate = r.requests() / r.seconds();
+            if (r.phase().equals(first)) {
+                base.put(r.clients(), rate);
+            } else if (base.containsKey(r.clients())) {
+                byClients.computeIfAbsent(r.clients(), c -> new LinkedHashMap<>())
+                        .computeIfAbsent(r.phase(), p -> new ArrayList<>()).add(rate / base.get(r.clients()));
+            }
+        }
+        System.out.println("throughput / \"" + first + "\" of the same round:");
+        byClients.forEach((clients, phases) -> phases.forEach((phase, list) -> {
+            List<Double> sorted = list.stream().sorted().toList();
+            System.out.printf(Locale.ROOT, "  %-56s clients=%3d  median %.2f  (rounds: %s)%n", phase, clients,
+                    sorted.get(sorted.size() / 2), list.stream().map(x -> String.format(Locale.ROOT, "%.2f", x))
+                            .collect(Collectors.joining(" ")));
+        }));
     }
 
     private static void scope(Connection c, String patient) throws SQLException {
