@@ -20,24 +20,23 @@ import java.util.concurrent.TimeoutException;
  * ({@link Embedder#inferenceBatch}); for a model that runs one text per inference (the INT8 default) nobody waits
  * for company and the thread only serialises the questions on one core.
  */
-public final class QueryBatcher implements Embedder {
+public final class QueryBatcher extends ForwardingEmbedder {
 
     private record Pending(String question, CompletableFuture<float[]> vector) {
     }
 
     private static final Pending STOP = new Pending(null, null);
 
-    private final Embedder delegate;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Pending> queue;
     private final Thread worker;
 
     public QueryBatcher(Embedder delegate, int maxBatch, Duration maxWait) {
+        super(delegate);
         if (maxBatch < 1 || maxWait.isNegative()) {
             throw new IllegalArgumentException("maxBatch must be >= 1 and maxWait >= 0");
         }
-        this.delegate = delegate;
         this.maxBatch = maxBatch;
         // a model that runs one text per inference gains nothing from company: no question waits for it
         this.maxWaitNanos = delegate.inferenceBatch() > 1 ? maxWait.toNanos() : 0;
@@ -45,22 +44,6 @@ public final class QueryBatcher implements Embedder {
         this.worker = new Thread(this::run, "query-batcher");
         this.worker.setDaemon(true);
         this.worker.start();
-    }
-
-    /** Passages go straight to the delegate (callers batch them already). */
-    @Override
-    public List<float[]> embed(List<String> texts) {
-        return delegate.embed(texts);
-    }
-
-    @Override
-    public List<float[]> embedQueries(List<String> questions) {
-        return delegate.embedQueries(questions);
-    }
-
-    @Override
-    public int dimensions() {
-        return delegate.dimensions();
     }
 
     /** The query vector of {@code question}, embedded together with whatever other questions are waiting. */
@@ -78,16 +61,6 @@ public final class QueryBatcher implements Embedder {
         } catch (TimeoutException e) {
             throw new IllegalStateException("the query embedder did not answer within 60 s", e);
         }
-    }
-
-    @Override
-    public String modelName() {
-        return delegate.modelName();
-    }
-
-    @Override
-    public int inferenceBatch() {
-        return delegate.inferenceBatch();
     }
 
     private void run() {

@@ -22,9 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * cache then holds no question text. Least-recently-used entries are evicted beyond {@code capacity}; ~1.6 KB per
  * entry for a 384-dimension model. Passages ({@link #embed}) are never cached.
  */
-public final class QueryCache implements Embedder {
+public final class QueryCache extends ForwardingEmbedder {
 
-    private final Embedder delegate;
     private final int capacity;
     private final Map<Key, float[]> entries;
     private final LongAdder hits = new LongAdder();
@@ -44,10 +43,10 @@ public final class QueryCache implements Embedder {
     }
 
     public QueryCache(Embedder delegate, int capacity) {
+        super(delegate);
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        this.delegate = delegate;
         this.capacity = capacity;
         this.entries = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
             @Override
@@ -77,27 +76,6 @@ public final class QueryCache implements Embedder {
             out.add(embedQuery(q));
         }
         return out;
-    }
-
-    /** Passages go straight to the delegate. */
-    @Override
-    public List<float[]> embed(List<String> texts) {
-        return delegate.embed(texts);
-    }
-
-    @Override
-    public String modelName() {
-        return delegate.modelName();
-    }
-
-    @Override
-    public int inferenceBatch() {
-        return delegate.inferenceBatch();
-    }
-
-    @Override
-    public int dimensions() {
-        return delegate.dimensions();
     }
 
     /** Questions answered from the cache so far. */
