@@ -108,7 +108,8 @@ public final class QueryBatcher extends ForwardingEmbedder {
     /**
      * Embeds the waiting questions one inference at a time and answers each inference's callers as soon as it is
      * done: a model that runs one text per inference (INT8) would otherwise make the first of 16 waiting questions
-     * wait for all 16 (measured: 3-7% less throughput with the search's database on its own core).
+     * wait for all 16 (measured with the search's database on its own core: 3% less throughput in the median of
+     * eight paired rounds, up to 11% in one; BENCHMARKS.md "Retrieval API, session 7").
      */
     private void embedBatch(List<Pending> batch) {
         int step = Math.max(1, delegate.inferenceBatch());
