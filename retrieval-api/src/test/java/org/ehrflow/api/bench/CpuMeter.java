@@ -82,7 +82,8 @@ final class CpuMeter {
 
     /** JVM and PostgreSQL CPU milliseconds so far. */
     double[] now() {
-        return new double[] {os.getProcessCpuTime() / 1e6, pgTicks() * TICK_MS};
+        double pg = pgByRole(null).values().stream().mapToDouble(Double::doubleValue).sum();
+        return new double[] {os.getProcessCpuTime() / 1e6, pg};
     }
 
     /**
@@ -104,11 +105,12 @@ final class CpuMeter {
                 if (s == null) {
                     continue;
                 }
-                if (Long.parseLong(p.getFileName().toString()) == postmaster) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == postmaster) {
                     out.merge("postmaster", s[1] * TICK_MS, Double::sum);
                     out.merge("exited", s[2] * TICK_MS, Double::sum);
                 } else if (s[0] == postmaster) {
-                    String app = apps.get(Long.parseLong(p.getFileName().toString()));
+                    String app = apps.get(pid);
                     out.merge(app != null ? "pg:" + app : role(p), s[1] * TICK_MS, Double::sum);
                 }
             }
@@ -143,30 +145,6 @@ final class CpuMeter {
         } catch (IOException e) {
             return "pg:?";
         }
-    }
-
-    private long pgTicks() {
-        if (postmaster < 0) {
-            return 0;
-        }
-        long ticks = 0;
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path p : procs) {
-                long[] s = stat(p.resolve("stat"));
-                if (s == null) {
-                    continue;
-                }
-                long pid = Long.parseLong(p.getFileName().toString());
-                if (pid == postmaster) {
-                    ticks += s[1] + s[2];
-                } else if (s[0] == postmaster) {
-                    ticks += s[1];
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return ticks;
     }
 
     /** {ppid (or own pid for a postmaster lookup), utime+stime, cutime+cstime}, or null if gone. */

@@ -111,19 +111,15 @@ public final class RetrievalApiBenchmark {
                     "EHRFLOW_API_RATE_BURST", "100000", "EHRFLOW_API_POOL_SIZE", Integer.toString(POOL),
                     "EHRFLOW_API_WORKER_THREADS", "64", "EHRFLOW_API_MAX_K", "50"));
             // every question through the model (the benchmark asks one question: with the default cache, every
-            // request after the first is a hit; that is measured separately below)
-            Map<String, String> cached = new HashMap<>(env);
-            cached.put("EHRFLOW_API_PORT", "0");
-            env = new HashMap<>(env);
-            env.put("EHRFLOW_API_QUERY_CACHE", "0");
+            // request after the first is a hit; that is measured separately, on the instance "cached")
+            Map<String, String> cached = with(env, "EHRFLOW_API_PORT", "0");
+            env = with(env, "EHRFLOW_API_QUERY_CACHE", "0");
             ConnectionFactory reader = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
                     new Secret(ApiFixture.PASSWORD), "bench-jdbc");
             float[] q = embedder.embed(List.of(QUERY)).get(0);
             String model = embedder.modelName();
             List<Result> results = new ArrayList<>();
-            Map<String, String> single = new HashMap<>(env);
-            single.put("EHRFLOW_API_QUERY_BATCH", "1");
-            single.put("EHRFLOW_API_PORT", "0");
+            Map<String, String> single = with(with(env, "EHRFLOW_API_QUERY_BATCH", "1"), "EHRFLOW_API_PORT", "0");
             ExecutorService clientExecutor = Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "bench-http-client");
                 t.setDaemon(true);
@@ -144,25 +140,14 @@ public final class RetrievalApiBenchmark {
                         .executor(clientExecutor).build();
                 String token = idp.patient("bench", patient);
                 String body = "{\"patient\":{\"key\":\"" + patient + "\"},\"query\":\"" + QUERY + "\",\"k\":" + K + "}";
-                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/retrieve"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 Call jdbc = () -> pool.inTransaction(c -> search(c, patient, q, model)) == K;
                 Call jdbcEmbed = () -> {
                     float[] v = embedder.embed(List.of(QUERY)).get(0);
                     return pool.inTransaction(c -> search(c, patient, v, model)) == K;
                 };
-                Call api = () -> http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-                HttpRequest reqSingle = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unbatched.port()
-                        + "/v1/retrieve")).header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build();
-                Call apiSingle = () -> http.send(reqSingle, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-                HttpRequest reqCached = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withCache.port()
-                        + "/v1/retrieve")).header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build();
-                Call apiCached = () -> http.send(reqCached, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                Call api = retrieve(http, app, token, body);
+                Call apiSingle = retrieve(http, unbatched, token, body);
+                Call apiCached = retrieve(http, withCache, token, body);
                 Call auditOnly = () -> {
                     audit.append(new AuditRecord(Instant.now(), UUID.randomUUID(), "POST /v1/retrieve", "bench",
                             "u", List.of("patient/*.read"), null, patient, "RAW", "h", null, K,
@@ -257,6 +242,20 @@ public final class RetrievalApiBenchmark {
                     sorted.get(sorted.size() / 2), list.stream().map(x -> String.format(Locale.ROOT, "%.2f", x))
                             .collect(Collectors.joining(" ")));
         }));
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> out = new HashMap<>(env);
+        out.put(key, value);
+        return out;
+    }
+
+    /** One {@code /v1/retrieve} call to {@code app} with the benchmark's token and body; true on 200. */
+    private static Call retrieve(HttpClient http, RetrievalApiApp app, String token, String body) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/v1/retrieve"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return () -> http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
     }
 
     private static void scope(Connection c, String patient) throws SQLException {
