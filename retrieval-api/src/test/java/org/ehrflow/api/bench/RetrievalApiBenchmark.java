@@ -191,6 +191,10 @@ public final class RetrievalApiBenchmark {
                 // rounds: the phases one after another, again and again, so each round's ratio compares phases
                 // measured seconds apart (this VM's speed drifts by +-30% over minutes)
                 int rounds = Integer.getInteger("bench.rounds", 1);
+                if (Boolean.getBoolean("bench.mixed")) {
+                    mixed(phases, auditOnly, rounds, seconds, cpu, monitor);
+                    phases.clear();
+                }
                 for (boolean auditPhase : new boolean[] {false, true}) {
                     for (String clientCount : System.getProperty("bench.clients", "16,64").split(",")) {
                         int clients = Integer.parseInt(clientCount.strip());
@@ -242,6 +246,92 @@ public final class RetrievalApiBenchmark {
                     sorted.get(sorted.size() / 2), list.stream().map(x -> String.format(Locale.ROOT, "%.2f", x))
                             .collect(Collectors.joining(" ")));
         }));
+    }
+
+    /**
+     * {@code -Dbench.mixed=true}: the first phase (the bare search over JDBC) and each other phase run at the same
+     * time, {@code clients} closed loops each, and each one's database CPU per request is read from its own
+     * connections (application name: {@code bench-jdbc}, the API's {@code ehrflow-retrieval-api*}). Both pay the
+     * same machine speed at the same moment, so the drift of this VM (+-30% in minutes) cancels out of their ratio:
+     * with the database as the bottleneck, the API's throughput relative to the bare function is that ratio of
+     * database CPU per request. The throughputs seen side by side are printed too; they favour whichever keeps
+     * more connections busy and are not the figure.
+     */
+    private static void mixed(Map<String, Call> phases, Call auditOnly, int rounds, int seconds, CpuMeter cpu,
+            Connection monitor) throws InterruptedException {
+        Map.Entry<String, Call> base = phases.entrySet().iterator().next();
+        Map<String, List<Double>> costRatios = new LinkedHashMap<>();
+        for (String clientCount : System.getProperty("bench.clients", "16,64").split(",")) {
+            int clients = Integer.parseInt(clientCount.strip());
+            for (int round = 0; round < rounds; round++) {
+                for (Map.Entry<String, Call> e : phases.entrySet()) {
+                    // a JDBC phase runs on bench-jdbc connections too: the pair could not be told apart
+                    if (e.getKey().equals(base.getKey()) || e.getValue() == auditOnly || !e.getKey().startsWith("api")) {
+                        continue;
+                    }
+                    Map<String, Double> pg0 = cpu.pgByRole(monitor);
+                    long[] done = together(clients, seconds, base.getValue(), e.getValue());
+                    Map<String, Double> pg1 = cpu.pgByRole(monitor);
+                    double baseMs = delta(pg0, pg1, "pg:bench-jdbc") / Math.max(1, done[0]);
+                    // everything else is charged to the API: its searches and audit writer, and the background
+                    // work its audit writes cause (WAL writer, autovacuum, checkpoints), and the meter's own reads
+                    double otherMs = (delta(pg0, pg1, "") - delta(pg0, pg1, "pg:bench-jdbc")) / Math.max(1, done[1]);
+                    System.out.printf(Locale.ROOT, "mixed clients=%3d %-48s %6.1f req/s pg %6.3f ms/req | %s %6.1f "
+                            + "req/s pg %6.3f ms/req | cost ratio %.3f%n", clients, e.getKey(), done[1] /
+                            (double) seconds, otherMs, base.getKey(), done[0] / (double) seconds, baseMs,
+                            baseMs / otherMs);
+                    costRatios.computeIfAbsent(clients + " clients, " + e.getKey(), k -> new ArrayList<>())
+                            .add(baseMs / otherMs);
+                }
+            }
+        }
+        System.out.println("database CPU per request of \"" + base.getKey() + "\" / the phase's, run side by side:");
+        costRatios.forEach((name, list) -> {
+            List<Double> sorted = list.stream().sorted().toList();
+            System.out.printf(Locale.ROOT, "  %-68s median %.3f  (rounds: %s)%n", name, sorted.get(sorted.size() / 2),
+                    list.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).collect(Collectors.joining(" ")));
+        });
+    }
+
+    /** Database CPU ms spent between two readings by every role whose name starts with {@code prefix}. */
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
+        double sum = 0;
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            }
+        }
+        return sum;
+    }
+
+    /** {@code clients} closed loops of {@code a} and as many of {@code b} for {@code seconds}: calls done by each. */
+    private static long[] together(int clients, int seconds, Call a, Call b) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong doneA = new AtomicLong();
+        AtomicLong doneB = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 2 * clients; i++) {
+            Call call = i % 2 == 0 ? a : b;
+            AtomicLong done = i % 2 == 0 ? doneA : doneB;
+            threads.add(new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        if (call.run()) {
+                            done.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        // counted as not done
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new long[] {doneA.get(), doneB.get()};
     }
 
     private static Map<String, String> with(Map<String, String> env, String key, String value) {
