@@ -4,8 +4,8 @@
 -- function body goes HERE, so an upgraded database and a fresh one end with the same definitions. CREATE OR
 -- REPLACE keeps grants and dependants; it cannot change a function's arguments or result columns: that still needs a
 -- new versioned migration (DROP + CREATE, as V5 did), after which this file carries the new form.
--- retrieval-api calls these signatures (search_chunks with 3, 4 and 14 arguments, search_chunks_deid, wait_for_source,
--- deid_twins, citation_status_deid).
+-- retrieval-api calls these signatures (search_chunks_cited, search_chunks with 3, 4 and 14 arguments,
+-- search_chunks_deid, wait_for_source, deid_twins, citation_status_deid).
 
 -- Wait for a source event (V2).
 -- Waits until a chunk set of the given source event has been committed for the patient, or the timeout passes.
@@ -75,7 +75,12 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vec
         ocr_confidence    real,
         ocr_low_confidence boolean)
     LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+    -- Planned at every call with the patient's key, so the plan reads and locks the patient's partition only: a
+    -- cached generic plan locks all 16 partitions of ehrflow.chunk before pruning at run time (5 of its 21 locks
+    -- beyond the backend's fast-path slots). 3-4% less database CPU per search under 16 concurrent readers
+    -- (RetrievalSqlLoad, BENCHMARKS.md "Retrieval API, session 8").
     SET search_path = public, pg_catalog
+    SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     served ehrflow.embedding_model%ROWTYPE;
@@ -156,6 +161,109 @@ AS $$
 $$;
 
 GRANT EXECUTE ON FUNCTION ehrflow.search_chunks(text, vector, integer) TO ehrflow_reader;
+
+-- Dense search with each hit's citations, for the raw reader (retrieval-api): the rows of the four-argument form,
+-- in its order, plus `sources` (every source of the patient with the hit's text: its twins, the hit's own first
+-- among them) and `cites` (the facts that text states, over all its twins), as search_chunks_deid answers them to
+-- the de-identified reader. One statement: the hits' twins are read in one index scan over their content hashes,
+-- not per hit, and planned with the patient's key (see search_chunks above). Against the four-argument form plus
+-- a per-hit twin lookup in the caller's statement (0.9 ms more database CPU per search under 16 concurrent
+-- readers), this costs 0.1-0.2 ms more than the bare form (RetrievalSqlLoad, BENCHMARKS.md "Retrieval API,
+-- session 8").
+CREATE OR REPLACE FUNCTION ehrflow.search_chunks_cited(p_patient_key text, p_query vector, p_k integer,
+        p_model text)
+    RETURNS TABLE (
+        chunk_id          text,
+        source_id         text,
+        resource_type     text,
+        resource_version  text,
+        encounter_id      text,
+        note_type         text,
+        section           text,
+        chunk_index       integer,
+        text              text,
+        phi_present       boolean,
+        phi_kinds         text[],
+        source_type       text,
+        source_system     text,
+        source_message_id text,
+        raw_topic         text,
+        raw_partition     integer,
+        raw_offset        bigint,
+        event_time        timestamptz,
+        ingest_time       timestamptz,
+        indexed_at        timestamptz,
+        model_name        text,
+        distance          double precision,
+        page_start        integer,
+        page_end          integer,
+        section_code      text,
+        document_part     text,
+        ocr               boolean,
+        ocr_confidence    real,
+        ocr_low_confidence boolean,
+        sources           text[],
+        cites             text[])
+    LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+    SET search_path = public, pg_catalog
+    SET plan_cache_mode = force_custom_plan
+AS $$
+DECLARE
+    served ehrflow.embedding_model%ROWTYPE;
+BEGIN
+    IF p_patient_key IS NULL OR p_query IS NULL THEN
+        RAISE EXCEPTION 'ehrflow.search_chunks_cited: p_patient_key and p_query are required'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF p_k IS NULL OR p_k < 1 OR p_k > 1000 THEN
+        RAISE EXCEPTION 'ehrflow.search_chunks_cited: p_k must be between 1 and 1000'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- ACCESS SHARE on ehrflow.chunk before the model check, as the four-argument form takes it
+    PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
+    SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
+    IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
+        RAISE EXCEPTION 'ehrflow.search_chunks_cited: the query was embedded with %, readers are served %', p_model,
+            coalesce(served.model_name, 'no model yet')
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
+    END IF;
+    IF served.dimensions IS NOT NULL AND vector_dims(p_query) <> served.dimensions THEN
+        RAISE EXCEPTION 'ehrflow.search_chunks_cited: the query has % dimensions, the serving model %',
+            vector_dims(p_query), served.dimensions USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+        WITH hits AS (
+            SELECT c.chunk_id, c.source_id, c.resource_type, c.resource_version, c.encounter_id, c.note_type,
+                   c.section, c.chunk_index, c.text, c.phi_present, c.phi_kinds, c.source_type, c.source_system,
+                   c.source_message_id, c.raw_topic, c.raw_partition, c.raw_offset, c.event_time, c.ingest_time,
+                   c.indexed_at, c.model_name, (c.embedding <=> p_query)::double precision AS dist, c.page_start,
+                   c.page_end, c.section_code, c.document_part, c.ocr, c.ocr_confidence, c.ocr_low_confidence,
+                   c.content_hash AS hash
+            FROM ehrflow.chunk c
+            WHERE c.patient_key = p_patient_key AND (p_model IS NULL OR c.model_name = p_model)
+            ORDER BY dist, c.chunk_id
+            LIMIT p_k
+        ),
+        twins AS (
+            -- a twin with an empty cites array still states its own text (coalesce keeps {}, the FILTER drops
+            -- its NULL), so it counts among the sources but adds no fact
+            SELECT t.content_hash AS hash, array_agg(DISTINCT t.source_id ORDER BY t.source_id) AS srcs,
+                   array_agg(DISTINCT x ORDER BY x) FILTER (WHERE x IS NOT NULL) AS facts
+            FROM ehrflow.chunk t LEFT JOIN LATERAL unnest(coalesce(t.cites, ARRAY[t.source_id])) x ON true
+            WHERE t.patient_key = p_patient_key AND t.content_hash = ANY (ARRAY(SELECT h2.hash FROM hits h2))
+            GROUP BY t.content_hash
+        )
+        SELECT h.chunk_id, h.source_id, h.resource_type, h.resource_version, h.encounter_id, h.note_type,
+               h.section, h.chunk_index, h.text, h.phi_present, h.phi_kinds, h.source_type, h.source_system,
+               h.source_message_id, h.raw_topic, h.raw_partition, h.raw_offset, h.event_time, h.ingest_time,
+               h.indexed_at, h.model_name, h.dist, h.page_start, h.page_end, h.section_code, h.document_part,
+               h.ocr, h.ocr_confidence, h.ocr_low_confidence, coalesce(w.srcs, '{}'), coalesce(w.facts, '{}')
+        FROM hits h LEFT JOIN twins w ON w.hash = h.hash
+        ORDER BY h.dist, h.chunk_id;
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ehrflow.search_chunks_cited(text, vector, integer, text) TO ehrflow_reader;
 
 -- The de-identified twin with the same model check and lock, and the citation columns (V8).
 CREATE OR REPLACE FUNCTION ehrflow.deid_twins(p_chunk_ids text[])

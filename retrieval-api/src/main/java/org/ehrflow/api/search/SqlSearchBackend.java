@@ -13,70 +13,42 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.ehrflow.api.auth.TextLevel;
-import org.postgresql.PGStatement;
 
 /**
- * Today's search: the four-argument {@code ehrflow.search_chunks} / {@code search_chunks_deid} (dense only, no
- * filters), naming the query's model so a search is refused (55000) instead of comparing two models' vectors
- * around a re-index switch. Both levels answer the same citation columns (version, document place, the facts a
- * chunk cites); only the text column differs, and the de-identified login has no grant on raw text.
+ * Today's search: {@code ehrflow.search_chunks_cited} (the four-argument dense search with each hit's citations)
+ * and {@code search_chunks_deid} (dense only, no filters), naming the query's model so a search is refused (55000)
+ * instead of comparing two models' vectors around a re-index switch. Both levels answer the same citation columns
+ * (version, document place, the facts a chunk cites); only the text column differs, and the de-identified login
+ * has no grant on raw text.
  */
 public final class SqlSearchBackend implements SearchBackend {
 
     private static final String PLACE = "page_start, page_end, section_code, document_part, ocr, ocr_confidence, "
             + "ocr_low_confidence";
-    // The raw four-argument form has no sources/cites columns: computed here as the hybrid form does, over the
-    // hit's twins (rows of the patient with the same text), per hit through the primary key and the
-    // (patient_key, content_hash) index, both arrays from one lateral aggregate (two scalar subqueries planned the
-    // partitioned table four times: planning 0.43-0.60 ms against 0.30, +0.4-0.7 ms database CPU per request,
-    // RetrievalSqlProfile). Not a join of the hits to ehrflow.chunk: the planner takes the function for 1,000 rows
-    // and hash-joined all 5,000 rows of the patient to its 10 (+70% database CPU per request), and a correlated
-    // patient_key made it plan the twin lookups over all 16 partitions (1-2 ms planning per call). The patient is
-    // a parameter here, so each lookup is pruned to the patient's partition when planned. A twin with an empty
-    // cites array still counts as a source (the LEFT JOIN keeps it; the FILTER drops its NULL).
-    static final String RAW = "WITH s AS (SELECT * FROM ehrflow.search_chunks(?, ?::vector, ?, ?) WITH ORDINALITY) "
-            + "SELECT s.chunk_id, s.source_id, s.resource_type, s.section, s.note_type, "
-            + "s.text, s.distance, s.source_type, s.source_message_id, s.event_time, s.resource_version, s."
-            + PLACE.replace(", ", ", s.") + ", coalesce(tw.sources, '{}'), coalesce(tw.cites, '{}') "
-            + "FROM s LEFT JOIN LATERAL (SELECT array_agg(DISTINCT t.source_id ORDER BY t.source_id) AS sources, "
-            + "array_agg(DISTINCT x ORDER BY x) FILTER (WHERE x IS NOT NULL) AS cites "
-            + "FROM ehrflow.chunk c JOIN ehrflow.chunk t ON t.content_hash = c.content_hash "
-            + "LEFT JOIN LATERAL unnest(coalesce(t.cites, ARRAY[t.source_id])) x ON true "
-            + "WHERE c.patient_key = ? AND c.chunk_id = s.chunk_id AND t.patient_key = ?) tw ON true "
-            + "ORDER BY s.ordinality";
-    // the de-identified function (V8) returns sources (twins by de-identified text) and cites itself
-    private static final String DEID = "SELECT chunk_id, source_id, resource_type, section, note_type, "
-            + "deidentified_text, distance, source_type, source_message_id, event_time, resource_version, " + PLACE
-            + ", sources, cites FROM ehrflow.search_chunks_deid(?, ?::vector, ?, ?)";
+    // Both functions answer each hit's sources (its twins: rows of the patient with the same text) and the facts it
+    // cites; the raw one (search_chunks_cited) reads all the hits' twins in one index scan inside the function.
+    // Computed here instead, per hit in a lateral lookup on the four-argument form's rows, they cost 0.9 ms more
+    // database CPU per search under 16 concurrent readers than the bare function; the function costs 0.1-0.2 ms
+    // (RetrievalSqlLoad, BENCHMARKS.md "Retrieval API, session 8").
+    private static final String COLUMNS = "chunk_id, source_id, resource_type, section, note_type, %s, distance, "
+            + "source_type, source_message_id, event_time, resource_version, " + PLACE + ", sources, cites";
+    static final String RAW = "SELECT " + COLUMNS.formatted("text")
+            + " FROM ehrflow.search_chunks_cited(?, ?::vector, ?, ?)";
+    private static final String DEID = "SELECT " + COLUMNS.formatted("deidentified_text")
+            + " FROM ehrflow.search_chunks_deid(?, ?::vector, ?, ?)";
 
     @Override
     public List<Hit> search(Connection c, SearchQuery q) throws SQLException {
         List<Hit> hits = new ArrayList<>(q.k());
-        boolean raw = q.level() == TextLevel.RAW;
-        try (PreparedStatement ps = c.prepareStatement(raw ? RAW : DEID)) {
-            if (raw) {
-                // Planned at every execution with the patient's key (the driver's unnamed statement), as the
-                // planner chose anyway: after five runs a named statement may switch to a generic plan, and the
-                // generic plan of the twin lookups scanned the patient's rows per hit (80 ms instead of 10).
-                ps.unwrap(PGStatement.class).setPrepareThreshold(0);
-            }
+        try (PreparedStatement ps = c.prepareStatement(q.level() == TextLevel.RAW ? RAW : DEID)) {
             ps.setString(1, q.patientKey());
             // sent as text and cast: no vector type registration on pooled connections
             ps.setString(2, new PGvector(q.vector()).toString());
             ps.setInt(3, q.k());
             ps.setString(4, q.model());
-            // the twin lookup's patient (5 and 6)
-            for (int i = 5; raw && i <= 6; i++) {
-                ps.setString(i, q.patientKey());
-            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    // a row is its own twin (content_hash is NOT NULL), so no twins means the row is no longer
-                    // visible to this statement (deleted after the function's snapshot): left out, as the
-                    // former join to the row did
-                    if (!raw || !strings(rs.getArray(19)).isEmpty()) {
-                        hits.add(hit(rs));
-                    }
+                    hits.add(hit(rs));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package org.ehrflow.api.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pgvector.PGvector;
 import java.sql.Array;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The raw search statement answers exactly what its former form (the hits joined back to their rows, twins looked
- * up from the joined row) answered: same hits in the same order, distances, sources and cited facts, for every k,
+ * The raw search ({@code search_chunks_cited}) answers exactly what its former form (the four-argument function's
+ * hits joined back to their rows, twins looked up from the joined row) answered: same hits in the same order, distances, sources and cited facts, for every k,
  * with twins, a twin's own cites, and another patient holding the same text (never a twin across patients).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -125,6 +126,38 @@ class SqlSearchBackendIT {
                     .containsExactlyInAnyOrder("DocumentReference/scan1", "DiagnosticReport/r1");
         }
         assertThat(compared).isGreaterThan(100);
+    }
+
+    @Test
+    void refusesAnotherModelABadKAndTheDeidentifiedLogin() throws Exception {
+        SqlSearchBackend backend = new SqlSearchBackend();
+        float[] v = embedder.embedQuery("knee");
+        try (Connection c = reader.open()) {
+            c.setAutoCommit(false);
+            scope(c, A);
+            assertThatThrownBy(() -> backend.search(c, new SearchQuery(A, "knee", v, "another-model", 3,
+                    TextLevel.RAW, "dense", Map.of()))).isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getSQLState()).isEqualTo("55000"));
+            c.rollback();
+            scope(c, A);
+            assertThatThrownBy(() -> backend.search(c, new SearchQuery(A, "knee", v, embedder.modelName(), 1001,
+                    TextLevel.RAW, "dense", Map.of()))).isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getSQLState()).isEqualTo("22023"));
+            c.rollback();
+            // scoped to patient B, a search for A's key sees none of A's rows (row-level security)
+            scope(c, B);
+            assertThat(backend.search(c, new SearchQuery(A, "knee", v, embedder.modelName(), 5, TextLevel.RAW,
+                    "dense", Map.of()))).isEmpty();
+            c.rollback();
+        }
+        ConnectionFactory deid = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.DEID,
+                new Secret(ApiFixture.PASSWORD), "sql-backend-it-deid");
+        try (Connection c = deid.open(); Statement st = c.createStatement()) {
+            // the raw-text function is not the de-identified login's to call
+            assertThatThrownBy(() -> st.executeQuery("SELECT * FROM ehrflow.search_chunks_cited('x', "
+                    + "array_fill(0, ARRAY[384])::vector, 1, NULL)")).isInstanceOfSatisfying(SQLException.class,
+                            e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        }
     }
 
     /** What the two statements must agree on. */
