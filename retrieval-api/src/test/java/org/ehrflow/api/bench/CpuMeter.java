@@ -120,6 +120,17 @@ final class CpuMeter {
         return out;
     }
 
+    /** CPU ms spent between two {@link #pgByRole} readings by the roles whose names start with {@code prefix}. */
+    static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
+        double sum = 0;
+        for (Map.Entry<String, Double> e : after.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            }
+        }
+        return sum;
+    }
+
     private static Map<Long, String> applications(Connection monitor) {
         Map<Long, String> out = new TreeMap<>();
         if (monitor == null) {

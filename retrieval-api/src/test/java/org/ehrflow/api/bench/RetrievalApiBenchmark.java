@@ -266,16 +266,18 @@ public final class RetrievalApiBenchmark {
             for (int round = 0; round < rounds; round++) {
                 for (Map.Entry<String, Call> e : phases.entrySet()) {
                     // a JDBC phase runs on bench-jdbc connections too: the pair could not be told apart
-                    if (e.getKey().equals(base.getKey()) || e.getValue() == auditOnly || !e.getKey().startsWith("api")) {
+                    if (e.getKey().equals(base.getKey()) || e.getValue() == auditOnly
+                            || !e.getKey().startsWith("api")) {
                         continue;
                     }
                     Map<String, Double> pg0 = cpu.pgByRole(monitor);
                     long[] done = together(clients, seconds, base.getValue(), e.getValue());
                     Map<String, Double> pg1 = cpu.pgByRole(monitor);
-                    double baseMs = delta(pg0, pg1, "pg:bench-jdbc") / Math.max(1, done[0]);
+                    double baseMs = CpuMeter.delta(pg0, pg1, "pg:bench-jdbc") / Math.max(1, done[0]);
                     // everything else is charged to the API: its searches and audit writer, and the background
                     // work its audit writes cause (WAL writer, autovacuum, checkpoints), and the meter's own reads
-                    double otherMs = (delta(pg0, pg1, "") - delta(pg0, pg1, "pg:bench-jdbc")) / Math.max(1, done[1]);
+                    double otherMs = (CpuMeter.delta(pg0, pg1, "") - CpuMeter.delta(pg0, pg1, "pg:bench-jdbc"))
+                            / Math.max(1, done[1]);
                     System.out.printf(Locale.ROOT, "mixed clients=%3d %-48s %6.1f req/s pg %6.3f ms/req | %s %6.1f "
                             + "req/s pg %6.3f ms/req | cost ratio %.3f%n", clients, e.getKey(), done[1] /
                             (double) seconds, otherMs, base.getKey(), done[0] / (double) seconds, baseMs,
@@ -291,17 +293,6 @@ public final class RetrievalApiBenchmark {
             System.out.printf(Locale.ROOT, "  %-68s median %.3f  (rounds: %s)%n", name, sorted.get(sorted.size() / 2),
                     list.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).collect(Collectors.joining(" ")));
         });
-    }
-
-    /** Database CPU ms spent between two readings by every role whose name starts with {@code prefix}. */
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
-        double sum = 0;
-        for (Map.Entry<String, Double> e : after.entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-            }
-        }
-        return sum;
     }
 
     /** {@code clients} closed loops of {@code a} and as many of {@code b} for {@code seconds}: calls done by each. */

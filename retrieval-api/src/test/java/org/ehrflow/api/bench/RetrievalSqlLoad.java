@@ -4,8 +4,6 @@ import com.pgvector.PGvector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -103,8 +101,8 @@ public final class RetrievalSqlLoad {
                         if (round < 0) {
                             continue;
                         }
-                        double baseMs = delta(pg0, pg1, "pg:bench-base") / Math.max(1, done[0]);
-                        double candMs = delta(pg0, pg1, "pg:bench-candidate") / Math.max(1, done[1]);
+                        double baseMs = CpuMeter.delta(pg0, pg1, "pg:bench-base") / Math.max(1, done[0]);
+                        double candMs = CpuMeter.delta(pg0, pg1, "pg:bench-candidate") / Math.max(1, done[1]);
                         System.out.printf(Locale.ROOT, "round %d %-28s %6.1f tx/s pg %6.3f ms/tx | baseline %6.1f "
                                 + "tx/s pg %6.3f ms/tx%n", round, e.getKey(), done[1] / (double) seconds, candMs,
                                 done[0] / (double) seconds, baseMs);
@@ -124,17 +122,6 @@ public final class RetrievalSqlLoad {
                 });
             }
         }
-    }
-
-    /** Database CPU ms spent between two readings by the roles whose names start with {@code prefix}. */
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String prefix) {
-        double sum = 0;
-        for (Map.Entry<String, Double> e : after.entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                sum += e.getValue() - before.getOrDefault(e.getKey(), 0.0);
-            }
-        }
-        return sum;
     }
 
     private static Thread modelLoop(OnnxEmbedder embedder) {
@@ -171,7 +158,7 @@ public final class RetrievalSqlLoad {
             threads.add(new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        once(c, sql, patient, vector, model);
+                        RetrievalSqlProfile.once(c, sql, patient, vector, model, false);
                         done[side].incrementAndGet();
                     } catch (SQLException e) {
                         errors.incrementAndGet();
@@ -195,30 +182,5 @@ public final class RetrievalSqlLoad {
             throw new IllegalStateException(errors.get() + " failed transactions");
         }
         return new long[] {done[0].get(), done[1].get()};
-    }
-
-    private static void once(Connection c, String sql, String patient, String vector, String model)
-            throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
-            s.setString(1, patient);
-            s.executeQuery().close();
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            // counted here, not asked of the server: a describe round trip would be charged to the statement
-            long count = sql.chars().filter(ch -> ch == '?').count();
-            ps.setString(1, patient);
-            ps.setString(2, vector);
-            ps.setInt(3, K);
-            ps.setString(4, model);
-            for (int i = 5; i <= count; i++) {
-                ps.setString(i, patient);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rs.getString(1);
-                }
-            }
-        }
-        c.rollback();
     }
 }

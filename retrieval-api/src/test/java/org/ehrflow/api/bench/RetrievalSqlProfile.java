@@ -93,14 +93,19 @@ public final class RetrievalSqlProfile {
         once(c, "EXPLAIN (ANALYZE, BUFFERS, VERBOSE) " + sql, patient, vector, model, true);
     }
 
-    private static void once(Connection c, String sql, String patient, String vector, String model, boolean print)
+    /**
+     * One transaction in the API's shape: scope, {@code sql} (parameters: patient, vector, k, model, then the
+     * patient as often as it asks), rollback.
+     */
+    static void once(Connection c, String sql, String patient, String vector, String model, boolean print)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT set_config('ehrflow.patient_key', ?, true)")) {
             s.setString(1, patient);
             s.executeQuery().close();
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int count = ps.getParameterMetaData().getParameterCount();
+            // counted here, not asked of the server: a describe round trip would be charged to the statement
+            long count = sql.chars().filter(ch -> ch == '?').count();
             ps.setString(1, patient);
             ps.setString(2, vector);
             ps.setInt(3, K);
