@@ -466,7 +466,11 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vec
         score             double precision,
         cites             text[])
     LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+    -- Planned at every call with the patient's key, as the four-argument form: 5% less database CPU per hybrid
+    -- search at 5,000 chunks under 16 concurrent readers (RetrievalSqlLoad). Not search_chunks_deid: its statement
+    -- costs more to plan than its generic plan's partition locks (+5% planned per call).
     SET search_path = public, pg_catalog
+    SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     served ehrflow.embedding_model%ROWTYPE;

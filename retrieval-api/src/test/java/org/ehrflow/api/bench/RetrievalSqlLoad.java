@@ -33,8 +33,9 @@ import org.postgresql.PGConnection;
  * the other did not (the same statement run twice differed by 16%). Statement files as {@code RetrievalSqlProfile}'s;
  * a file whose first line is {@code -- unnamed} runs as the driver's unnamed statement (planned at every
  * execution, as {@code SqlSearchBackend} runs its statement); a file name followed by {@code +model} runs with the
- * question model busy in a loop on this JVM's core. Property {@code profile.setup}: a SQL file run as the database
- * owner first (e.g. a candidate function). Usage: {@code java -cp <test classpath>
+ * question model busy in a loop on this JVM's core. Properties: {@code profile.setup}, a SQL file run as the
+ * database owner first (e.g. a candidate function); {@code profile.base}, a statement file for the baseline instead
+ * of the bare {@code search_chunks}; {@code profile.login=deid}, both sides as the de-identified reader. Usage: {@code java -cp <test classpath>
  * org.ehrflow.api.bench.RetrievalSqlLoad <seconds> <chunks> <clients> <rounds> [statement SQL files...]}.
  */
 public final class RetrievalSqlLoad {
@@ -52,8 +53,10 @@ public final class RetrievalSqlLoad {
         int rounds = Integer.parseInt(args[3]);
         String patient = PatientKey.of("urn:bench", "P-1");
         Map<String, String> statements = new LinkedHashMap<>();
-        statements.put("baseline search_chunks", "SELECT chunk_id, text, distance FROM ehrflow.search_chunks(?, "
-                + "?::vector, ?, ?)");
+        String baseFile = System.getProperty("profile.base");
+        statements.put(baseFile == null ? "baseline search_chunks" : "baseline " + Path.of(baseFile).getFileName(),
+                baseFile == null ? "SELECT chunk_id, text, distance FROM ehrflow.search_chunks(?, ?::vector, ?, ?)"
+                        : Files.readString(Path.of(baseFile)).strip());
         for (int i = 4; i < args.length; i++) {
             // a name ending in "+model" after the file: the same statement with the model busy beside it
             String file = args[i].replaceFirst("\\+model$", "");
@@ -69,9 +72,11 @@ public final class RetrievalSqlLoad {
                     st.execute(Files.readString(Path.of(setup)));
                 }
             }
-            ConnectionFactory base = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
+            // -Dprofile.login=deid: both sides on the de-identified reader's login (its functions are its own)
+            String login = "deid".equals(System.getProperty("profile.login")) ? ApiFixture.DEID : ApiFixture.READER;
+            ConnectionFactory base = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), login,
                     new Secret(ApiFixture.PASSWORD), "bench-base");
-            ConnectionFactory candidate = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.READER,
+            ConnectionFactory candidate = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), login,
                     new Secret(ApiFixture.PASSWORD), "bench-candidate");
             String vector = new PGvector(embedder.embed(List.of(QUERY)).get(0)).toString();
             Map.Entry<String, String> first = statements.entrySet().iterator().next();
