@@ -42,6 +42,32 @@ $$;
 
 GRANT EXECUTE ON FUNCTION ehrflow.wait_for_source(text, text, interval) TO ehrflow_reader, ehrflow_deid_reader;
 
+-- The query's model and dimensions against the model readers are served (V3): every dense search checks it
+-- first (after taking its lock on ehrflow.chunk), so a query is never compared with another model's vectors
+-- around a re-index switch. p_caller names the search in the message; p_query may be NULL (lexical mode).
+CREATE OR REPLACE FUNCTION ehrflow.check_served_model(p_caller text, p_model text, p_query vector)
+    RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY INVOKER
+    SET search_path = public, pg_catalog
+AS $$
+DECLARE
+    served ehrflow.embedding_model%ROWTYPE;
+BEGIN
+    SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
+    IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
+        RAISE EXCEPTION '%: the query was embedded with %, readers are served %', p_caller, p_model,
+            coalesce(served.model_name, 'no model yet')
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
+    END IF;
+    IF p_query IS NOT NULL AND served.dimensions IS NOT NULL AND vector_dims(p_query) <> served.dimensions THEN
+        RAISE EXCEPTION '%: the query has % dimensions, the serving model %', p_caller, vector_dims(p_query),
+            served.dimensions USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+GRANT EXECUTE ON FUNCTION ehrflow.check_served_model(text, text, vector) TO ehrflow_reader, ehrflow_deid_reader;
+
 -- Dense search, model-checked and plain (V5 result columns).
 CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vector, p_k integer, p_model text)
     RETURNS TABLE (
@@ -82,8 +108,6 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vec
     SET search_path = public, pg_catalog
     SET plan_cache_mode = force_custom_plan
 AS $$
-DECLARE
-    served ehrflow.embedding_model%ROWTYPE;
 BEGIN
     IF p_patient_key IS NULL THEN
         RAISE EXCEPTION 'ehrflow.search_chunks: p_patient_key is required' USING ERRCODE = 'null_value_not_allowed';
@@ -97,16 +121,7 @@ BEGIN
     -- Takes ACCESS SHARE on ehrflow.chunk (any query does, when it is parsed); LOCK TABLE would need a
     -- table-wide privilege that the de-identified reader does not have.
     PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
-    SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
-    IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks: the query was embedded with %, readers are served %', p_model,
-            coalesce(served.model_name, 'no model yet')
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
-    END IF;
-    IF served.dimensions IS NOT NULL AND vector_dims(p_query) <> served.dimensions THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks: the query has % dimensions, the serving model %',
-            vector_dims(p_query), served.dimensions USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM ehrflow.check_served_model('ehrflow.search_chunks', p_model, p_query);
     RETURN QUERY
         SELECT c.chunk_id, c.source_id, c.resource_type, c.resource_version, c.encounter_id, c.note_type, c.section,
                c.chunk_index, c.text, c.phi_present, c.phi_kinds, c.source_type, c.source_system,
@@ -208,8 +223,6 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks_cited(p_patient_key text, p_que
     SET search_path = public, pg_catalog
     SET plan_cache_mode = force_custom_plan
 AS $$
-DECLARE
-    served ehrflow.embedding_model%ROWTYPE;
 BEGIN
     IF p_patient_key IS NULL OR p_query IS NULL THEN
         RAISE EXCEPTION 'ehrflow.search_chunks_cited: p_patient_key and p_query are required'
@@ -221,16 +234,7 @@ BEGIN
     END IF;
     -- ACCESS SHARE on ehrflow.chunk before the model check, as the four-argument form takes it
     PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
-    SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
-    IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks_cited: the query was embedded with %, readers are served %', p_model,
-            coalesce(served.model_name, 'no model yet')
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
-    END IF;
-    IF served.dimensions IS NOT NULL AND vector_dims(p_query) <> served.dimensions THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks_cited: the query has % dimensions, the serving model %',
-            vector_dims(p_query), served.dimensions USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM ehrflow.check_served_model('ehrflow.search_chunks_cited', p_model, p_query);
     RETURN QUERY
         WITH hits AS (
             SELECT c.chunk_id, c.source_id, c.resource_type, c.resource_version, c.encounter_id, c.note_type,
@@ -310,8 +314,6 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks_deid(p_patient_key text, p_quer
     LANGUAGE plpgsql VOLATILE SECURITY INVOKER
     SET search_path = public, pg_catalog
 AS $$
-DECLARE
-    served ehrflow.embedding_model%ROWTYPE;
 BEGIN
     IF p_patient_key IS NULL OR p_query IS NULL THEN
         RAISE EXCEPTION 'ehrflow.search_chunks_deid: p_patient_key and p_query are required'
@@ -323,12 +325,7 @@ BEGIN
     -- Takes ACCESS SHARE on ehrflow.chunk (any query does, when it is parsed); LOCK TABLE would need a
     -- table-wide privilege that the de-identified reader does not have.
     PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
-    SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
-    IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks_deid: the query was embedded with %, readers are served %', p_model,
-            coalesce(served.model_name, 'no model yet')
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
-    END IF;
+    PERFORM ehrflow.check_served_model('ehrflow.search_chunks_deid', p_model, p_query);
     -- Twins (the same note as a DocumentReference and a DiagnosticReport, re-sent documents) share content_hash,
     -- a hash of the raw text that this reader may not read: deid_twins looks them up on the owner's rights, over
     -- the chunk_patient_hash_idx, and answers source ids and cited references only (not PHI).
@@ -473,7 +470,6 @@ CREATE OR REPLACE FUNCTION ehrflow.search_chunks(p_patient_key text, p_query vec
     SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
-    served ehrflow.embedding_model%ROWTYPE;
     terms text[];
     q tsquery;
     n_docs double precision;
@@ -502,16 +498,7 @@ BEGIN
         RAISE EXCEPTION 'ehrflow.search_chunks: p_k must be between 1 and 1000' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM FROM ehrflow.chunk c WHERE false AND c.patient_key = p_patient_key;
-    SELECT * INTO served FROM ehrflow.embedding_model m WHERE m.role = 'serving';
-    IF p_model IS NOT NULL AND p_model IS DISTINCT FROM served.model_name THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks: the query was embedded with %, readers are served %', p_model,
-            coalesce(served.model_name, 'no model yet')
-            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'embed the query with the serving model';
-    END IF;
-    IF p_query IS NOT NULL AND served.dimensions IS NOT NULL AND vector_dims(p_query) <> served.dimensions THEN
-        RAISE EXCEPTION 'ehrflow.search_chunks: the query has % dimensions, the serving model %',
-            vector_dims(p_query), served.dimensions USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM ehrflow.check_served_model('ehrflow.search_chunks', p_model, p_query);
 
     IF p_mode <> 'dense' THEN
         terms := ehrflow.lex_terms(p_query_text);

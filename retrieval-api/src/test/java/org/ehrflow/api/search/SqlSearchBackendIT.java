@@ -129,7 +129,7 @@ class SqlSearchBackendIT {
     }
 
     @Test
-    void refusesAnotherModelABadKAndTheDeidentifiedLogin() throws Exception {
+    void refusesAnotherModelOtherDimensionsABadKAndTheDeidentifiedLogin() throws Exception {
         SqlSearchBackend backend = new SqlSearchBackend();
         float[] v = embedder.embedQuery("knee");
         try (Connection c = reader.open()) {
@@ -144,6 +144,12 @@ class SqlSearchBackendIT {
                     TextLevel.RAW, "dense", Map.of()))).isInstanceOfSatisfying(SQLException.class,
                             e -> assertThat(e.getSQLState()).isEqualTo("22023"));
             c.rollback();
+            // a vector of another size than the serving model's: refused by the shared model check (both levels)
+            scope(c, A);
+            assertThatThrownBy(() -> backend.search(c, new SearchQuery(A, "knee", new float[383],
+                    embedder.modelName(), 3, TextLevel.RAW, "dense", Map.of())))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22023"));
+            c.rollback();
             // scoped to patient B, a search for A's key sees none of A's rows (row-level security)
             scope(c, B);
             assertThat(backend.search(c, new SearchQuery(A, "knee", v, embedder.modelName(), 5, TextLevel.RAW,
@@ -153,6 +159,12 @@ class SqlSearchBackendIT {
         ConnectionFactory deid = ConnectionFactory.of(pg.jdbcUrl(ApiFixture.DB), ApiFixture.DEID,
                 new Secret(ApiFixture.PASSWORD), "sql-backend-it-deid");
         try (Connection c = deid.open(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            scope(c, A);
+            assertThatThrownBy(() -> backend.search(c, new SearchQuery(A, "knee", new float[383],
+                    embedder.modelName(), 3, TextLevel.DEIDENTIFIED, "dense", Map.of())))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22023"));
+            c.rollback();
             // the raw-text function is not the de-identified login's to call
             assertThatThrownBy(() -> st.executeQuery("SELECT * FROM ehrflow.search_chunks_cited('x', "
                     + "array_fill(0, ARRAY[384])::vector, 1, NULL)")).isInstanceOfSatisfying(SQLException.class,
