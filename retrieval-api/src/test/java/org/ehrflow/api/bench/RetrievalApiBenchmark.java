@@ -66,7 +66,8 @@ import org.ehrflow.schemas.PatientKey;
  * {@code bench.threads=true} (JVM CPU per request by thread group, JIT and GC included), {@code bench.pgCpus} and
  * {@code bench.jvmCpus} (e.g. {@code 0} and {@code 1}: the cluster and this JVM on separate cores, see
  * {@link CpuPinning}), {@code bench.rounds} (the phase list repeated per client count; the summary then gives each
- * phase's median ratio to the first phase of the same round). Usage:
+ * phase's median ratio to the first phase of the same round), {@code bench.mixed=true} (each API phase run beside
+ * the first phase instead, their database CPU per request compared: see {@code mixed}). Usage:
  * {@code java -cp <test classpath> org.ehrflow.api.bench.RetrievalApiBenchmark <seconds per phase> <chunks>}.
  */
 public final class RetrievalApiBenchmark {
@@ -295,23 +296,24 @@ public final class RetrievalApiBenchmark {
         });
     }
 
-    /** {@code clients} closed loops of {@code a} and as many of {@code b} for {@code seconds}: calls done by each. */
+    /**
+     * {@code clients} closed loops of {@code a} and as many of {@code b} for {@code seconds}: calls done by each;
+     * throws if any call failed.
+     */
     private static long[] together(int clients, int seconds, Call a, Call b) throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong doneA = new AtomicLong();
-        AtomicLong doneB = new AtomicLong();
+        AtomicLong[] done = {new AtomicLong(), new AtomicLong()};
+        AtomicLong[] failed = {new AtomicLong(), new AtomicLong()};
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 2 * clients; i++) {
-            Call call = i % 2 == 0 ? a : b;
-            AtomicLong done = i % 2 == 0 ? doneA : doneB;
+            int side = i % 2;
+            Call call = side == 0 ? a : b;
             threads.add(new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        if (call.run()) {
-                            done.incrementAndGet();
-                        }
+                        (call.run() ? done : failed)[side].incrementAndGet();
                     } catch (Exception e) {
-                        // counted as not done
+                        failed[side].incrementAndGet();
                     }
                 }
             }));
@@ -322,7 +324,11 @@ public final class RetrievalApiBenchmark {
         for (Thread t : threads) {
             t.join();
         }
-        return new long[] {doneA.get(), doneB.get()};
+        if (failed[0].get() + failed[1].get() > 0) {
+            // a failed call's database work is still charged: the ratio would be wrong, not just noisy
+            throw new IllegalStateException("side by side: " + failed[0] + " and " + failed[1] + " calls failed");
+        }
+        return new long[] {done[0].get(), done[1].get()};
     }
 
     private static Map<String, String> with(Map<String, String> env, String key, String value) {
