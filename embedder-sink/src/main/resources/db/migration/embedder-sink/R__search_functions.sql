@@ -183,8 +183,8 @@ GRANT EXECUTE ON FUNCTION ehrflow.search_chunks(text, vector, integer) TO ehrflo
 -- the de-identified reader. One statement: the hits' twins are read in one index scan over their content hashes,
 -- not per hit, and planned with the patient's key (see search_chunks above). Against the four-argument form plus
 -- a per-hit twin lookup in the caller's statement (0.9 ms more database CPU per search under 16 concurrent
--- readers), this costs 0.1-0.2 ms more than the bare form (RetrievalSqlLoad, BENCHMARKS.md "Retrieval API,
--- session 8").
+-- readers, 5,000 chunks), this costs 0.4-0.6 ms more than the bare form, 0.4 ms at 300 chunks (RetrievalSqlLoad,
+-- BENCHMARKS.md "Retrieval API, session 8").
 CREATE OR REPLACE FUNCTION ehrflow.search_chunks_cited(p_patient_key text, p_query vector, p_k integer,
         p_model text)
     RETURNS TABLE (

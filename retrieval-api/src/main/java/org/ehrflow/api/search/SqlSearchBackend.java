@@ -28,8 +28,9 @@ public final class SqlSearchBackend implements SearchBackend {
     // Both functions answer each hit's sources (its twins: rows of the patient with the same text) and the facts it
     // cites; the raw one (search_chunks_cited) reads all the hits' twins in one index scan inside the function.
     // Computed here instead, per hit in a lateral lookup on the four-argument form's rows, they cost 0.9 ms more
-    // database CPU per search under 16 concurrent readers than the bare function; the function costs 0.1-0.2 ms
-    // (RetrievalSqlLoad, BENCHMARKS.md "Retrieval API, session 8").
+    // database CPU per search under 16 concurrent readers than the bare function; the function costs 0.4-0.6 ms
+    // more at 5,000 chunks, against a bare function now planned per call itself (RetrievalSqlLoad, BENCHMARKS.md
+    // "Retrieval API, session 8").
     private static final String COLUMNS = "chunk_id, source_id, resource_type, section, note_type, %s, distance, "
             + "source_type, source_message_id, event_time, resource_version, " + PLACE + ", sources, cites";
     static final String RAW = "SELECT " + COLUMNS.formatted("text")
