@@ -115,6 +115,7 @@ class QueryBatcherTest {
                     .hasMessage("model failed");
         }
     }
+
     @Test
     void eachInferencesCallersAreAnsweredWhenItIsDoneNotAtTheEndOfTheBatch() throws Exception {
         CountDownLatch secondInference = new CountDownLatch(1);

@@ -193,7 +193,7 @@ public final class RetrievalApiBenchmark {
                 // measured seconds apart (this VM's speed drifts by +-30% over minutes)
                 int rounds = Integer.getInteger("bench.rounds", 1);
                 if (Boolean.getBoolean("bench.mixed")) {
-                    mixed(phases, auditOnly, rounds, seconds, cpu, monitor);
+                    mixed(phases, rounds, seconds, cpu, monitor);
                     phases.clear();
                 }
                 for (boolean auditPhase : new boolean[] {false, true}) {
@@ -241,12 +241,8 @@ public final class RetrievalApiBenchmark {
             }
         }
         System.out.println("throughput / \"" + first + "\" of the same round:");
-        byClients.forEach((clients, phases) -> phases.forEach((phase, list) -> {
-            List<Double> sorted = list.stream().sorted().toList();
-            System.out.printf(Locale.ROOT, "  %-56s clients=%3d  median %.2f  (rounds: %s)%n", phase, clients,
-                    sorted.get(sorted.size() / 2), list.stream().map(x -> String.format(Locale.ROOT, "%.2f", x))
-                            .collect(Collectors.joining(" ")));
-        }));
+        byClients.forEach((clients, phases) -> phases.forEach((phase, list) -> System.out.printf(Locale.ROOT,
+                "  %-56s clients=%3d  %s%n", phase, clients, medianOfRounds(list, "%.2f"))));
     }
 
     /**
@@ -258,17 +254,17 @@ public final class RetrievalApiBenchmark {
      * database CPU per request. The throughputs seen side by side are printed too; they favour whichever keeps
      * more connections busy and are not the figure.
      */
-    private static void mixed(Map<String, Call> phases, Call auditOnly, int rounds, int seconds, CpuMeter cpu,
-            Connection monitor) throws InterruptedException {
+    private static void mixed(Map<String, Call> phases, int rounds, int seconds, CpuMeter cpu, Connection monitor)
+            throws InterruptedException {
         Map.Entry<String, Call> base = phases.entrySet().iterator().next();
         Map<String, List<Double>> costRatios = new LinkedHashMap<>();
         for (String clientCount : System.getProperty("bench.clients", "16,64").split(",")) {
             int clients = Integer.parseInt(clientCount.strip());
             for (int round = 0; round < rounds; round++) {
                 for (Map.Entry<String, Call> e : phases.entrySet()) {
-                    // a JDBC phase runs on bench-jdbc connections too: the pair could not be told apart
-                    if (e.getKey().equals(base.getKey()) || e.getValue() == auditOnly
-                            || !e.getKey().startsWith("api")) {
+                    // API phases only, never the baseline beside itself: a JDBC or audit phase runs on bench-jdbc
+                    // connections too, so the pair could not be told apart
+                    if (e == base || !e.getKey().startsWith("api")) {
                         continue;
                     }
                     Map<String, Double> pg0 = cpu.pgByRole(monitor);
@@ -289,11 +285,16 @@ public final class RetrievalApiBenchmark {
             }
         }
         System.out.println("database CPU per request of \"" + base.getKey() + "\" / the phase's, run side by side:");
-        costRatios.forEach((name, list) -> {
-            List<Double> sorted = list.stream().sorted().toList();
-            System.out.printf(Locale.ROOT, "  %-68s median %.3f  (rounds: %s)%n", name, sorted.get(sorted.size() / 2),
-                    list.stream().map(x -> String.format(Locale.ROOT, "%.3f", x)).collect(Collectors.joining(" ")));
-        });
+        costRatios.forEach((name, list) -> System.out.printf(Locale.ROOT, "  %-68s %s%n", name,
+                medianOfRounds(list, "%.3f")));
+    }
+
+    /** "median M  (rounds: r1 r2 ...)", each value in {@code format}, the rounds in the order they ran. */
+    private static String medianOfRounds(List<Double> rounds, String format) {
+        List<Double> sorted = rounds.stream().sorted().toList();
+        return "median " + String.format(Locale.ROOT, format, sorted.get(sorted.size() / 2)) + "  (rounds: "
+                + rounds.stream().map(x -> String.format(Locale.ROOT, format, x)).collect(Collectors.joining(" "))
+                + ")";
     }
 
     /**

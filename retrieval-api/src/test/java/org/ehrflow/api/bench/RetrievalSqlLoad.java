@@ -32,8 +32,7 @@ import org.postgresql.PGConnection;
  * same seconds, so this VM's drift (+-30% within minutes) cancels out of their ratio, which one statement after
  * the other did not (the same statement run twice differed by 16%). Statement files as {@code RetrievalSqlProfile}'s;
  * a file whose first line is {@code -- unnamed} runs as the driver's unnamed statement (planned at every
- * execution, as {@code SqlSearchBackend} runs its statement); a file name followed by {@code +model} runs with the
- * question model busy in a loop on this JVM's core. Properties: {@code profile.setup}, a SQL file run as the
+ * execution, as {@code SqlSearchBackend} runs its statement). Properties: {@code profile.setup}, a SQL file run as the
  * database owner first (e.g. a candidate function); {@code profile.base}, a statement file for the baseline instead
  * of the bare {@code search_chunks}; {@code profile.login=deid}, both sides as the de-identified reader. Usage: {@code java -cp <test classpath>
  * org.ehrflow.api.bench.RetrievalSqlLoad <seconds> <chunks> <clients> <rounds> [statement SQL files...]}.
@@ -58,9 +57,7 @@ public final class RetrievalSqlLoad {
                 baseFile == null ? "SELECT chunk_id, text, distance FROM ehrflow.search_chunks(?, ?::vector, ?, ?)"
                         : Files.readString(Path.of(baseFile)).strip());
         for (int i = 4; i < args.length; i++) {
-            // a name ending in "+model" after the file: the same statement with the model busy beside it
-            String file = args[i].replaceFirst("\\+model$", "");
-            statements.put(Path.of(args[i]).getFileName().toString(), Files.readString(Path.of(file)).strip());
+            statements.put(Path.of(args[i]).getFileName().toString(), Files.readString(Path.of(args[i])).strip());
         }
         try (LocalPostgres pg = LocalPostgres.startTemporary();
                 OnnxEmbedder embedder = OnnxEmbedder.load(ModelVariant.INT8, 1, 1)) {
@@ -90,19 +87,12 @@ public final class RetrievalSqlLoad {
                         if (e == first) {
                             continue;
                         }
-                        // a name ending in "+model": the question model runs in a loop on this JVM's core
-                        // meanwhile, as an API instance's would beside the search
-                        Thread model = e.getKey().endsWith("+model") ? modelLoop(embedder) : null;
                         List<Map<String, Double>> readings = new ArrayList<>();
                         long[] done = together(base, first.getValue(), candidate, e.getValue(), patient, vector,
                                 embedder.modelName(), clients, round < 0 ? Math.max(5, seconds / 2) : seconds,
                                 () -> readings.add(cpu.pgByRole(monitor)));
                         Map<String, Double> pg0 = readings.get(0);
                         Map<String, Double> pg1 = readings.get(1);
-                        if (model != null) {
-                            model.interrupt();
-                            model.join();
-                        }
                         if (round < 0) {
                             continue;
                         }
@@ -127,16 +117,6 @@ public final class RetrievalSqlLoad {
                 });
             }
         }
-    }
-
-    private static Thread modelLoop(OnnxEmbedder embedder) {
-        Thread t = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                embedder.embed(List.of(QUERY));
-            }
-        }, "model-loop");
-        t.start();
-        return t;
     }
 
     /**
